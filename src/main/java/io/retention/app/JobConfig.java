@@ -1,0 +1,233 @@
+package io.retention.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The job's configuration, read from HOCON and validated before Spark starts. Layers, lowest precedence
+ * first: the defaults packaged in the jar ({@code conf/application.conf}), {@code --conf FILE}, environment
+ * variables, {@code --set key=value}. Unknown keys under {@code retention} are rejected.
+ */
+public record JobConfig(
+    String warehouse,
+    String master,
+    String timezone,
+    int shufflePartitions,
+    String input,
+    String profile,
+    String profilesDir,
+    int activeWindowDays,
+    IngestSettings ingest,
+    MetricsSettings metrics,
+    ClvSettings clv,
+    ChurnSettings churn,
+    ExportSettings export,
+    String reportDir,
+    Config raw) {
+
+  public static final String ROOT = "retention";
+  static final String DEFAULTS_RESOURCE = "retention/application.conf";
+
+  /** Ingest validation rules. */
+  public record IngestSettings(String defaultCurrency, List<String> allowedCurrencies, double maxAbsAmount,
+      int futureToleranceDays, boolean namespaceOrderIds) {}
+
+  /** Metrics defaults. */
+  public record MetricsSettings(String grain, String percentiles) {}
+
+  /** CLV defaults. */
+  public record ClvSettings(String timeUnit, int horizonMonths, double monthlyDiscountRate, double penalizer) {}
+
+  /** Churn defaults. */
+  public record ChurnSettings(int horizonDays, int lookbackDays, int maxModelAgeDays, long seed,
+      double bandHigh, double bandMedium) {}
+
+  /** Export defaults. */
+  public record ExportSettings(String dir, int top, double minRisk) {}
+
+  /** Loads the layered configuration and validates it. */
+  public static JobConfig load(File confFile, Map<String, String> sets) {
+    Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config layered = defaults;
+    if (confFile != null) {
+      if (!confFile.isFile()) {
+        throw new ConfigException("--conf: file not found: " + confFile);
+      }
+      layered = parseFile(confFile).withFallback(layered);
+    }
+    layered = ConfigFactory.systemEnvironmentOverrides().withFallback(layered);
+    for (Map.Entry<String, String> e : sets.entrySet()) {
+      String key = e.getKey().startsWith(ROOT + ".") ? e.getKey() : ROOT + "." + e.getKey();
+      layered = parseSet(key, e.getValue()).withFallback(layered);
+    }
+    Config resolved;
+    try {
+      resolved = layered.resolve();
+    } catch (com.typesafe.config.ConfigException ex) {
+      throw new ConfigException("configuration: " + ex.getMessage());
+    }
+    rejectUnknownKeys(defaults.resolve(), resolved);
+    try {
+      return fromConfig(resolved);
+    } catch (com.typesafe.config.ConfigException ex) {
+      throw new ConfigException("configuration: " + ex.getMessage());
+    }
+  }
+
+  private static Config parseFile(File f) {
+    try {
+      return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException ex) {
+      throw new ConfigException("--conf " + f + ": " + ex.getMessage());
+    }
+  }
+
+  private static Config parseSet(String key, String value) {
+    try {
+      return ConfigFactory.parseString(key + " = " + quoteIfNeeded(value));
+    } catch (com.typesafe.config.ConfigException ex) {
+      throw new ConfigException("--set " + key + "=" + value + ": " + ex.getMessage());
+    }
+  }
+
+  private static String quoteIfNeeded(String v) {
+    if (v.startsWith("[") || v.startsWith("{") || v.startsWith("\"")) {
+      return v;
+    }
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static void rejectUnknownKeys(Config defaults, Config actual) {
+    if (!actual.hasPath(ROOT)) {
+      return;
+    }
+    Set<String> known = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : defaults.getConfig(ROOT).entrySet()) {
+      known.add(e.getKey());
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : actual.getConfig(ROOT).entrySet()) {
+      if (!known.contains(e.getKey())) {
+        unknown.add(ROOT + "." + e.getKey());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("unknown configuration key(s): " + String.join(", ", unknown));
+    }
+  }
+
+  static JobConfig fromConfig(Config all) {
+    Config c = all.getConfig(ROOT);
+    String tz = c.getString("timezone");
+    try {
+      ZoneId.of(tz);
+    } catch (DateTimeException ex) {
+      throw bad("timezone", tz, "not a time zone id such as UTC or Europe/London");
+    }
+    Config ing = c.getConfig("ingest");
+    IngestSettings ingest = new IngestSettings(
+        upper(ing.getString("defaultCurrency")),
+        ing.getStringList("allowedCurrencies").stream().map(JobConfig::upper).toList(),
+        positive(ing, "ingest.maxAbsAmount", ing.getDouble("maxAbsAmount")),
+        (int) atLeast("ingest.futureToleranceDays", ing.getInt("futureToleranceDays"), 0),
+        ing.getBoolean("namespaceOrderIds"));
+    Config m = c.getConfig("metrics");
+    MetricsSettings metrics = new MetricsSettings(
+        oneOf("metrics.grain", m.getString("grain"), "day", "week", "month", "quarter"),
+        oneOf("metrics.percentiles", m.getString("percentiles"), "exact", "approximate"));
+    Config cl = c.getConfig("clv");
+    ClvSettings clv = new ClvSettings(
+        oneOf("clv.timeUnit", cl.getString("timeUnit"), "day", "week"),
+        (int) atLeast("clv.horizonMonths", cl.getInt("horizonMonths"), 1),
+        range("clv.monthlyDiscountRate", cl.getDouble("monthlyDiscountRate"), 0, 1),
+        range("clv.penalizer", cl.getDouble("penalizer"), 0, 1e6));
+    Config ch = c.getConfig("churn");
+    ChurnSettings churn = new ChurnSettings(
+        (int) atLeast("churn.horizonDays", ch.getInt("horizonDays"), 1),
+        (int) atLeast("churn.lookbackDays", ch.getInt("lookbackDays"), 1),
+        (int) atLeast("churn.maxModelAgeDays", ch.getInt("maxModelAgeDays"), 0),
+        ch.getLong("seed"),
+        range("churn.bands.high", ch.getDouble("bands.high"), 0, 1),
+        range("churn.bands.medium", ch.getDouble("bands.medium"), 0, 1));
+    if (churn.bandMedium() > churn.bandHigh()) {
+      throw bad("churn.bands.medium", churn.bandMedium(), "must not exceed churn.bands.high");
+    }
+    Config ex = c.getConfig("export");
+    ExportSettings export = new ExportSettings(ex.getString("dir"),
+        (int) atLeast("export.top", ex.getInt("top"), 1), range("export.minRisk", ex.getDouble("minRisk"), 0, 1));
+    return new JobConfig(
+        absolute(c.getString("warehouse")), c.getString("master"), tz,
+        (int) atLeast("shufflePartitions", c.getInt("shufflePartitions"), 1),
+        c.getString("input"), c.getString("profile"), c.getString("profilesDir"),
+        (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
+        ingest, metrics, clv, churn, export, c.getString("report.dir"), all);
+  }
+
+  /** Local paths become absolute; URIs with a scheme (hdfs://, s3a://, file:/) are kept. */
+  static String absolute(String path) {
+    if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  public JobConfig withWarehouse(String dir) {
+    return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, raw);
+  }
+
+  public JobConfig withMaster(String m) {
+    return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, raw);
+  }
+
+  static ConfigException bad(String key, Object value, String why) {
+    return new ConfigException("configuration key " + ROOT + "." + key + " = " + value + ": " + why);
+  }
+
+  private static String upper(String s) {
+    return s.trim().toUpperCase(java.util.Locale.ROOT);
+  }
+
+  static String oneOf(String key, String value, String... allowed) {
+    for (String a : allowed) {
+      if (a.equals(value)) {
+        return value;
+      }
+    }
+    throw bad(key, value, "must be one of " + String.join(", ", allowed));
+  }
+
+  static long atLeast(String key, long value, long min) {
+    if (value < min) {
+      throw bad(key, value, "must be at least " + min);
+    }
+    return value;
+  }
+
+  static double range(String key, double value, double min, double max) {
+    if (Double.isNaN(value) || value < min || value > max) {
+      throw bad(key, value, "must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private static double positive(Config c, String key, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw bad(key, value, "must be a positive number");
+    }
+    return value;
+  }
+
+}

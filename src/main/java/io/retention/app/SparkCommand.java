@@ -1,0 +1,39 @@
+package io.retention.app;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Base of every command that needs Spark: validates its options and the configuration first (exit 2 on a bad
+ * value, before Spark starts), then runs with a session.
+ */
+public abstract class SparkCommand implements Callable<Integer> {
+  @Mixin
+  protected CommonOptions common;
+
+  /** Summaries and progress go to stderr; stdout carries only query results. */
+  protected final PrintStream err = System.err;
+
+  /** Checks this command's own options; throw {@link ConfigException} for a bad one. */
+  protected void validate(JobConfig config) {}
+
+  protected abstract int run(JobConfig config, SparkSession spark) throws Exception;
+
+  protected String appName() {
+    return "retention-" + getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig config = common.load();
+    validate(config);
+    SparkSession spark = SparkSessions.create(config, appName());
+    try {
+      return run(config, spark);
+    } finally {
+      spark.stop();
+    }
+  }
+}

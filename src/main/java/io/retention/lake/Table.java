@@ -1,0 +1,61 @@
+package io.retention.lake;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every Delta table of the warehouse: its layer (a Spark database) and name. The path is
+ * {@code <warehouse>/<layer>/<name>}; {@code query} registers each existing table as {@code <name>} and
+ * {@code <layer>.<name>}.
+ */
+public enum Table {
+  PURCHASE_EVENTS("bronze", "purchase_events"),
+  PURCHASES("silver", "purchases"),
+  QUARANTINE("silver", "quarantine"),
+  CUSTOMERS("gold", "customers"),
+  COHORT_RETENTION("gold", "cohort_retention"),
+  RETENTION_KPIS("gold", "retention_kpis"),
+  PURCHASE_GAPS("gold", "purchase_gaps"),
+  CLV_MODEL("gold", "clv_model"),
+  CUSTOMER_CLV("gold", "customer_clv"),
+  CLV_EVALUATION("gold", "clv_evaluation"),
+  CHURN_FEATURES("gold", "churn_features"),
+  CHURN_SCORES("gold", "churn_scores"),
+  RUNS("ops", "runs"),
+  INGESTED_FILES("ops", "ingested_files");
+
+  private final String layer;
+  private final String tableName;
+
+  Table(String layer, String tableName) {
+    this.layer = layer;
+    this.tableName = tableName;
+  }
+
+  public String layer() {
+    return layer;
+  }
+
+  public String tableName() {
+    return tableName;
+  }
+
+  /** {@code layer.name}, the name analysts use in SQL. */
+  public String qualifiedName() {
+    return layer + "." + tableName;
+  }
+
+  public String path(String warehouse) {
+    return stripSlash(warehouse) + "/" + layer + "/" + tableName;
+  }
+
+  public static Optional<Table> byName(String name) {
+    return Arrays.stream(values())
+        .filter(t -> t.tableName.equals(name) || t.qualifiedName().equals(name))
+        .findFirst();
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

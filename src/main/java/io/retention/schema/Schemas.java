@@ -1,0 +1,93 @@
+package io.retention.schema;
+
+import static io.retention.schema.Columns.*;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Explicit schemas of every table this project writes (never inferred). */
+public final class Schemas {
+  private Schemas() {}
+
+  /** Money is DECIMAL(18,2) everywhere. */
+  public static final DecimalType MONEY = DataTypes.createDecimalType(18, 2);
+  public static final DataType STRING_MAP =
+      DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true);
+  public static final DataType COUNT_MAP =
+      DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true);
+
+  public static StructField field(String name, DataType type) {
+    return new StructField(name, type, true, Metadata.empty());
+  }
+
+  public static StructType struct(StructField... fields) {
+    return new StructType(fields);
+  }
+
+  /** bronze.purchase_events: every record as read, good or bad, append-only. */
+  public static final StructType PURCHASE_EVENTS = struct(
+      field(SOURCE_FILE, DataTypes.StringType),
+      field(LINE_NUMBER, DataTypes.LongType),
+      field(LINE_COUNT, DataTypes.IntegerType),
+      field(RAW_RECORD, DataTypes.StringType),
+      field(FIELDS, STRING_MAP),
+      field(INGEST_RUN_ID, DataTypes.StringType),
+      field(INGESTED_AT, DataTypes.TimestampType));
+
+  /** silver.purchases: one row per order, typed and validated. */
+  public static final StructType PURCHASES = struct(
+      field(ORDER_ID, DataTypes.StringType),
+      field(CUSTOMER_ID, DataTypes.StringType),
+      field(ORDER_TS, DataTypes.TimestampType),
+      field(ORDER_DATE, DataTypes.DateType),
+      field(AMOUNT, MONEY),
+      field(CURRENCY, DataTypes.StringType),
+      field(QUANTITY, DataTypes.LongType),
+      field(KIND, DataTypes.StringType),
+      field(ATTRIBUTES, STRING_MAP),
+      field(CONTENT_HASH, DataTypes.StringType),
+      field(SOURCE_FILE, DataTypes.StringType),
+      field(LINE_NUMBER, DataTypes.LongType),
+      field(INGEST_RUN_ID, DataTypes.StringType));
+
+  /** silver.quarantine: one row per rejected input record. */
+  public static final StructType QUARANTINE = struct(
+      field(RAW_RECORD, DataTypes.StringType),
+      field(REASON, DataTypes.StringType),
+      field(DETAIL, DataTypes.StringType),
+      field(SOURCE_FILE, DataTypes.StringType),
+      field(LINE_NUMBER, DataTypes.LongType),
+      field(INGEST_RUN_ID, DataTypes.StringType));
+
+  /** ops.runs: one row per stage run. */
+  public static final StructType RUNS = struct(
+      field(RUN_ID, DataTypes.StringType),
+      field(STAGE, DataTypes.StringType),
+      field(STATUS, DataTypes.StringType),
+      field(STARTED_AT, DataTypes.TimestampType),
+      field(FINISHED_AT, DataTypes.TimestampType),
+      field(DURATION_MS, DataTypes.LongType),
+      field(ROWS_IN, DataTypes.LongType),
+      field(ROWS_OUT, DataTypes.LongType),
+      field(ROWS_QUARANTINED, DataTypes.LongType),
+      field(ROWS_DUPLICATE, DataTypes.LongType),
+      field(COUNTS, COUNT_MAP),
+      field(MESSAGE, DataTypes.StringType));
+
+  /** ops.ingested_files: one row per landed file that was ingested (path + content hash). */
+  public static final StructType INGESTED_FILES = struct(
+      field(FILE_PATH, DataTypes.StringType),
+      field(FILE_HASH, DataTypes.StringType),
+      field(FILE_SIZE, DataTypes.LongType),
+      field(LINES_READ, DataTypes.LongType),
+      field(ROWS_IN, DataTypes.LongType),
+      field(ROWS_OUT, DataTypes.LongType),
+      field(ROWS_QUARANTINED, DataTypes.LongType),
+      field(ROWS_DUPLICATE, DataTypes.LongType),
+      field(INGEST_RUN_ID, DataTypes.StringType),
+      field(INGESTED_AT, DataTypes.TimestampType));
+}

@@ -1,0 +1,58 @@
+package io.retention.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retention.schema.Schemas;
+import io.retention.testing.SharedSpark;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DeltaTablesTest {
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SharedSpark.get();
+  }
+
+  @Test
+  void appendOnceSkipsASecondWriteWithTheSameKey() {
+    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    t.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
+    Dataset<Row> rows = spark.createDataFrame(
+        List.of(RowFactory.create("x", "malformed", "d", "f.csv", 3L, "run1")), Schemas.QUARANTINE);
+    t.appendOnce(Table.QUARANTINE, rows, "batch-1", 1);
+    t.appendOnce(Table.QUARANTINE, rows, "batch-1", 1);
+    SharedSpark.assertSameRows(rows, t.read(Table.QUARANTINE));
+    t.appendOnce(Table.QUARANTINE, rows, "batch-2", 1);
+    assertThat(t.read(Table.QUARANTINE).count()).isEqualTo(2);
+  }
+
+  @Test
+  void registersViewsUnderBothNames() {
+    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    Dataset<Row> rows = spark.createDataFrame(
+        List.of(RowFactory.create("x", "malformed", "d", "f.csv", 3L, "run1")), Schemas.QUARANTINE);
+    t.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
+    t.appendOnce(Table.QUARANTINE, rows, "b", 1);
+    assertThat(t.registerViews()).containsExactly(Table.QUARANTINE);
+    assertThat(spark.sql("select count(*) from quarantine").first().getLong(0)).isEqualTo(1);
+    assertThat(spark.sql("select reason from silver.quarantine").first().getString(0)).isEqualTo("malformed");
+  }
+
+  @Test
+  void lockIsExclusiveUntilClosed() {
+    String wh = SharedSpark.tempDir("wh").toString();
+    try (WarehouseLock first = WarehouseLock.acquire(wh, "nightly")) {
+      assertThatThrownBy(() -> WarehouseLock.acquire(wh, "ingest"))
+          .hasMessageContaining("is busy: another run holds its lock (nightly pid");
+    }
+    WarehouseLock.acquire(wh, "again").close();
+  }
+}
