@@ -60,6 +60,10 @@ public record JobConfig(
     Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
         ConfigParseOptions.defaults().setAllowMissing(false));
     Config layered = defaults;
+    File home = homeConf();
+    if (home != null) {
+      layered = parseFile(home).withFallback(layered);
+    }
     if (confFile != null) {
       if (!confFile.isFile()) {
         throw new ConfigException("--conf: file not found: " + confFile);
@@ -83,6 +87,22 @@ public record JobConfig(
     } catch (com.typesafe.config.ConfigException ex) {
       throw new ConfigException("configuration: " + ex.getMessage());
     }
+  }
+
+  /** conf/application.conf of the installation (jobs/retention sets retention.home), edited in place. */
+  private static File homeConf() {
+    String home = System.getProperty("retention.home");
+    File f = home == null ? null : new File(home, "conf/application.conf");
+    return f != null && f.isFile() ? f : null;
+  }
+
+  /** A path from the configuration, relative to retention.home when set, else to the working directory. */
+  static String homeRelative(String path) {
+    String home = System.getProperty("retention.home");
+    if (home == null || new File(path).isAbsolute() || path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+      return path;
+    }
+    return new File(home, path).getPath();
   }
 
   private static Config parseFile(File f) {
@@ -169,7 +189,7 @@ public record JobConfig(
     return new JobConfig(
         absolute(c.getString("warehouse")), c.getString("master"), tz,
         (int) atLeast("shufflePartitions", c.getInt("shufflePartitions"), 1),
-        c.getString("input"), c.getString("profile"), c.getString("profilesDir"),
+        homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export, c.getString("report.dir"), all);
   }

@@ -8,6 +8,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "retention", mixinStandardHelpOptions = true, version = "retention 0.1.0",
     description = "Retention analytics on Spark and Delta Lake.",
     subcommands = {
+        IngestCommand.class,
         QueryCommand.class,
     })
 public final class Main implements Runnable {

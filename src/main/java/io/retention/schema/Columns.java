@@ -44,6 +44,7 @@ public final class Columns {
   public static final String FILE_SIZE = "file_size";
   public static final String FILE_HASH = "file_hash";
   public static final String LINES_READ = "lines_read";
+  public static final String MODIFIED_AT = "modified_at";
 
   // kinds
   public static final String KIND_PURCHASE = "purchase";

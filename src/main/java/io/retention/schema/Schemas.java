@@ -83,6 +83,7 @@ public final class Schemas {
       field(FILE_PATH, DataTypes.StringType),
       field(FILE_HASH, DataTypes.StringType),
       field(FILE_SIZE, DataTypes.LongType),
+      field(MODIFIED_AT, DataTypes.TimestampType),
       field(LINES_READ, DataTypes.LongType),
       field(ROWS_IN, DataTypes.LongType),
       field(ROWS_OUT, DataTypes.LongType),

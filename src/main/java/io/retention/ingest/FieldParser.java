@@ -1,0 +1,98 @@
+package io.retention.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/** Turns one record's text into named source fields with a real CSV / JSON parser. */
+final class FieldParser {
+  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().get();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Parsed fields, or why the record could not be parsed. */
+  record Parsed(Map<String, String> fields, Reason reason, String detail) {
+    static Parsed ok(Map<String, String> f) {
+      return new Parsed(f, null, null);
+    }
+
+    static Parsed error(Reason r, String d) {
+      return new Parsed(null, r, d);
+    }
+  }
+
+  private FieldParser() {}
+
+  /** The values of one CSV record, or null when the text is not exactly one well-formed CSV record. */
+  static List<String> csvValues(String text) {
+    try (CSVParser p = CSVParser.parse(text, CSV)) {
+      List<CSVRecord> recs = p.getRecords();
+      if (recs.size() != 1) {
+        return null;
+      }
+      List<String> vals = new ArrayList<>();
+      recs.get(0).forEach(vals::add);
+      return vals;
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+      return null;
+    }
+  }
+
+  static Parsed csv(String text, List<String> header) {
+    List<String> vals = csvValues(text);
+    if (vals == null) {
+      return Parsed.error(Reason.MALFORMED_RECORD, "not a well-formed CSV record (unbalanced quotes?)");
+    }
+    if (vals.size() != header.size()) {
+      return Parsed.error(Reason.WRONG_COLUMN_COUNT, vals.size() + " fields, header has " + header.size());
+    }
+    return Parsed.ok(zip(header, vals));
+  }
+
+  static Parsed whitespace(String text, List<String> names) {
+    List<String> vals = List.of(text.trim().split("\\s+"));
+    if (vals.size() != names.size()) {
+      return Parsed.error(Reason.WRONG_COLUMN_COUNT, vals.size() + " fields, expected " + names.size());
+    }
+    return Parsed.ok(zip(names, vals));
+  }
+
+  static Parsed json(String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (IOException e) {
+      return Parsed.error(Reason.MALFORMED_RECORD, "not valid JSON: " + firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      return Parsed.error(Reason.MALFORMED_RECORD, "a JSON Lines record must be a JSON object");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      JsonNode v = e.getValue();
+      if (!v.isNull()) {
+        out.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
+      }
+    }
+    return Parsed.ok(out);
+  }
+
+  private static Map<String, String> zip(List<String> names, List<String> vals) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      m.put(names.get(i), vals.get(i));
+    }
+    return m;
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+}

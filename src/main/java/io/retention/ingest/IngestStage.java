@@ -1,0 +1,216 @@
+package io.retention.ingest;
+
+import static io.retention.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.FaultInjection;
+import io.retention.lake.Table;
+import io.retention.schema.Schemas;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Ingests landed purchase logs into bronze.purchase_events (every record, append-only), silver.purchases
+ * (accepted orders, MERGE on order_id) and silver.quarantine (rejected records with a reason).
+ *
+ * <ul>
+ *   <li>Files already ingested (same path and content hash, recorded in ops.ingested_files) are skipped.</li>
+ *   <li>Parsing and validation run on the executors, one task per file group; per-file counts (one row per file)
+ *       and counts by reason are the only things that reach the driver.</li>
+ *   <li>The run id is derived from the files (path, size, modification time), and every write is keyed by it
+ *       (Delta idempotent appends, insert-only MERGE): a run killed at any point and started again writes each
+ *       row exactly once. Each write is one Delta commit, so readers always see a consistent version.</li>
+ *   <li>The books must balance per file ({@link IngestAccounting}) or nothing is written.</li>
+ * </ul>
+ */
+public final class IngestStage {
+  /** What to ingest and how. */
+  public record Options(String input, SourceProfile profile, ValidationRules rules) {
+    public Options {
+      if (input == null || input.isBlank()) {
+        throw new IllegalArgumentException("input must name a file, folder or glob, cannot be: " + input);
+      }
+    }
+  }
+
+  /** What the run did. */
+  public record Result(String runId, int filesFound, int filesSkipped, long ordersInserted,
+      IngestAccounting books) {}
+
+  private final DeltaTables tables;
+  private final Options options;
+
+  public IngestStage(DeltaTables tables, Options options) {
+    this.tables = tables;
+    this.options = options;
+  }
+
+  public Result run() {
+    SparkSession spark = tables.spark();
+    createTables();
+    List<LandingFiles.Landed> found = LandingFiles.list(spark.sparkContext().hadoopConfiguration(), options.input());
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("no input files match " + options.input());
+    }
+    Dataset<Row> ingested = tables.read(Table.INGESTED_FILES).cache();
+    List<LandingFiles.Landed> candidates = unchanged(found, ingested);
+    String runId = runId(candidates);
+    if (candidates.isEmpty()) {
+      ingested.unpersist();
+      return new Result(runId, found.size(), found.size(), 0,
+          new IngestAccounting(List.of(), Map.of()));
+    }
+    spark.sparkContext().setJobGroup("ingest", "ingest " + candidates.size() + " files (" + runId + ")", false);
+    Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Row> fileRows = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
+          .select(SOURCE_FILE, FILE_HASH, FILE_SIZE, MODIFIED_AT, LINES_READ,
+              ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES)
+          .collectAsList();
+      Set<String> sameContent = alreadyIngested(fileRows, ingested);
+      Dataset<Row> records = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_RECORD)
+          .and(not(col(SOURCE_FILE).isin(sameContent.toArray()))));
+      OrderClassifier.Classified c = OrderClassifier.classify(records,
+          tables.read(Table.PURCHASES).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID), options.profile(),
+          options.rules(), runId);
+      Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
+      IngestAccounting books = books(judged, fileRows, sameContent);
+      if (!books.imbalances().isEmpty()) {
+        throw new IllegalStateException("ingest accounting does not balance, nothing written: "
+            + String.join("; ", books.imbalances()));
+      }
+      long inserted = write(judged, c.inserts(), books, runId);
+      judged.unpersist();
+      return new Result(runId, found.size(), found.size() - books.files().size(), inserted, books);
+    } finally {
+      extracted.unpersist();
+      ingested.unpersist();
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private void createTables() {
+    tables.createIfNotExists(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);
+    tables.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
+    tables.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
+    tables.createIfNotExists(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
+  }
+
+  /** The files not yet ingested with the same path, size and modification time (metadata only). */
+  private static List<LandingFiles.Landed> unchanged(List<LandingFiles.Landed> found, Dataset<Row> ingested) {
+    Set<String> seen = new HashSet<>();
+    for (Row r : ingested.select(FILE_PATH, FILE_SIZE, MODIFIED_AT).collectAsList()) {
+      seen.add(r.getString(0) + "|" + r.getLong(1) + "|" + r.getTimestamp(2).getTime());
+    }
+    return found.stream().filter(f -> !seen.contains(f.path() + "|" + f.size() + "|" + f.modifiedMillis()))
+        .toList();
+  }
+
+  /** Files whose path and content hash were already ingested (touched but unchanged). */
+  private static Set<String> alreadyIngested(List<Row> fileRows, Dataset<Row> ingested) {
+    Set<String> known = new HashSet<>();
+    for (Row r : ingested.select(FILE_PATH, FILE_HASH).collectAsList()) {
+      known.add(r.getString(0) + "|" + r.getString(1));
+    }
+    Set<String> out = new HashSet<>();
+    for (Row r : fileRows) {
+      if (known.contains(r.getString(0) + "|" + r.getString(1))) {
+        out.add(r.getString(0));
+      }
+    }
+    return out;
+  }
+
+  static String runId(List<LandingFiles.Landed> files) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (LandingFiles.Landed f : files) {
+        md.update((f.path() + "|" + f.size() + "|" + f.modifiedMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return "ingest-" + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Dataset<Row> extract(SparkSession spark, List<LandingFiles.Landed> files) {
+    String[] paths = files.stream().map(LandingFiles.Landed::path).toArray(String[]::new);
+    Dataset<Row> binary = spark.read().format("binaryFile").load(paths);
+    return binary.flatMap(new RecordExtractor(options.profile(), options.rules()),
+        Encoders.row(ExtractedSchema.SCHEMA));
+  }
+
+  private static IngestAccounting books(Dataset<Row> judged, List<Row> fileRows, Set<String> skip) {
+    Map<String, long[]> perFile = new HashMap<>();
+    for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME)
+        .agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
+      long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[4]);
+      int slot = switch (r.getString(1)) {
+        case OrderClassifier.ACCEPTED -> 0;
+        case OrderClassifier.QUARANTINED -> 1;
+        default -> 2;
+      };
+      v[slot] += r.getLong(2);
+      v[3] += r.getLong(3);
+    }
+    List<IngestAccounting.FileBook> books = new ArrayList<>();
+    for (Row f : fileRows) {
+      if (skip.contains(f.getString(0))) {
+        continue;
+      }
+      long[] v = perFile.getOrDefault(f.getString(0), new long[4]);
+      books.add(new IngestAccounting.FileBook(f.getString(0), f.getString(1), f.getLong(2),
+          f.getTimestamp(3).getTime(), f.getLong(4), f.getLong(5), f.getLong(6), v[3], v[0] + v[1] + v[2],
+          v[0], v[1], v[2]));
+    }
+    Map<String, Long> reasons = new HashMap<>();
+    for (Row r : judged.filter(col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))
+        .groupBy(REASON).count().collectAsList()) {
+      reasons.put(r.getString(0), r.getLong(1));
+    }
+    return new IngestAccounting(books, reasons);
+  }
+
+  private long write(Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books, String runId) {
+    Timestamp now = Timestamp.from(Instant.now());
+    tables.appendOnce(Table.PURCHASE_EVENTS, judged.select(col(SOURCE_FILE), col(LINE_NUMBER), col(LINE_COUNT),
+        col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID), lit(now).as(INGESTED_AT)), runId, 1);
+    FaultInjection.point("ingest.after-bronze");
+    tables.appendOnce(Table.QUARANTINE, judged.filter(col(OrderClassifier.OUTCOME)
+            .equalTo(OrderClassifier.QUARANTINED))
+        .select(col(RAW_RECORD), col(REASON), col(DETAIL), col(SOURCE_FILE), col(LINE_NUMBER),
+            lit(runId).as(INGEST_RUN_ID)), runId, 1);
+    FaultInjection.point("ingest.after-quarantine");
+    long before = tables.read(Table.PURCHASES).count();
+    tables.delta(Table.PURCHASES).as("t")
+        .merge(inserts.as("s"), "t." + ORDER_ID + " = s." + ORDER_ID)
+        .whenNotMatched().insertAll()
+        .execute();
+    long inserted = tables.read(Table.PURCHASES).count() - before;
+    FaultInjection.point("ingest.after-silver");
+    List<Row> fileRows = new ArrayList<>();
+    for (IngestAccounting.FileBook f : books.files()) {
+      fileRows.add(org.apache.spark.sql.RowFactory.create(f.file(), f.hash(), f.size(),
+          new Timestamp(f.modifiedMillis()), f.linesRead(), f.records(), f.accepted(), f.quarantined(),
+          f.duplicates(), runId, now));
+    }
+    tables.appendOnce(Table.INGESTED_FILES, tables.spark().createDataFrame(fileRows, Schemas.INGESTED_FILES),
+        runId, 1);
+    return inserted;
+  }
+}

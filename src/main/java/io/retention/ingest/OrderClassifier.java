@@ -1,0 +1,141 @@
+package io.retention.ingest;
+
+import static io.retention.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import io.retention.schema.Schemas;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Pure transform from extracted records to the ingest decisions: derives order ids, sums order lines (profiles
+ * with aggregateLines), hashes each order's content, and decides per order: insert (new), accepted (already
+ * written by an earlier attempt of this same run), duplicate (same id and content as an earlier row of the
+ * batch or of silver), or conflicting_duplicate (same id, other content → quarantine). Every record gets an
+ * {@code outcome}. Shuffles: one window by order id (plus one by customer-day for derived ids), one groupBy
+ * for aggregated profiles, one join with silver's keys. Nothing reaches the driver.
+ */
+public final class OrderClassifier {
+  public static final String OUTCOME = "outcome";
+  public static final String ACCEPTED = "accepted";
+  public static final String QUARANTINED = "quarantined";
+  public static final String DUPLICATE = "duplicate";
+  static final String RECORD_COUNT = "record_count";
+  private static final String INSERT = "insert";
+  private static final String DECISION = "decision";
+
+  /** Every record with its outcome, and the orders to insert into silver (schema {@link Schemas#PURCHASES}). */
+  public record Classified(Dataset<Row> records, Dataset<Row> inserts) {}
+
+  private OrderClassifier() {}
+
+  public static Classified classify(Dataset<Row> records, Dataset<Row> silverKeys, SourceProfile profile,
+      ValidationRules rules, String runId) {
+    Dataset<Row> bad = records.filter(col(REASON).isNotNull())
+        .withColumn(OUTCOME, lit(QUARANTINED));
+    Dataset<Row> good = withOrderIds(records.filter(col(REASON).isNull()), profile, rules);
+    Dataset<Row> orders = profile.aggregateLines() ? sumLines(good) : good.withColumn(RECORD_COUNT, lit(1L))
+        .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY));
+    Dataset<Row> decided = decide(withContentHash(orders), silverKeys, runId).cache();
+    Dataset<Row> inserts = decided.filter(col(DECISION).equalTo(INSERT))
+        .withColumn(INGEST_RUN_ID, lit(runId))
+        .select(Schemas.PURCHASES.fieldNames()[0], rest(Schemas.PURCHASES.fieldNames()));
+    Dataset<Row> lineOutcomes = profile.aggregateLines()
+        ? good.join(decided.select(col(ORDER_ID), col(DECISION), col("decision_detail")), ORDER_ID)
+        : decided;
+    Dataset<Row> judged = lineOutcomes
+        .withColumn(OUTCOME, when(col(DECISION).isin(INSERT, ACCEPTED), lit(ACCEPTED))
+            .when(col(DECISION).equalTo(DUPLICATE), lit(DUPLICATE)).otherwise(lit(QUARANTINED)))
+        .withColumn(REASON, when(col(OUTCOME).equalTo(QUARANTINED), lit(Reason.CONFLICTING_DUPLICATE.code())))
+        .withColumn(DETAIL, col("decision_detail"));
+    String[] cols = bad.columns();
+    return new Classified(bad.unionByName(judged.select(asCols(cols))), inserts);
+  }
+
+  /** CDNOW-style derived ids (customer-yyyymmdd-k in file order) and the optional profile namespace. */
+  static Dataset<Row> withOrderIds(Dataset<Row> good, SourceProfile profile, ValidationRules rules) {
+    Dataset<Row> out = good;
+    if (SourceProfile.DERIVE_CUSTOMER_DATE_SEQUENCE.equals(profile.deriveOrderId())) {
+      WindowSpec w = Window.partitionBy(col(SOURCE_FILE), col(CUSTOMER_ID), col(ORDER_DATE))
+          .orderBy(col(LINE_NUMBER));
+      out = out.withColumn(ORDER_ID, concat_ws("-", col(CUSTOMER_ID), date_format(col(ORDER_DATE), "yyyyMMdd"),
+          row_number().over(w).cast("string")));
+    }
+    if (rules.namespaceOrderIds()) {
+      out = out.withColumn(ORDER_ID, concat(lit(profile.name() + ":"), col(ORDER_ID)));
+    }
+    return out;
+  }
+
+  /** One order per order id: amounts and quantities summed, earliest timestamp, first line's place. */
+  static Dataset<Row> sumLines(Dataset<Row> lines) {
+    Column first = struct(col(SOURCE_FILE), col(LINE_NUMBER));
+    return lines.groupBy(col(ORDER_ID)).agg(
+            min(col(CUSTOMER_ID)).as(CUSTOMER_ID),
+            min(col(ORDER_TS)).as(ORDER_TS),
+            min(col(ORDER_DATE)).as(ORDER_DATE),
+            sum(col(ExtractedSchema.AMOUNT_EXACT)).as(ExtractedSchema.AMOUNT_EXACT),
+            min(col(CURRENCY)).as(CURRENCY),
+            sum(col(QUANTITY)).as(QUANTITY),
+            min_by(col(ATTRIBUTES), first).as(ATTRIBUTES),
+            min(first).as("first_line"),
+            sum(col(LINE_COUNT)).cast("int").as(LINE_COUNT),
+            count(lit(1)).as(RECORD_COUNT))
+        .withColumn(SOURCE_FILE, col("first_line." + SOURCE_FILE))
+        .withColumn(LINE_NUMBER, col("first_line." + LINE_NUMBER))
+        .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY))
+        .withColumn(KIND, when(col(AMOUNT).lt(0), lit(KIND_REFUND)).otherwise(lit(KIND_PURCHASE)))
+        .drop("first_line");
+  }
+
+  /** SHA-256 of everything that makes an order what it is (not where or when it was read). */
+  static Dataset<Row> withContentHash(Dataset<Row> orders) {
+    Column attrs = to_json(map_from_entries(array_sort(map_entries(coalesce(col(ATTRIBUTES),
+        map().cast(Schemas.STRING_MAP))))));
+    return orders.withColumn(CONTENT_HASH, sha2(concat_ws("\u0001", col(CUSTOMER_ID),
+        unix_micros(col(ORDER_TS)).cast("string"), col(AMOUNT).cast("string"), col(CURRENCY),
+        col(QUANTITY).cast("string"), col(KIND), attrs), 256));
+  }
+
+  private static Dataset<Row> decide(Dataset<Row> orders, Dataset<Row> silverKeys, String runId) {
+    WindowSpec w = Window.partitionBy(col(ORDER_ID)).orderBy(col(SOURCE_FILE), col(LINE_NUMBER));
+    Dataset<Row> ranked = orders
+        .withColumn("rn", row_number().over(w))
+        .withColumn("first_hash", first(col(CONTENT_HASH)).over(w))
+        .withColumn("first_at", first(concat_ws(":", col(SOURCE_FILE), col(LINE_NUMBER))).over(w));
+    Dataset<Row> s = silverKeys.select(col(ORDER_ID).as("s_id"), col(CONTENT_HASH).as("s_hash"),
+        col(INGEST_RUN_ID).as("s_run"));
+    Dataset<Row> joined = ranked.join(s, ranked.col(ORDER_ID).equalTo(s.col("s_id")), "left");
+    Column decision = when(col("rn").gt(1).and(col(CONTENT_HASH).equalTo(col("first_hash"))), lit(DUPLICATE))
+        .when(col("rn").gt(1), lit(Reason.CONFLICTING_DUPLICATE.code()))
+        .when(col("s_hash").isNull(), lit(INSERT))
+        .when(col("s_hash").equalTo(col(CONTENT_HASH)).and(col("s_run").equalTo(lit(runId))), lit(ACCEPTED))
+        .when(col("s_hash").equalTo(col(CONTENT_HASH)), lit(DUPLICATE))
+        .otherwise(lit(Reason.CONFLICTING_DUPLICATE.code()));
+    Column detail = when(col("rn").gt(1).and(col(CONTENT_HASH).notEqual(col("first_hash"))),
+        concat(lit("order id " ), col(ORDER_ID), lit(" already read at "), col("first_at"),
+            lit(" with different content")))
+        .when(col("s_hash").isNotNull().and(col("s_hash").notEqual(col(CONTENT_HASH))),
+            concat(lit("order id "), col(ORDER_ID), lit(" is already in silver.purchases (ingest run "),
+                col("s_run"), lit(") with different content")));
+    return joined.withColumn(DECISION, decision).withColumn("decision_detail", detail)
+        .drop("rn", "first_hash", "first_at", "s_id", "s_hash", "s_run");
+  }
+
+  private static String[] rest(String[] a) {
+    String[] r = new String[a.length - 1];
+    System.arraycopy(a, 1, r, 0, r.length);
+    return r;
+  }
+
+  private static Column[] asCols(String[] names) {
+    Column[] c = new Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      c[i] = col(names[i]);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,181 @@
+package io.retention.ingest;
+
+import io.retention.schema.Columns;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Runs on the executors, once per landed file (a row of Spark's binaryFile source): hashes the bytes,
+ * un-gzips, splits into records, parses and validates each, and emits one row per record (accepted lines
+ * typed, rejected ones with their reason) plus one summary row per file with its independently counted lines.
+ */
+final class RecordExtractor implements FlatMapFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private final SourceProfile profile;
+  private final ValidationRules rules;
+
+  RecordExtractor(SourceProfile profile, ValidationRules rules) {
+    this.profile = profile;
+    this.rules = rules;
+  }
+
+  @Override
+  public Iterator<Row> call(Row file) {
+    String path = file.getString(file.fieldIndex("path"));
+    byte[] compressed = (byte[]) file.get(file.fieldIndex("content"));
+    Timestamp modified = file.getTimestamp(file.fieldIndex("modificationTime"));
+    String hash = sha256(compressed);
+    byte[] bytes = gunzipIfNeeded(compressed);
+    String format = profile.formatOf(path);
+    RecordSplitter.Split split = RecordSplitter.split(bytes, format.equals("csv"));
+    FileParse fp = new FileParse(profile, format, new Validation(profile, rules));
+    List<Row> out = new ArrayList<>(split.records().size() + 1);
+    long headerLines = 0;
+    for (RecordSplitter.RawRecord rec : split.records()) {
+      if (fp.isHeader(rec)) {
+        headerLines += rec.lineCount();
+        continue;
+      }
+      out.add(recordRow(path, hash, compressed.length, rec, fp.parse(rec)));
+    }
+    out.add(RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, (long) compressed.length, null, null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null,
+        RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modified));
+    return out.iterator();
+  }
+
+  private Row recordRow(String path, String hash, long size, RecordSplitter.RawRecord rec, FileParse.Result r) {
+    var fields = r.fields() == null ? null : CollectionConverters.asScala(r.fields());
+    Validation.Line l = r.line();
+    if (l == null) {
+      return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, hash, size, rec.lineNumber(), rec.lineCount(),
+          rec.text(), fields, r.reason().code(), r.detail(), null, null, null, null, null, null, null, null, null,
+          null, null, null, null);
+    }
+    Map<String, String> attrs = l.attributes();
+    return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, hash, size, rec.lineNumber(), rec.lineCount(),
+        rec.text(), fields, null, null, l.orderId(), l.customerId(), Timestamp.from(l.ts()),
+        Date.valueOf(l.orderDate()), l.amount(), l.currency(), l.quantity(), l.kind(),
+        CollectionConverters.asScala(attrs), null, null, null, null);
+  }
+
+  static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static byte[] gunzipIfNeeded(byte[] b) {
+    if (b.length < 2 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b) {
+      return b;
+    }
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot gunzip: " + e.getMessage(), e);
+    }
+  }
+
+  /** Per-file parsing state: the header (CSV names, or a whitespace layout) decides how records are read. */
+  static final class FileParse {
+    record Result(Map<String, String> fields, Validation.Line line, Reason reason, String detail) {}
+
+    private final SourceProfile profile;
+    private final String format;
+    private final Validation validation;
+    private List<String> header;
+    private boolean first = true;
+
+    FileParse(SourceProfile profile, String format, Validation validation) {
+      this.profile = profile;
+      this.format = format;
+      this.validation = validation;
+    }
+
+    /** True for the file's header record (the first record, when the profile says the file has one). */
+    boolean isHeader(RecordSplitter.RawRecord rec) {
+      if (!first) {
+        return false;
+      }
+      first = false;
+      if (format.equals("csv") && !profile.header().equals("false")) {
+        List<String> names = FieldParser.csvValues(rec.text());
+        header = names == null ? List.of() : names.stream().map(String::strip).toList();
+        return true;
+      }
+      if (format.equals("whitespace") && profile.header().equals("auto")) {
+        String[] toks = rec.text().trim().split("\\s+");
+        return toks.length < 2 || !toks[1].matches("\\d+");
+      }
+      return format.equals("whitespace") && profile.header().equals("true");
+    }
+
+    Result parse(RecordSplitter.RawRecord rec) {
+      if (rec.badEncoding()) {
+        return new Result(null, null, Reason.INVALID_ENCODING, "bytes that are not valid UTF-8");
+      }
+      FieldParser.Parsed p = switch (format) {
+        case "jsonl" -> FieldParser.json(rec.text());
+        case "whitespace" -> whitespace(rec.text());
+        default -> csv(rec.text());
+      };
+      if (p.reason() != null) {
+        return new Result(null, null, p.reason(), p.detail());
+      }
+      Validation.Outcome o = validation.check(p.fields());
+      return new Result(p.fields(), o.line(), o.reason(), o.detail());
+    }
+
+    private FieldParser.Parsed csv(String text) {
+      String missing = missingColumn();
+      if (missing != null) {
+        return FieldParser.Parsed.error(Reason.MISSING_COLUMN,
+            "the header has no column " + missing + " (it has: " + String.join(", ", header) + ")");
+      }
+      return FieldParser.csv(text, header);
+    }
+
+    private FieldParser.Parsed whitespace(String text) {
+      int n = text.trim().split("\\s+").length;
+      List<String> names = profile.layouts().get(n);
+      if (names == null) {
+        return FieldParser.Parsed.error(Reason.WRONG_COLUMN_COUNT,
+            n + " fields, expected one of " + profile.layouts().keySet());
+      }
+      return FieldParser.whitespace(text, names);
+    }
+
+    private String missingColumn() {
+      if (header == null) {
+        return null;
+      }
+      for (String canonical : List.of(Columns.ORDER_ID, Columns.CUSTOMER_ID, Columns.ORDER_TS, Columns.AMOUNT,
+          "unit_price", Columns.QUANTITY)) {
+        String col = profile.column(canonical);
+        boolean required = !canonical.equals(Columns.QUANTITY) || profile.aggregateLines();
+        if (col != null && required && !header.contains(col)
+            && !(canonical.equals(Columns.AMOUNT) && profile.aggregateLines())) {
+          return col;
+        }
+      }
+      return null;
+    }
+  }
+}
