@@ -7,7 +7,6 @@ import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.StageRun;
-import io.retention.lake.WarehouseLock;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +40,14 @@ public final class IngestCommand extends SparkCommand {
   }
 
   @Override
+  protected String lockHolder() {
+    return "ingest";
+  }
+
+  @Override
   protected int run(JobConfig config, SparkSession spark) throws Exception {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    try (WarehouseLock lock = WarehouseLock.acquire(config.warehouse(), "ingest")) {
+    try {
       IngestStage.Result r = ingest(config, tables, sourceProfile, input == null ? config.input() : input, err);
       return r.books().imbalances().isEmpty() ? 0 : 1;
     } catch (IllegalStateException e) {

@@ -1,5 +1,6 @@
 package io.retention.app;
 
+import io.retention.lake.WarehouseLock;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -21,6 +22,14 @@ public abstract class SparkCommand implements Callable<Integer> {
 
   protected abstract int run(JobConfig config, SparkSession spark) throws Exception;
 
+  /**
+   * Commands that write the warehouse name themselves here: they take its lock before Spark starts, so a
+   * second writer exits at once with a clear message.
+   */
+  protected String lockHolder() {
+    return null;
+  }
+
   protected String appName() {
     return "retention-" + getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
   }
@@ -29,11 +38,25 @@ public abstract class SparkCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobConfig config = common.load();
     validate(config);
-    SparkSession spark = SparkSessions.create(config, appName());
+    WarehouseLock lock = null;
+    if (lockHolder() != null) {
+      try {
+        lock = WarehouseLock.acquire(config.warehouse(), lockHolder());
+      } catch (IllegalStateException e) {
+        throw new JobFailure(e.getMessage());
+      }
+    }
     try {
-      return run(config, spark);
+      SparkSession spark = SparkSessions.create(config, appName());
+      try {
+        return run(config, spark);
+      } finally {
+        spark.stop();
+      }
     } finally {
-      spark.stop();
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 }
