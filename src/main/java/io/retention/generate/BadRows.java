@@ -67,6 +67,10 @@ final class BadRows implements Serializable {
     }
     SplittableRandom rng = Rng.of(o.seed(), Rng.BAD_ROWS, i);
     long customer = rng.nextLong(o.customers());
+    if (kind == BadKind.CONFLICTING_DUPLICATE) {
+      // distinct customers for distinct j (the multiplier is prime), so no two conflicts are alike
+      customer = Math.floorMod(j * 2_654_435_761L + o.seed(), o.customers());
+    }
     if (kind == BadKind.DUPLICATE_REPLAY || kind == BadKind.CONFLICTING_DUPLICATE) {
       return copy(kind, (int) (j % 3), rng, sim.events(customer));
     }
