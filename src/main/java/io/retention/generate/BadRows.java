@@ -126,8 +126,9 @@ final class BadRows implements Serializable {
           LineFormat.ORDER_TS, "yesterday");
       case FUTURE_TIMESTAMP -> set(0, f, LineFormat.ORDER_TS, LineFormat.iso(
           LocalDateTime.ofEpochSecond(epoch, 0, ZoneOffset.UTC).withYear(2099)) + "Z");
-      case INVALID_AMOUNT -> set(j, f, LineFormat.AMOUNT, "", LineFormat.AMOUNT, "abc", LineFormat.AMOUNT, "NaN",
-          LineFormat.AMOUNT, "Infinity", LineFormat.AMOUNT, "-Infinity", LineFormat.AMOUNT, "-25.00");
+      case INVALID_AMOUNT -> set(j, f, LineFormat.AMOUNT, "NaN", LineFormat.AMOUNT, "Infinity",
+          LineFormat.AMOUNT, "abc", LineFormat.AMOUNT, "-25.00", LineFormat.AMOUNT, "", LineFormat.AMOUNT,
+          "-Infinity");
       case AMOUNT_OUT_OF_RANGE -> j % 3 == 2
           ? set(0, withKind(f, Columns.KIND_REFUND), LineFormat.AMOUNT, "-2500000.00")
           : set(j, f, LineFormat.AMOUNT, "1500000.00", LineFormat.AMOUNT, "1000000.01");
