@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         + "<out>/<yyyy-MM-dd>.csv|jsonl in the canonical layout.")
 public final class GenerateCommand extends SparkCommand {
   @Option(names = "--orders", required = true, paramLabel = "N",
-      description = "Valid orders (purchases + refunds) to aim for; alpha is calibrated to it (±~10 %).")
+      description = "Valid orders (purchases + refunds) to aim for; alpha is calibrated to it (±~10 %%).")
   long orders;
 
   @Option(names = "--customers", required = true, paramLabel = "M", description = "Customers (each buys at least once).")
@@ -70,7 +70,8 @@ public final class GenerateCommand extends SparkCommand {
       description = "BG/NBD: dropout p ~ Beta(a, b). Default: ${DEFAULT-VALUE}.")
   double a;
 
-  @Option(names = "--b", defaultValue = "" + GeneratorOptions.B_DEFAULT, description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--b", defaultValue = "" + GeneratorOptions.B_DEFAULT,
+      description = "BG/NBD: second shape of the dropout Beta(a, b). Default: ${DEFAULT-VALUE}.")
   double b;
 
   @Option(names = "--value-p", defaultValue = "" + GeneratorOptions.VALUE_P_DEFAULT,

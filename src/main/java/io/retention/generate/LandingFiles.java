@@ -41,27 +41,18 @@ final class LandingFiles {
     Path root = new Path(out);
     FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
     Path tmp = new Path(root, "_generate-" + UUID.randomUUID());
-    lines.sortWithinPartitions(SyntheticPurchases.FILE, SyntheticPurchases.RANK, SyntheticPurchases.TS,
-            SyntheticPurchases.LINE)
-        .select(col(SyntheticPurchases.FILE), col(SyntheticPurchases.LINE).cast("string").as(VALUE))
-        .write()
-        .partitionBy(SyntheticPurchases.FILE)
-        .option("lineSep", "\n")
-        .text(tmp.toString());
     FileSystem raw = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
     Set<String> names = new HashSet<>();
     try {
+      lines.sortWithinPartitions(SyntheticPurchases.FILE, SyntheticPurchases.RANK, SyntheticPurchases.TS,
+              SyntheticPurchases.LINE)
+          .select(col(SyntheticPurchases.FILE), col(SyntheticPurchases.LINE).cast("string").as(VALUE))
+          .write()
+          .partitionBy(SyntheticPurchases.FILE)
+          .option("lineSep", "\n")
+          .text(tmp.toString());
       for (FileStatus dir : fs.listStatus(tmp, p -> p.getName().startsWith(SyntheticPurchases.FILE + "="))) {
-        String name = dir.getPath().getName().substring(SyntheticPurchases.FILE.length() + 1);
-        FileStatus[] parts = fs.listStatus(dir.getPath(), p -> p.getName().startsWith("part-"));
-        if (parts.length != 1) {
-          throw new IOException("expected one part file for " + name + ", found " + parts.length);
-        }
-        Path target = new Path(root, name + "." + extension);
-        if (!raw.rename(parts[0].getPath(), target)) {
-          throw new IOException("cannot rename " + parts[0].getPath() + " to " + target);
-        }
-        names.add(name);
+        names.add(moveOnlyPart(fs, raw, dir.getPath(), root));
       }
     } finally {
       fs.delete(tmp, true);
@@ -74,5 +65,19 @@ final class LandingFiles {
       }
     }
     return names.size();
+  }
+
+  /** Renames the one part file of {@code file=<name>} to {@code <root>/<name>.<ext>}; returns the name. */
+  private String moveOnlyPart(FileSystem fs, FileSystem raw, Path dir, Path root) throws IOException {
+    String name = dir.getName().substring(SyntheticPurchases.FILE.length() + 1);
+    FileStatus[] parts = fs.listStatus(dir, p -> p.getName().startsWith("part-"));
+    if (parts.length != 1) {
+      throw new IOException("expected one part file for " + name + ", found " + parts.length);
+    }
+    Path target = new Path(root, name + "." + extension);
+    if (!raw.rename(parts[0].getPath(), target)) {
+      throw new IOException("cannot rename " + parts[0].getPath() + " to " + target);
+    }
+    return name;
   }
 }
