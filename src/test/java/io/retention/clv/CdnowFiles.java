@@ -51,14 +51,14 @@ final class CdnowFiles {
     return RfmPatterns.of(rows);
   }
 
-  /** The CDNOW_sample.txt lines as {customer id, yyyymmdd, cds, dollars}. */
+  /** The CDNOW_sample.txt lines as {sample customer id 0001..2357 (the summaries' ID), yyyymmdd, cds, dollars}. */
   static List<String[]> sampleLines() {
     try {
       List<String[]> out = new ArrayList<>();
       for (String l : Files.readAllLines(dir().resolve("CDNOW_sample.txt"), StandardCharsets.US_ASCII)) {
         String[] f = l.trim().split("\\s+");
         if (f.length == 5) {
-          out.add(new String[] {f[0], f[2], f[3], f[4]});
+          out.add(new String[] {f[1], f[2], f[3], f[4]});
         }
       }
       return out;
