@@ -74,8 +74,8 @@ public final class CustomerLifetimeValue {
   }
 
   /** What a run did: the fits, the customers scored, the top customers by predicted CLV, the tables. */
-  public record Result(long customers, ClvModels models, List<Row> topCustomers, String customerTable,
-      String modelTable) {}
+  public record Result(long customers, LocalDate calibrationEnd, ClvModels models, List<Row> topCustomers,
+      String customerTable, String modelTable) {}
 
   private final DeltaTables tables;
   private final Options options;
@@ -104,7 +104,7 @@ public final class CustomerLifetimeValue {
         tables.overwrite(Table.CLV_MODEL, models.rows(tables.spark(), o, runId, Instant.now()));
         List<Row> top = tables.read(Table.CUSTOMER_CLV).orderBy(col(PREDICTED_CLV).desc_nulls_last(),
             col(Columns.CUSTOMER_ID)).limit(10).collectAsList();
-        return new Result(models.bgNbd().customers(), models, top, tables.path(Table.CUSTOMER_CLV),
+        return new Result(models.bgNbd().customers(), o.calibrationEnd(), models, top, tables.path(Table.CUSTOMER_CLV),
             tables.path(Table.CLV_MODEL));
       } finally {
         rfm.unpersist();
