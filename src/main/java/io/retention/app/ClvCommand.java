@@ -1,0 +1,121 @@
+package io.retention.app;
+
+import io.retention.clv.ClvModels;
+import io.retention.clv.CustomerLifetimeValue;
+import io.retention.clv.TimeUnit;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.RunLog;
+import io.retention.lake.StageRun;
+import io.retention.schema.ClvColumns;
+import io.retention.schema.Columns;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code clv}: fits BG/NBD + Gamma-Gamma and writes gold.clv_model and gold.customer_clv. */
+@Command(name = "clv", mixinStandardHelpOptions = true,
+    description = "Customer lifetime value: historical, simple and BG/NBD + Gamma-Gamma (discounted monthly).")
+public final class ClvCommand extends SparkCommand {
+  @Option(names = "--calibration-end", paramLabel = "DATE",
+      description = "Last day (inclusive, yyyy-mm-dd) of the data used. Default: the latest purchase order_date.")
+  String calibrationEnd;
+
+  @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: retention.clv.timeUnit.")
+  String timeUnit;
+
+  @Option(names = "--horizon-months", paramLabel = "N",
+      description = "Months of predicted purchases and CLV. Default: retention.clv.horizonMonths.")
+  Integer horizonMonths;
+
+  @Option(names = "--discount-rate", paramLabel = "R",
+      description = "Monthly discount rate, e.g. 0.01. Default: retention.clv.monthlyDiscountRate.")
+  Double discountRate;
+
+  private CustomerLifetimeValue.Options options;
+
+  @Override
+  protected void validate(JobConfig config) {
+    options = options(config);
+  }
+
+  /** The stage options from the configuration and the flags; a bad value is a ConfigException. */
+  public CustomerLifetimeValue.Options options(JobConfig config) {
+    JobConfig.ClvSettings c = config.clv();
+    String unit = timeUnit == null ? c.timeUnit() : unit(timeUnit);
+    if (horizonMonths != null && (horizonMonths < 1 || horizonMonths > 1200)) {
+      throw new ConfigException("--horizon-months must be between 1 and 1200, cannot be: " + horizonMonths);
+    }
+    if (discountRate != null && !(discountRate >= 0 && discountRate < 1)) {
+      throw new ConfigException("--discount-rate is monthly and must be in [0, 1), cannot be: " + discountRate);
+    }
+    return new CustomerLifetimeValue.Options(date("--calibration-end", calibrationEnd), TimeUnit.parse(unit),
+        horizonMonths == null ? c.horizonMonths() : horizonMonths,
+        discountRate == null ? c.monthlyDiscountRate() : discountRate, c.penalizer(), config.activeWindowDays());
+  }
+
+  static String unit(String value) {
+    if (!"day".equals(value) && !"week".equals(value)) {
+      throw new ConfigException("--time-unit must be day or week, cannot be: " + value);
+    }
+    return value;
+  }
+
+  static LocalDate date(String option, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(option + " must be a date yyyy-mm-dd, cannot be: " + value);
+    }
+  }
+
+  @Override
+  protected int run(JobConfig config, SparkSession spark) {
+    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    CustomerLifetimeValue.Result r;
+    try {
+      r = new CustomerLifetimeValue(tables, options).run(runId);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      new RunLog(tables).record(StageRun.simple(runId, "clv", started, 0, 0, Map.of(), null).failed(e.getMessage()));
+      throw new JobFailure(e.getMessage(), e);
+    }
+    new RunLog(tables).record(StageRun.simple(runId, "clv", started, r.customers(), r.customers(),
+        Map.of("patterns", r.models().bgNbd().patterns()), String.join("; ", r.models().warnings())));
+    print(r);
+    return 0;
+  }
+
+  private void print(CustomerLifetimeValue.Result r) {
+    ClvModels m = r.models();
+    err.printf("clv: %d customers, calibration end %s, time unit %s%n", r.customers(),
+        r.calibrationEnd(), options.unit().label());
+    err.print(m.bgNbd().describe());
+    if (m.gammaGamma() != null) {
+      err.print(m.gammaGamma().describe());
+    }
+    err.printf("simple CLV: annual churn rate %.4f, expected lifetime %.2f years%n", m.churn().annualRate(),
+        m.churn().lifetimeYears());
+    err.printf("top 10 by predicted CLV (%d months, %.2f%%/month):%n", options.horizonMonths(),
+        options.monthlyDiscountRate() * 100);
+    err.printf("  %-14s %6s %8s %10s %12s %12s %12s%n", "customer_id", "freq", "p_alive", "exp_purch",
+        "predicted", "historical", "simple");
+    for (Row row : r.topCustomers()) {
+      err.printf("  %-14s %6d %8.4f %10.3f %12s %12s %12s%n", row.getAs(Columns.CUSTOMER_ID),
+          row.<Long>getAs(ClvColumns.FREQUENCY), row.<Double>getAs(ClvColumns.P_ALIVE),
+          row.<Double>getAs(ClvColumns.EXPECTED_PURCHASES), row.getAs(ClvColumns.PREDICTED_CLV),
+          row.getAs(ClvColumns.HISTORICAL_CLV), row.getAs(ClvColumns.SIMPLE_CLV));
+    }
+    err.println("tables: " + r.customerTable() + ", " + r.modelTable());
+  }
+
+}

@@ -1,0 +1,60 @@
+package io.retention.clv;
+
+import java.io.Serializable;
+
+/**
+ * Per-customer predictions from fitted BG/NBD and Gamma-Gamma parameters. Small and serialisable: the stage
+ * ships it to the executors inside a UDF, so predictions for millions of customers never touch the driver.
+ *
+ * <p>Time: the BG/NBD unit (day or week) is the unit of recency and T; {@code monthInUnits} is the length of a
+ * CLV month in that unit (365.25 / 12 days, i.e. 30.4375 / 7 weeks). The CLV sums, for months i = 1..H, the
+ * expected purchases in month i times the expected average value, discounted by (1 + d)^i:
+ * {@code sum_i value * (E[X(i m)] - E[X((i-1) m)]) / (1 + d)^i} (lifetimes' customer_lifetime_value).
+ *
+ * @param gammaGamma null when no Gamma-Gamma model could be fitted (values and CLV are then NaN)
+ */
+public record ClvPredictor(BgNbd.Params bgNbd, GammaGamma.Params gammaGamma, int horizonMonths,
+    double monthInUnits, double monthlyDiscountRate) implements Serializable {
+
+  /** Days per CLV month: 365.25 / 12. */
+  public static final double MONTH_DAYS = 365.25 / 12;
+
+  public ClvPredictor {
+    if (horizonMonths < 1) {
+      throw new IllegalArgumentException("horizonMonths must be at least 1, cannot be: " + horizonMonths);
+    }
+    if (!(monthInUnits > 0)) {
+      throw new IllegalArgumentException("monthInUnits must be positive, cannot be: " + monthInUnits);
+    }
+  }
+
+  /** A CLV month in a time unit of {@code unitDays} days. */
+  public static double monthIn(double unitDays) {
+    return MONTH_DAYS / unitDays;
+  }
+
+  /** What the stage stores for one customer. */
+  public record Prediction(double pAlive, double expectedPurchases, double expectedAverageValue,
+      double predictedClv) {}
+
+  public Prediction predict(double x, double tx, double t, double monetary) {
+    double value = gammaGamma == null ? Double.NaN : GammaGamma.expectedAverageValue(gammaGamma, x, monetary);
+    return new Prediction(BgNbd.pAlive(bgNbd, x, tx, t),
+        BgNbd.expectedPurchases(bgNbd, horizonMonths * monthInUnits, x, tx, t), value, clv(x, tx, t, value));
+  }
+
+  /** Discounted CLV over the horizon for a customer with expected average value {@code value}. */
+  public double clv(double x, double tx, double t, double value) {
+    if (Double.isNaN(value)) {
+      return Double.NaN;
+    }
+    double total = 0;
+    double previous = 0;
+    for (int i = 1; i <= horizonMonths; i++) {
+      double cumulative = BgNbd.expectedPurchases(bgNbd, i * monthInUnits, x, tx, t);
+      total += value * (cumulative - previous) / Math.pow(1 + monthlyDiscountRate, i);
+      previous = cumulative;
+    }
+    return total;
+  }
+}

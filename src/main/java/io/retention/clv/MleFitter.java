@@ -1,0 +1,248 @@
+package io.retention.clv;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.exception.MathIllegalStateException;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.exception.MathIllegalArgumentException;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.SimpleValueChecker;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
+import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
+
+/**
+ * Maximum likelihood for a handful of positive parameters, on the driver. Works in log-parameter space:
+ * minimises {@code -LL(p)/W + penalizer * sum(p^2)} (W = number of customers, the convention of the
+ * {@code lifetimes} library) with commons-math3's non-linear conjugate gradient (Polak-Ribi&egrave;re) and the
+ * analytic gradient, then polishes with Newton steps on a finite-difference Hessian. Standard errors come from
+ * the inverse Hessian of the total negative log-likelihood in natural parameters.
+ *
+ * <p>Breeze's L-BFGS was the first choice, but its {@code DiffFunction} trait cannot be implemented from Java
+ * (conflicting {@code apply} bridge signatures), so commons-math3 (on the classpath through Spark) is used.
+ *
+ * <p>Guards: log-parameters beyond &plusmn;{@value #WALL} meet a quadratic wall (parameters stay finite);
+ * beyond &plusmn;{@value #WARN_LOG} (outside 1e-3 .. 1e3; callers rescale their data so that sensible
+ * parameters are well inside) the fit carries a boundary warning; a gradient norm above
+ * {@value #GRADIENT_TOLERANCE} or a Hessian that is not positive definite also give warnings, never NaN.
+ */
+final class MleFitter {
+  static final double WALL = 20;
+  static final double WARN_LOG = 6.91;
+  static final double GRADIENT_TOLERANCE = 1e-5;
+
+  /** Total log-likelihood at natural parameters {@code p}; fills {@code gradient} with dLL/dp. */
+  interface LogLikelihood {
+    double value(double[] p, double[] gradient);
+  }
+
+  /** The fitted parameters with diagnostics. Standard errors are NaN only where {@link #warnings} says so. */
+  record Result(double[] params, double[] stdErrors, double logLikelihood, int iterations, int evaluations,
+      double gradientNorm, boolean converged, List<String> warnings) {}
+
+  private final String model;
+  private final String[] names;
+  private final LogLikelihood ll;
+  private final double weight;
+  private final double penalizer;
+  private int evaluations;
+
+  MleFitter(String model, String[] names, LogLikelihood ll, double weight, double penalizer) {
+    this.model = model;
+    this.names = names.clone();
+    this.ll = ll;
+    this.weight = weight;
+    this.penalizer = penalizer;
+  }
+
+  Result fit(double[] start) {
+    double[] theta = Arrays.stream(start).map(Math::log).toArray();
+    int iterations = 0;
+    try {
+      NonLinearConjugateGradientOptimizer opt = new NonLinearConjugateGradientOptimizer(
+          NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-13, 1e-15),
+          1e-10, 1e-12, 1e-2);
+      PointValuePair best = opt.optimize(new MaxEval(20_000), new MaxIter(5_000), GoalType.MINIMIZE,
+          new InitialGuess(theta), new ObjectiveFunction(t -> objective(t, null)),
+          new ObjectiveFunctionGradient(t -> {
+            double[] g = new double[t.length];
+            objective(t, g);
+            return g;
+          }));
+      theta = best.getPoint();
+      iterations = opt.getIterations();
+    } catch (MathIllegalStateException e) {
+      // too many iterations / evaluations: keep the start and let Newton and the diagnostics speak
+    }
+    iterations += newtonPolish(theta);
+    return result(theta, iterations);
+  }
+
+  /** The minimised objective in log space (mean negative LL + penalty + wall); fills {@code grad} if given. */
+  double objective(double[] theta, double[] grad) {
+    evaluations++;
+    int n = theta.length;
+    double[] p = new double[n];
+    double wall = 0;
+    for (int i = 0; i < n; i++) {
+      double t = Math.max(-WALL, Math.min(WALL, theta[i]));
+      p[i] = Math.exp(t);
+      wall += 100 * (theta[i] - t) * (theta[i] - t);
+    }
+    double[] g = new double[n];
+    double value = -ll.value(p, g) / weight + wall;
+    for (int i = 0; i < n; i++) {
+      value += penalizer * p[i] * p[i];
+      if (grad != null) {
+        double t = Math.max(-WALL, Math.min(WALL, theta[i]));
+        grad[i] = (-g[i] / weight + 2 * penalizer * p[i]) * p[i] + 200 * (theta[i] - t);
+      }
+    }
+    return Double.isNaN(value) ? Double.POSITIVE_INFINITY : value;
+  }
+
+  /** Newton steps with step halving on the finite-difference Hessian; returns the steps taken. */
+  private int newtonPolish(double[] theta) {
+    int steps = 0;
+    for (; steps < 30; steps++) {
+      double[] g = new double[theta.length];
+      double f = objective(theta, g);
+      if (norm(g) < 1e-10) {
+        break;
+      }
+      double[] d;
+      try {
+        d = new CholeskyDecomposition(hessian(theta, this::objective)).getSolver()
+            .solve(new org.apache.commons.math3.linear.ArrayRealVector(g)).mapMultiply(-1).toArray();
+      } catch (MathIllegalArgumentException e) {
+        break;
+      }
+      if (!improve(theta, d, f)) {
+        break;
+      }
+    }
+    return steps;
+  }
+
+  private boolean improve(double[] theta, double[] d, double f) {
+    for (double s = 1; s > 1e-4; s /= 2) {
+      double[] trial = theta.clone();
+      for (int i = 0; i < trial.length; i++) {
+        trial[i] += s * d[i];
+      }
+      if (objective(trial, null) < f) {
+        System.arraycopy(trial, 0, theta, 0, theta.length);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Result result(double[] theta, int iterations) {
+    List<String> warnings = new ArrayList<>();
+    double[] g = new double[theta.length];
+    objective(theta, g);
+    double gradNorm = norm(g);
+    double[] p = Arrays.stream(theta).map(t -> Math.exp(Math.max(-WALL, Math.min(WALL, t)))).toArray();
+    for (int i = 0; i < p.length; i++) {
+      if (Math.abs(theta[i]) > WARN_LOG) {
+        warnings.add(String.format(java.util.Locale.ROOT, "%s: parameter %s ran to its %s bound (%.3g on the "
+            + "fitting scale): the data carries almost no information on it; predictions stay usable, consider "
+            + "a penalizer", model, names[i], theta[i] < 0 ? "lower" : "upper", p[i]));
+      }
+    }
+    boolean converged = gradNorm < GRADIENT_TOLERANCE;
+    if (!converged) {
+      warnings.add(String.format(java.util.Locale.ROOT, "%s: not converged, gradient norm %.3g (tolerance %.0e)",
+          model, gradNorm, GRADIENT_TOLERANCE));
+    }
+    double[] se = standardErrors(p, warnings);
+    double logLik = ll.value(p, new double[p.length]);
+    return new Result(p, se, logLik, iterations, evaluations, gradNorm, converged, List.copyOf(warnings));
+  }
+
+  private double[] standardErrors(double[] p, List<String> warnings) {
+    double[] se = new double[p.length];
+    Arrays.fill(se, Double.NaN);
+    try {
+      RealMatrix h = hessian(p, (x, grad) -> {
+        double v = -ll.value(x, grad);
+        for (int i = 0; i < x.length; i++) {
+          grad[i] = -grad[i] + 2 * penalizer * weight * x[i];
+        }
+        return v;
+      });
+      RealMatrix cov = new CholeskyDecomposition(h).getSolver().getInverse();
+      for (int i = 0; i < p.length; i++) {
+        se[i] = Math.sqrt(cov.getEntry(i, i));
+      }
+      if (Arrays.stream(se).anyMatch(v -> !Double.isFinite(v))) {
+        Arrays.fill(se, Double.NaN);
+        throw new MathIllegalArgumentException(
+            org.apache.commons.math3.exception.util.LocalizedFormats.NAN_NOT_ALLOWED);
+      }
+    } catch (MathIllegalArgumentException e) {
+      warnings.add(model + ": standard errors unavailable: the Hessian is not positive definite "
+          + "(a parameter at a bound or a flat likelihood)");
+    }
+    return se;
+  }
+
+  interface Gradient {
+    double value(double[] x, double[] grad);
+  }
+
+  /** Central differences of an analytic gradient, relative steps, symmetrised. */
+  static RealMatrix hessian(double[] x, Gradient f) {
+    int n = x.length;
+    double[][] h = new double[n][n];
+    for (int j = 0; j < n; j++) {
+      double step = 1e-5 * Math.max(Math.abs(x[j]), 1e-3);
+      double[] up = x.clone();
+      double[] down = x.clone();
+      up[j] += step;
+      down[j] -= step;
+      double[] gu = new double[n];
+      double[] gd = new double[n];
+      f.value(up, gu);
+      f.value(down, gd);
+      for (int i = 0; i < n; i++) {
+        h[i][j] = (gu[i] - gd[i]) / (2 * step);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        double m = (h[i][j] + h[j][i]) / 2;
+        h[i][j] = m;
+        h[j][i] = m;
+      }
+    }
+    return new Array2DRowRealMatrix(h, false);
+  }
+
+  static double norm(double[] g) {
+    double s = 0;
+    for (double v : g) {
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  }
+
+  /** Names to values, in parameter order. */
+  static Map<String, Double> named(String[] names, double[] values) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      m.put(names[i], Double.isNaN(values[i]) ? null : values[i]);
+    }
+    return m;
+  }
+}
