@@ -128,7 +128,7 @@ public final class MetricsStage {
       }
       Result result = new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
           count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS));
-      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, -1, result.customers(), counts(result),
+      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, purchases.count(), result.customers(), counts(result),
           "grain=" + o.grain().id() + " as_of=" + o.asOf() + breakdownNote(o)));
       return result;
     } finally {
