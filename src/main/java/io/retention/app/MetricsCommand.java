@@ -1,0 +1,182 @@
+package io.retention.app;
+
+import static io.retention.schema.MetricsColumns.ACTIVE_CUSTOMERS;
+import static io.retention.schema.MetricsColumns.BREAKDOWN;
+import static io.retention.schema.MetricsColumns.CHURN_RATE;
+import static io.retention.schema.MetricsColumns.COHORT;
+import static io.retention.schema.MetricsColumns.COHORT_SIZE;
+import static io.retention.schema.MetricsColumns.CRR;
+import static io.retention.schema.MetricsColumns.CUSTOMERS_END;
+import static io.retention.schema.MetricsColumns.CUSTOMERS_NEW;
+import static io.retention.schema.MetricsColumns.CUSTOMERS_START;
+import static io.retention.schema.MetricsColumns.IS_COMPLETE;
+import static io.retention.schema.MetricsColumns.NET_REVENUE;
+import static io.retention.schema.MetricsColumns.PERIOD_INDEX;
+import static io.retention.schema.MetricsColumns.PERIOD_START;
+import static io.retention.schema.MetricsColumns.RETENTION_RATE;
+import static org.apache.spark.sql.functions.col;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.lake.WarehouseLock;
+import io.retention.metrics.Grain;
+import io.retention.metrics.MetricsStage;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code metrics}: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
+ * gold.purchase_gaps; then prints a small cohort matrix and the last KPI rows to stderr. Only bounded rows
+ * (at most 8 × 8 cells and 6 KPI periods) are collected for that summary.
+ */
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+    description = "Compute the retention tables (customers, cohort_retention, retention_kpis, purchase_gaps).")
+public final class MetricsCommand extends SparkCommand {
+  static final int MATRIX_COHORTS = 8;
+  static final int MATRIX_PERIODS = 8;
+  static final int KPI_ROWS = 6;
+
+  @Option(names = "--grain", paramLabel = "GRAIN",
+      description = "day, week (ISO, Monday), month or quarter. Default: retention.metrics.grain (month).")
+  String grain;
+
+  @Option(names = "--as-of", paramLabel = "DATE",
+      description = "Last day of data used, YYYY-MM-DD (inclusive). Default: the latest purchase day in silver.")
+  String asOf;
+
+  @Option(names = "--breakdown", paramLabel = "COLUMN",
+      description = "Split the cohort table by this source column (an attributes key, e.g. Country), "
+          + "taken from each customer's first purchase.")
+  String breakdown;
+
+  private MetricsStage.Options options;
+
+  @Override
+  protected void validate(JobConfig config) {
+    String g = grain == null ? config.metrics().grain() : grain;
+    Grain parsedGrain;
+    try {
+      parsedGrain = Grain.parse(g);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--grain: " + e.getMessage());
+    }
+    LocalDate date = null;
+    if (asOf != null) {
+      try {
+        date = LocalDate.parse(asOf);
+      } catch (DateTimeParseException e) {
+        throw new ConfigException("--as-of: not a date (YYYY-MM-DD): " + asOf);
+      }
+    }
+    try {
+      options = new MetricsStage.Options(parsedGrain, date, config.activeWindowDays(), breakdown,
+          config.metrics().percentiles());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("metrics: " + e.getMessage());
+    }
+  }
+
+  /** The options {@link #validate} built (for tests). */
+  MetricsStage.Options options() {
+    return options;
+  }
+
+  @Override
+  protected int run(JobConfig config, SparkSession spark) {
+    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+    if (!tables.exists(Table.PURCHASES)) {
+      throw new JobFailure("metrics: " + Table.PURCHASES.qualifiedName() + " not found under " + config.warehouse()
+          + ": run ingest first");
+    }
+    MetricsStage.Result r;
+    try (WarehouseLock lock = WarehouseLock.acquire(config.warehouse(), "metrics")) {
+      r = new MetricsStage(tables, options, "metrics-" + UUID.randomUUID()).run();
+    } catch (IllegalStateException e) {
+      throw new JobFailure(Main.oneLine(e.getMessage()), e);
+    }
+    err.printf(Locale.ROOT, "metrics: as of %s, grain %s: %d customers, %d cohort cells, %d KPI periods, "
+        + "%d gap rows%n", r.options().asOf(), r.options().grain().id(), r.customers(), r.cohortCells(),
+        r.kpiPeriods(), r.gapRows());
+    printMatrix(tables.read(Table.COHORT_RETENTION));
+    printKpis(tables.read(Table.RETENTION_KPIS));
+    return Main.OK;
+  }
+
+  private void printMatrix(Dataset<Row> cells) {
+    if (options.breakdown() != null) {
+      List<Row> top = cells.filter(col(PERIOD_INDEX).equalTo(0)).groupBy(BREAKDOWN)
+          .agg(org.apache.spark.sql.functions.sum(COHORT_SIZE).as("n")).orderBy(col("n").desc()).limit(1)
+          .collectAsList();
+      if (top.isEmpty()) {
+        return;
+      }
+      Object value = top.get(0).get(0);
+      err.println("cohort retention for the largest " + options.breakdown() + " value: " + value);
+      cells = cells.filter(value == null ? col(BREAKDOWN).isNull() : col(BREAKDOWN).equalTo(value));
+    }
+    List<Row> cohorts = cells.select(COHORT).distinct().orderBy(col(COHORT).desc()).limit(MATRIX_COHORTS)
+        .collectAsList();
+    if (cohorts.isEmpty()) {
+      return;
+    }
+    Object oldest = cohorts.get(cohorts.size() - 1).get(0);
+    List<Row> rows = cells.filter(col(COHORT).geq(oldest).and(col(PERIOD_INDEX).lt(MATRIX_PERIODS)))
+        .select(COHORT, COHORT_SIZE, PERIOD_INDEX, RETENTION_RATE, IS_COMPLETE, ACTIVE_CUSTOMERS).collectAsList();
+    err.print(formatMatrix(rows));
+  }
+
+  /** Rows: cohort, cohort_size, period_index, retention_rate, is_complete. Incomplete cells end with '*'. */
+  static String formatMatrix(List<Row> rows) {
+    Map<String, String[]> lines = new TreeMap<>();
+    Map<String, Long> sizes = new TreeMap<>();
+    for (Row r : rows) {
+      String cohort = r.get(0).toString();
+      sizes.put(cohort, r.getLong(1));
+      String[] cells = lines.computeIfAbsent(cohort, k -> new String[MATRIX_PERIODS]);
+      cells[r.getInt(2)] = String.format(Locale.ROOT, "%5.1f%%%s", r.getDouble(3) * 100, r.getBoolean(4) ? " " : "*");
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %9s", "cohort", "size"));
+    for (int k = 0; k < MATRIX_PERIODS; k++) {
+      sb.append(String.format(Locale.ROOT, " %7s", "+" + k));
+    }
+    sb.append('\n');
+    for (Map.Entry<String, String[]> e : lines.entrySet()) {
+      sb.append(String.format(Locale.ROOT, "%-10s %9d", e.getKey(), sizes.get(e.getKey())));
+      for (String c : e.getValue()) {
+        sb.append(String.format(Locale.ROOT, " %7s", c == null ? "" : c));
+      }
+      sb.append('\n');
+    }
+    return sb.append("(* = period not finished at the as-of date)\n").toString();
+  }
+
+  private void printKpis(Dataset<Row> kpis) {
+    List<Row> rows = new ArrayList<>(kpis.orderBy(col(PERIOD_START).desc()).limit(KPI_ROWS)
+        .select(PERIOD_START, CUSTOMERS_START, CUSTOMERS_NEW, CUSTOMERS_END, CRR, CHURN_RATE, NET_REVENUE,
+            IS_COMPLETE)
+        .collectAsList());
+    Collections.reverse(rows);
+    err.printf(Locale.ROOT, "%-10s %9s %9s %9s %7s %7s %14s%n", "period", "S", "N", "E", "crr", "churn",
+        "net_revenue");
+    for (Row r : rows) {
+      err.printf(Locale.ROOT, "%-10s %9d %9d %9d %7s %7s %14s%s%n", r.get(0), r.getLong(1), r.getLong(2),
+          r.getLong(3), percent(r, 4), percent(r, 5), r.get(6), r.getBoolean(7) ? "" : " (partial)");
+    }
+  }
+
+  private static String percent(Row r, int i) {
+    return r.isNullAt(i) ? "-" : String.format(Locale.ROOT, "%.1f%%", r.getDouble(i) * 100);
+  }
+}

@@ -1,0 +1,161 @@
+package io.retention.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.RunLog;
+import io.retention.lake.StageRun;
+import io.retention.lake.Table;
+import io.retention.schema.Columns;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
+ * gold.purchase_gaps (DESIGN §4, §5, §9). Each table is replaced in one Delta commit, so a re-run for the same
+ * data and options gives identical tables.
+ *
+ * <p>Cost: one scan of silver for the default as-of date (a single value reaches the driver), then
+ * {@link CustomerActivity} shuffles the purchases once by customer; that per-customer frame is cached and feeds
+ * all four tables, whose further shuffles carry only per-cohort / per-period rows. {@link RetentionKpis} scans
+ * the purchases once more for per-period revenue (a partial aggregate: one small row per period is shuffled).
+ * Nothing customer-level is collected to the driver.
+ */
+public final class MetricsStage {
+  public static final String STAGE = "metrics";
+  public static final String PERCENTILES_EXACT = "exact";
+  public static final String PERCENTILES_APPROXIMATE = "approximate";
+
+  /**
+   * Options of the stage.
+   *
+   * @param grain cohort and KPI period
+   * @param asOf last day of data used (inclusive); null = the latest purchase order_date in the input
+   * @param activeWindowDays a customer is in the base at d when d - last purchase day ≤ this
+   * @param breakdown attributes key splitting the cohort table (value at the customer's first purchase), or null
+   * @param percentiles {@code exact} (linear interpolation) or {@code approximate} gap percentiles
+   */
+  public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+    public static final Grain GRAIN_DEFAULT = Grain.MONTH;
+    public static final int ACTIVE_WINDOW_DAYS_DEFAULT = 90;
+    public static final String PERCENTILES_DEFAULT = PERCENTILES_EXACT;
+
+    public Options {
+      if (grain == null) {
+        throw new IllegalArgumentException("grain must be one of day, week, month, quarter, cannot be: null");
+      }
+      if (activeWindowDays < 1) {
+        throw new IllegalArgumentException("activeWindowDays must be at least 1, cannot be: " + activeWindowDays);
+      }
+      if (breakdown != null && breakdown.isBlank()) {
+        throw new IllegalArgumentException("breakdown must name an attributes key, cannot be blank");
+      }
+      if (!PERCENTILES_EXACT.equals(percentiles) && !PERCENTILES_APPROXIMATE.equals(percentiles)) {
+        throw new IllegalArgumentException("percentiles must be exact or approximate, cannot be: " + percentiles);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(GRAIN_DEFAULT, null, ACTIVE_WINDOW_DAYS_DEFAULT, null, PERCENTILES_DEFAULT);
+    }
+
+    public Options withGrain(Grain g) {
+      return new Options(g, asOf, activeWindowDays, breakdown, percentiles);
+    }
+
+    public Options withAsOf(LocalDate d) {
+      return new Options(grain, d, activeWindowDays, breakdown, percentiles);
+    }
+
+    public Options withActiveWindowDays(int days) {
+      return new Options(grain, asOf, days, breakdown, percentiles);
+    }
+
+    public Options withBreakdown(String key) {
+      return new Options(grain, asOf, activeWindowDays, key, percentiles);
+    }
+
+    /** These options with as-of set: kept when given, else the latest purchase day of {@code purchases}. */
+    public Options resolve(Dataset<Row> purchases) {
+      if (asOf != null) {
+        return this;
+      }
+      Row r = purchases.filter(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE))
+          .agg(max(col(Columns.ORDER_DATE))).first();
+      if (r.isNullAt(0)) {
+        throw new IllegalStateException("metrics: the input has no purchases, so there is no default as-of date");
+      }
+      return withAsOf(r.getDate(0).toLocalDate());
+    }
+  }
+
+  /** What a run wrote. */
+  public record Result(String runId, Options options, long customers, long cohortCells, long kpiPeriods,
+      long gapRows) {}
+
+  private final DeltaTables tables;
+  private final Options options;
+  private final String runId;
+
+  public MetricsStage(DeltaTables tables, Options options, String runId) {
+    this.tables = tables;
+    this.options = options;
+    this.runId = runId;
+  }
+
+  /** Reads silver.purchases, computes the four gold tables and overwrites them. */
+  public Result run() {
+    Instant started = Instant.now();
+    tables.spark().sparkContext().setJobGroup(STAGE, "metrics " + runId, false);
+    try {
+      Dataset<Row> purchases = tables.read(Table.PURCHASES);
+      Options o = options.resolve(purchases);
+      Dataset<Row> activity = CustomerActivity.compute(purchases, o).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
+        tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
+        tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(purchases, activity, o));
+        tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
+      } finally {
+        activity.unpersist();
+      }
+      Result result = new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
+          count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS));
+      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, purchases.count(), result.customers(), counts(result),
+          "grain=" + o.grain().id() + " as_of=" + o.asOf() + breakdownNote(o)));
+      return result;
+    } finally {
+      tables.spark().sparkContext().clearJobGroup();
+    }
+  }
+
+  private long count(Table t) {
+    return tables.read(t).count();
+  }
+
+  private static String breakdownNote(Options o) {
+    return o.breakdown() == null ? "" : " breakdown=" + o.breakdown();
+  }
+
+  private static Map<String, Long> counts(Result r) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put(Table.CUSTOMERS.tableName(), r.customers());
+    m.put(Table.COHORT_RETENTION.tableName(), r.cohortCells());
+    m.put(Table.RETENTION_KPIS.tableName(), r.kpiPeriods());
+    m.put(Table.PURCHASE_GAPS.tableName(), r.gapRows());
+    return m;
+  }
+
+  /** SQL literal of a DATE. */
+  static String dateLiteral(LocalDate d) {
+    return "DATE'" + Date.valueOf(d) + "'";
+  }
+
+}
