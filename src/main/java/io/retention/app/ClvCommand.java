@@ -78,6 +78,11 @@ public final class ClvCommand extends SparkCommand {
   }
 
   @Override
+  protected String lockHolder() {
+    return "clv";
+  }
+
+  @Override
   protected int run(JobConfig config, SparkSession spark) {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
     String runId = UUID.randomUUID().toString();

@@ -49,6 +49,11 @@ public final class ClvEvaluateCommand extends SparkCommand {
   }
 
   @Override
+  protected String lockHolder() {
+    return "clv-evaluate";
+  }
+
+  @Override
   protected int run(JobConfig config, SparkSession spark) {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
     String runId = UUID.randomUUID().toString();

@@ -9,7 +9,11 @@ import picocli.CommandLine.ParameterException;
     description = "Retention analytics on Spark and Delta Lake.",
     subcommands = {
         IngestCommand.class,
+        MetricsCommand.class,
+        ClvCommand.class,
+        ClvEvaluateCommand.class,
         QueryCommand.class,
+        GenerateCommand.class,
     })
 public final class Main implements Runnable {
   public static final int OK = 0;

@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
-import io.retention.lake.WarehouseLock;
 import io.retention.metrics.Grain;
 import io.retention.metrics.MetricsStage;
 import java.time.LocalDate;
@@ -94,6 +93,11 @@ public final class MetricsCommand extends SparkCommand {
   }
 
   @Override
+  protected String lockHolder() {
+    return "metrics";
+  }
+
+  @Override
   protected int run(JobConfig config, SparkSession spark) {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
     if (!tables.exists(Table.PURCHASES)) {
@@ -101,7 +105,7 @@ public final class MetricsCommand extends SparkCommand {
           + ": run ingest first");
     }
     MetricsStage.Result r;
-    try (WarehouseLock lock = WarehouseLock.acquire(config.warehouse(), "metrics")) {
+    try {
       r = new MetricsStage(tables, options, "metrics-" + UUID.randomUUID()).run();
     } catch (IllegalStateException e) {
       throw new JobFailure(Main.oneLine(e.getMessage()), e);
