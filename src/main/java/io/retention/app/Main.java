@@ -14,6 +14,8 @@ import picocli.CommandLine.ParameterException;
         ClvEvaluateCommand.class,
         QueryCommand.class,
         GenerateCommand.class,
+        NightlyCommand.class,
+        StatusCommand.class,
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
