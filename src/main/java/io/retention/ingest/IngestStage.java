@@ -94,7 +94,8 @@ public final class IngestStage {
         throw new IllegalStateException("ingest accounting does not balance, nothing written: "
             + String.join("; ", books.imbalances()));
       }
-      long inserted = write(judged, c.inserts(), books, runId);
+      // every candidate was touched but unchanged: nothing to write, no table changes
+      long inserted = books.files().isEmpty() ? 0 : write(judged, c.inserts(), books, runId);
       judged.unpersist();
       return new Result(runId, found.size(), found.size() - books.files().size(), inserted, books);
     } finally {
@@ -117,8 +118,9 @@ public final class IngestStage {
     for (Row r : ingested.select(FILE_PATH, FILE_SIZE, MODIFIED_AT).collectAsList()) {
       seen.add(r.getString(0) + "|" + r.getLong(1) + "|" + r.getTimestamp(2).getTime());
     }
-    return found.stream().filter(f -> !seen.contains(f.path() + "|" + f.size() + "|" + f.modifiedMillis()))
-        .toList();
+    List<LandingFiles.Landed> out = found.stream()
+        .filter(f -> !seen.contains(f.path() + "|" + f.size() + "|" + f.modifiedMillis())).toList();
+    return out;
   }
 
   /** Files whose path and content hash were already ingested (touched but unchanged). */

@@ -1,0 +1,174 @@
+package io.retention.ingest;
+
+import static org.apache.spark.sql.functions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.schema.Columns;
+import io.retention.testing.SharedSpark;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
+
+class IngestStageTest {
+  static SparkSession spark;
+  static Path landing;
+  static DeltaTables tables;
+  static IngestStage.Result first;
+
+  @BeforeAll
+  static void ingestFixtures() {
+    spark = SharedSpark.get();
+    landing = IngestFixtures.landing(SharedSpark.tempDir("landing").resolve("in"));
+    tables = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    first = ingest(tables, landing.toString());
+  }
+
+  static IngestStage.Result ingest(DeltaTables t, String input) {
+    return new IngestStage(t, new IngestStage.Options(input, SourceProfile.load("canonical", "conf/sources"),
+        IngestFixtures.RULES)).run();
+  }
+
+  private static Row order(String id, String cust, String ts, String date, String amount, String cur, long qty,
+      String kind, String channel) {
+    return RowFactory.create(id, cust, Timestamp.from(java.time.Instant.parse(ts)), Date.valueOf(date),
+        new BigDecimal(amount), cur, qty, kind, CollectionConverters.asScala(Map.of("channel", channel)));
+  }
+
+  @Test
+  void silverHoldsExactlyTheValidOrders() {
+    StructType schema = tables.read(Table.PURCHASES).select(Columns.ORDER_ID, Columns.CUSTOMER_ID, Columns.ORDER_TS,
+        Columns.ORDER_DATE, Columns.AMOUNT, Columns.CURRENCY, Columns.QUANTITY, Columns.KIND,
+        Columns.ATTRIBUTES).schema();
+    String[] rest = java.util.Arrays.copyOfRange(schema.fieldNames(), 1, schema.fieldNames().length - 1);
+    Dataset<Row> expected = spark.createDataFrame(List.of(
+        order("A1", "c1", "2024-03-01T10:00:00Z", "2024-03-01", "10.00", "EUR", 1, "purchase", "web"),
+        order("A2", "c1", "2024-03-01T12:30:00Z", "2024-03-01", "5.50", "EUR", 2, "purchase", "shop, Berlin"),
+        order("A3", "c2", "2024-03-02T07:00:00Z", "2024-03-02", "-4.00", "GBP", 1, "refund", "web"),
+        order("A4", "c2", "2024-03-03T09:00:00Z", "2024-03-03", "0.00", "USD", 1, "purchase", "multi\nline"),
+        order("C1", "c4", "2024-03-04T10:00:00Z", "2024-03-04", "7.25", "EUR", 3, "purchase", "app"),
+        order("J1", "c1", "2024-03-06T08:00:00Z", "2024-03-06", "12.50", "USD", 1, "purchase", "app")), schema);
+    SharedSpark.assertSameRows(withJsonAttributes(expected, rest),
+        withJsonAttributes(tables.read(Table.PURCHASES), rest));
+  }
+
+  @Test
+  void everyRejectedRecordIsQuarantinedWithItsReason() {
+    StructType schema = new StructType().add("file", DataTypes.StringType).add(Columns.LINE_NUMBER, DataTypes.LongType)
+        .add(Columns.REASON, DataTypes.StringType);
+    Dataset<Row> expected = spark.createDataFrame(List.of(
+        RowFactory.create("day1.csv", 8L, "missing_order_id"),
+        RowFactory.create("day1.csv", 9L, "missing_customer_id"),
+        RowFactory.create("day1.csv", 10L, "invalid_timestamp"),
+        RowFactory.create("day1.csv", 11L, "future_timestamp"),
+        RowFactory.create("day1.csv", 12L, "invalid_amount"),
+        RowFactory.create("day1.csv", 13L, "amount_out_of_range"),
+        RowFactory.create("day1.csv", 14L, "invalid_quantity"),
+        RowFactory.create("day1.csv", 15L, "currency_not_allowed"),
+        RowFactory.create("day1.csv", 16L, "invalid_kind"),
+        RowFactory.create("day1.csv", 17L, "wrong_column_count"),
+        RowFactory.create("day1.csv", 19L, "conflicting_duplicate"),
+        RowFactory.create("day2.csv", 3L, "invalid_encoding"),
+        RowFactory.create("day2.csv", 4L, "malformed_record"),
+        RowFactory.create("noamount.csv", 2L, "missing_column"),
+        RowFactory.create("day3.jsonl.gz", 2L, "malformed_record"),
+        RowFactory.create("day3.jsonl.gz", 3L, "malformed_record")), schema);
+    Dataset<Row> actual = tables.read(Table.QUARANTINE).select(
+        regexp_extract(col(Columns.SOURCE_FILE), "[^/]+$", 0).as("file"), col(Columns.LINE_NUMBER),
+        col(Columns.REASON));
+    SharedSpark.assertSameRows(expected, actual);
+    assertThat(tables.read(Table.QUARANTINE).filter(col(Columns.REASON).equalTo("conflicting_duplicate"))
+        .first().<String>getAs(Columns.DETAIL)).matches("order id A2 already read at .*/day1.csv:3 with different content");
+  }
+
+  @Test
+  void theBooksBalancePerFile() {
+    IngestAccounting b = first.books();
+    assertThat(b.imbalances()).isEmpty();
+    Map<String, IngestAccounting.FileBook> byName = new java.util.HashMap<>();
+    b.files().forEach(f -> byName.put(f.file().replaceAll(".*/", ""), f));
+    assertThat(byName).containsOnlyKeys("day1.csv", "day2.csv", "noamount.csv", "day3.jsonl.gz");
+    IngestAccounting.FileBook d1 = byName.get("day1.csv");
+    // 19 physical lines = 1 header + 1 blank + 17 in 16 records (A4 spans two)
+    assertThat(List.of(d1.linesRead(), d1.headerLines(), d1.blankLines(), d1.records(), d1.accepted(),
+        d1.quarantined(), d1.duplicates())).containsExactly(19L, 1L, 1L, 16L, 4L, 11L, 1L);
+    IngestAccounting.FileBook d2 = byName.get("day2.csv");
+    assertThat(List.of(d2.linesRead(), d2.records(), d2.accepted(), d2.quarantined()))
+        .containsExactly(5L, 3L, 1L, 2L);
+    assertThat(b.statement()).isEqualTo(
+        "4 files, 29 lines read: 23 records = 6 accepted + 16 quarantined + 1 duplicates (balanced)");
+    assertThat(first.ordersInserted()).isEqualTo(6);
+    assertThat(tables.read(Table.PURCHASE_EVENTS).count()).isEqualTo(23);
+  }
+
+  @Test
+  void reRunningChangesNoTableAndAReplayedFileOnlyAddsDuplicates() throws Exception {
+    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    Path in = IngestFixtures.landing(SharedSpark.tempDir("landing2").resolve("in"));
+    ingest(t, in.toString());
+    Map<Table, Long> versions = versions(t);
+    IngestStage.Result again = ingest(t, in.toString());
+    assertThat(again.filesSkipped()).isEqualTo(4);
+    assertThat(versions(t)).isEqualTo(versions);
+
+    Files.setLastModifiedTime(in.resolve("day1.csv"), java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+    IngestStage.Result touched = ingest(t, in.toString());
+    assertThat(touched.books().files()).isEmpty(); // same path and content hash: recognised, skipped
+    assertThat(versions(t)).isEqualTo(versions);
+
+    Path replay = SharedSpark.tempDir("replay");
+    Files.writeString(replay.resolve("day1-again.csv"), IngestFixtures.DAY1);
+    IngestStage.Result r = ingest(t, replay.toString());
+    assertThat(r.books().accepted()).isZero();
+    assertThat(r.books().duplicates()).isEqualTo(5); // A1, A2, A3, A4 and the replayed A1 line
+    assertThat(r.books().quarantined()).isEqualTo(11);
+    assertThat(t.read(Table.PURCHASES).count()).isEqualTo(6);
+  }
+
+  @Test
+  void sameOrderIdWithOtherContentThanSilverIsQuarantined() throws Exception {
+    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    Path in = SharedSpark.tempDir("conflict");
+    Files.writeString(in.resolve("a.csv"), "order_id,customer_id,order_ts,amount\nX1,c1,2024-01-01,5.00\n");
+    ingest(t, in.toString());
+    Path in2 = SharedSpark.tempDir("conflict2");
+    Files.writeString(in2.resolve("b.csv"), "order_id,customer_id,order_ts,amount\nX1,c1,2024-01-01,6.00\n");
+    IngestStage.Result r = ingest(t, in2.toString());
+    assertThat(r.books().quarantineByReason()).isEqualTo(Map.of("conflicting_duplicate", 1L));
+    assertThat(t.read(Table.QUARANTINE).first().<String>getAs(Columns.DETAIL))
+        .startsWith("order id X1 is already in silver.purchases (ingest run ingest-");
+    assertThat(t.read(Table.PURCHASES).first().<BigDecimal>getAs(Columns.AMOUNT)).isEqualByComparingTo("5.00");
+  }
+
+  /** Maps cannot be compared by Spark: compare their JSON. */
+  static Dataset<Row> withJsonAttributes(Dataset<Row> df, String[] rest) {
+    return df.select(java.util.stream.Stream.concat(java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(col(Columns.ORDER_ID)),
+        java.util.Arrays.stream(rest).map(org.apache.spark.sql.functions::col)),
+        java.util.stream.Stream.of(to_json(col(Columns.ATTRIBUTES)).as("attributes_json")))
+        .toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  static Map<Table, Long> versions(DeltaTables t) {
+    Map<Table, Long> v = new EnumMap<>(Table.class);
+    for (Table table : List.of(Table.PURCHASE_EVENTS, Table.PURCHASES, Table.QUARANTINE, Table.INGESTED_FILES)) {
+      v.put(table, t.delta(table).history(1).first().<Long>getAs("version"));
+    }
+    return v;
+  }
+}
