@@ -1,0 +1,70 @@
+package io.retention.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the application jar (or the launcher) in a separate process, as a user or a scheduler would. */
+public final class ChildJvm {
+  /** Exit code and output of a finished process. */
+  public record Outcome(int exitCode, String stdout, String stderr) {}
+
+  private ChildJvm() {}
+
+  public static Path projectDir() {
+    return Path.of(System.getProperty("retention.project.dir", ".")).toAbsolutePath().normalize();
+  }
+
+  /** {@code java <spark flags> [props] -cp <all-in jar> io.retention.app.Main args}. */
+  public static Outcome main(List<String> systemProps, String... args) {
+    Path dir = projectDir();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    try {
+      cmd.addAll(Arrays.asList(Files.readString(dir.resolve("target/jvm.options")).trim().split("\\s+")));
+    } catch (IOException e) {
+      throw new IllegalStateException("target/jvm.options missing: run mvn package first", e);
+    }
+    cmd.add("-Xmx2g");
+    cmd.add("-Dlog4j2.configurationFile=file:" + dir.resolve("conf/log4j2.properties"));
+    cmd.addAll(systemProps);
+    cmd.add("-cp");
+    cmd.add(dir.resolve("target/retention-0.1.0-all.jar").toString());
+    cmd.add("io.retention.app.Main");
+    cmd.addAll(Arrays.asList(args));
+    return run(cmd);
+  }
+
+  /** The real launcher script {@code jobs/retention args}. */
+  public static Outcome launcher(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(projectDir().resolve("jobs/retention").toString());
+    cmd.addAll(Arrays.asList(args));
+    return run(cmd);
+  }
+
+  private static Outcome run(List<String> cmd) {
+    try {
+      Path out = Files.createTempFile("child", ".out");
+      Path err = Files.createTempFile("child", ".err");
+      Process p = new ProcessBuilder(cmd).directory(projectDir().toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + cmd);
+      }
+      return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
