@@ -5,7 +5,15 @@ import io.retention.ingest.IngestStage;
 import io.retention.ingest.ProfileException;
 import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.when;
+
 import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.schema.Columns;
+import org.apache.spark.sql.Row;
 import io.retention.lake.StageRun;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -65,7 +73,21 @@ public final class IngestCommand extends SparkCommand {
     IngestStage.Result r = StageRunner.run(tables, null, "ingest", () -> new IngestStage(tables, opts).run(),
         IngestCommand::toRun);
     print(r, profile.name(), input, err);
+    printOrders(tables, r.runId(), err);
     return r;
+  }
+
+  /** Orders of this run in silver by kind, and their customers (one small aggregate). */
+  static void printOrders(DeltaTables tables, String runId, PrintStream err) {
+    if (!tables.exists(Table.PURCHASES)) {
+      return;
+    }
+    Row r = tables.read(Table.PURCHASES).filter(col(Columns.INGEST_RUN_ID).equalTo(runId)).agg(
+        count(when(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE), true)),
+        count(when(col(Columns.KIND).equalTo(Columns.KIND_REFUND), true)),
+        countDistinct(col(Columns.CUSTOMER_ID))).first();
+    err.printf("  this run's orders in silver: %d purchases, %d refunds, %d customers%n", r.getLong(0),
+        r.getLong(1), r.getLong(2));
   }
 
   static StageRun toRun(IngestStage.Result r) {
