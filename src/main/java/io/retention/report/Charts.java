@@ -35,7 +35,9 @@ public final class Charts {
   public static final int WIDTH = 880;
   public static final int HEIGHT = 420;
   static final int DPI = 144;
-  static final int CURVE_COHORTS = 6;
+  static final int CURVE_COHORTS = 5;
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+      new Color(0x9467bd), new Color(0xff7f0e)};
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -59,16 +61,19 @@ public final class Charts {
     cells.forEach(x -> byCohort.computeIfAbsent(x.cohort(), k -> new ArrayList<>()).add(x));
     List<java.time.LocalDate> last = new ArrayList<>(byCohort.keySet());
     last = last.subList(Math.max(0, last.size() - CURVE_COHORTS), last.size());
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+    int i = 0;
     for (java.time.LocalDate cohort : last) {
+      Color colour = PALETTE[i++ % PALETTE.length];
       List<CohortCell> cs = byCohort.get(cohort).stream().filter(CohortCell::complete).toList();
       if (cs.isEmpty()) {
         continue;
       }
       List<Integer> k = cs.stream().map(CohortCell::periodIndex).toList();
       var classic = c.addSeries(cohort + " classic", k, cs.stream().map(CohortCell::retention).toList());
-      classic.setMarker(SeriesMarkers.CIRCLE);
-      var unb = c.addSeries(cohort + " unbounded", k, cs.stream().map(CohortCell::unbounded).toList());
-      unb.setMarker(SeriesMarkers.NONE).setLineColor(classic.getLineColor())
+      classic.setMarkerColor(colour).setMarker(SeriesMarkers.CIRCLE).setLineColor(colour);
+      var unb = c.addSeries(cohort + " unb.", k, cs.stream().map(CohortCell::unbounded).toList());
+      unb.setMarker(SeriesMarkers.NONE).setLineColor(colour)
           .setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
               10f, new float[] {6f, 4f}, 0f));
     }
@@ -95,7 +100,7 @@ public final class Charts {
   }
 
   public static Image gapHistogram(Path dir, List<Bin> bins) throws IOException {
-    CategoryChart c = histogram("Days between consecutive purchase days", "gap (days, 14-day bins)",
+    CategoryChart c = histogram("Days between consecutive purchase days", "gap (days; 14-day bins, labelled by their first day)",
         "gaps (count)", bins, "%.0f");
     return save(c, dir, "gap_histogram");
   }

@@ -25,8 +25,8 @@ import javax.imageio.ImageIO;
 final class CohortHeatmap {
   private static final int CELL_W = 46;
   private static final int CELL_H = 24;
-  private static final int LEFT = 150;
-  private static final int TOP = 64;
+  private static final int LEFT = 190;
+  private static final int TOP = 84;
   private static final int BOTTOM = 56;
   private static final int SCALE = 2;
   private static final Color PARTIAL = new Color(0xdd, 0xdd, 0xdd);
@@ -57,6 +57,7 @@ final class CohortHeatmap {
       g.drawString("Cohort retention (% of the cohort buying in each period)", 12, 24);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       g.drawString("cohort (first " + grain + ", customers)", 12, TOP - 10);
+      g.drawString("period index →", LEFT, TOP - 30);
       for (int k = 0; k < cols; k++) {
         centre(g, String.valueOf(k), LEFT + k * CELL_W, TOP - 10, CELL_W);
       }
