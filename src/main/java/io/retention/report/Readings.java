@@ -47,7 +47,10 @@ final class Readings {
   }
 
   static String curves(List<CohortCell> cells, String grain) {
+    // a cohort observed past period 3, so "or later" has something to count
     Optional<CohortCell> c = cells.stream().filter(x -> x.complete() && x.periodIndex() == 3)
+        .filter(x -> cells.stream().anyMatch(y -> y.cohort().equals(x.cohort()) && y.complete()
+            && y.periodIndex() > 3))
         .max(Comparator.comparing(CohortCell::cohort));
     if (c.isEmpty()) {
       return "Curves start at 100 % in the cohort's own " + grain + "; the dashed line counts anyone who "
