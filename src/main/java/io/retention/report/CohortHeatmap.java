@@ -52,38 +52,40 @@ final class CohortHeatmap {
       g.scale(SCALE, SCALE);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, w, h);
-      g.setColor(INK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-      g.drawString("Cohort retention (% of the cohort buying in each period)", 12, 24);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-      g.drawString("cohort (first " + grain + ", customers)", 12, TOP - 10);
-      g.drawString("period index →", LEFT, TOP - 30);
-      for (int k = 0; k < cols; k++) {
-        centre(g, String.valueOf(k), LEFT + k * CELL_W, TOP - 10, CELL_W);
-      }
-      int row = 0;
-      for (var e : cohorts.entrySet()) {
-        int y = TOP + row * CELL_H;
-        g.setColor(INK);
-        g.drawString(label(e.getKey(), grain) + "  (" + e.getValue() + ")", 12, y + 16);
-        row++;
-      }
+      drawFrame(g, cohorts, cols, grain, h);
       for (CohortCell c : cells) {
         drawCell(g, c, LEFT + c.periodIndex() * CELL_W, TOP + cohorts.headMap(c.cohort()).size() * CELL_H);
       }
-      g.setColor(INK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      centre(g, "period index (" + grain + "s since first purchase)", LEFT, h - 30, cols * CELL_W);
-      g.setColor(PARTIAL);
-      g.fillRect(12, h - 18, 14, 10);
-      g.setColor(INK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-      g.drawString("grey: period not complete yet (observed so far)", 32, h - 9);
     } finally {
       g.dispose();
     }
     ImageIO.write(img, "png", file.toFile());
     return new Charts.Image(file.getFileName().toString(), w, h);
+  }
+
+  /** Title, axis labels, cohort labels and the legend of partial cells. */
+  private static void drawFrame(Graphics2D g, TreeMap<LocalDate, Long> cohorts, int cols, String grain, int h) {
+    g.setColor(INK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    g.drawString("Cohort retention (% of the cohort buying in each period)", 12, 24);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString("cohort (first " + grain + ", customers)", 12, TOP - 10);
+    g.drawString("period index →", LEFT, TOP - 30);
+    for (int k = 0; k < cols; k++) {
+      centre(g, String.valueOf(k), LEFT + k * CELL_W, TOP - 10, CELL_W);
+    }
+    int row = 0;
+    for (var e : cohorts.entrySet()) {
+      g.drawString(label(e.getKey(), grain) + "  (" + e.getValue() + ")", 12, TOP + row * CELL_H + 16);
+      row++;
+    }
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    centre(g, "period index (" + grain + "s since first purchase)", LEFT, h - 30, cols * CELL_W);
+    g.setColor(PARTIAL);
+    g.fillRect(12, h - 18, 14, 10);
+    g.setColor(INK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString("grey: period not complete yet (observed so far)", 32, h - 9);
   }
 
   private static void drawCell(Graphics2D g, CohortCell c, int x, int y) {

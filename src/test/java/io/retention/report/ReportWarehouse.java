@@ -56,17 +56,15 @@ final class ReportWarehouse {
         1L, kind, scala.collection.immutable.Map$.MODULE$.empty(), null, "test.csv", 0L, "run-0");
   }
 
-  /** A fresh warehouse with silver and the metrics + CLV gold tables (and the evaluation when asked). */
-  static DeltaTables build(boolean evaluation) {
+  /** A fresh warehouse with silver, the metrics and CLV gold tables and the CLV evaluation. */
+  static DeltaTables build() {
     DeltaTables t = new DeltaTables(SharedSpark.get(), SharedSpark.tempDir("report-wh").toString());
     t.overwrite(Table.PURCHASES, SharedSpark.get().createDataFrame(purchases(), Schemas.PURCHASES));
     new MetricsStage(t, MetricsStage.Options.defaults(), "run-m").run();
     new CustomerLifetimeValue(t, new CustomerLifetimeValue.Options(null, TimeUnit.WEEK, 12, 0.01, 0.0, 90))
         .run("run-c");
-    if (evaluation) {
-      new ClvEvaluation(t, new ClvEvaluation.Options(LocalDate.parse("2025-04-30"), LAST, TimeUnit.WEEK, 0.0))
-          .run("run-e");
-    }
+    new ClvEvaluation(t, new ClvEvaluation.Options(LocalDate.parse("2025-04-30"), LAST, TimeUnit.WEEK, 0.0))
+        .run("run-e");
     return t;
   }
 }
