@@ -85,6 +85,19 @@ class HtmlReportTest {
   }
 
   @Test
+  void degenerateDataStillRenders() throws Exception {
+    java.time.LocalDate d = java.time.LocalDate.parse("2025-01-01");
+    var kpi = new ReportModel.KpiPoint(d, d.plusDays(6), true, null, null, null, null, null, 0L);
+    var partial = new ReportModel.CohortCell(d, 0, 1, 1, 1.0, 1.0, false);
+    ReportModel m = new ReportModel(d.plusDays(3), "week", new ReportModel.Headline(1L, 1L, 90, kpi, null, null,
+        null), List.of(partial), List.of(kpi), null, null, List.of(), null);
+    String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));
+    assertThat(html).contains("CRR</div><div class=\"value\">–</div>")
+        .contains("No cohort has a complete second week yet")
+        .contains("<img src=\"kpi_rates.png\"");
+  }
+
+  @Test
   void escapeCoversTextAndAttributes() {
     assertThat(Page.escape("a<b>&\"c'")).isEqualTo("a&lt;b&gt;&amp;&quot;c&#39;");
     assertThat(Page.escape(null)).isEmpty();
