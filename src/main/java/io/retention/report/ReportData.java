@@ -1,0 +1,219 @@
+package io.retention.report;
+
+import static io.retention.schema.MetricsColumns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.metrics.Grain;
+import io.retention.report.ReportModel.Bin;
+import io.retention.report.ReportModel.CohortCell;
+import io.retention.report.ReportModel.Gaps;
+import io.retention.report.ReportModel.KpiPoint;
+import io.retention.report.ReportModel.Transition;
+import io.retention.schema.Columns;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Reads the warehouse into a {@link ReportModel}: every number comes from the tables {@code query} reads
+ * (silver.purchases, the gold tables). Only aggregates reach the driver: the last {@value #COHORTS} cohorts ×
+ * {@value #PERIODS} periods, the last {@value #KPI_PERIODS} KPI periods, a 27-bin gap histogram, 5 transitions, and
+ * (in {@link ValueData}) CLV bins, per-month averages, evaluation bins and the top of the at-risk list.
+ *
+ * <p>Cost: one aggregate scan of silver for the customer counts and one shuffle of its distinct purchase days
+ * by customer (the gap window); the gold tables are small per-period tables, scanned once each.
+ */
+public final class ReportData {
+  static final int COHORTS = 18;
+  static final int PERIODS = 24;
+  static final int KPI_PERIODS = 60;
+  static final int GAP_BIN_DAYS = 14;
+  static final int GAP_BINS = 26;
+
+  /** What to read: the as-of date (null = latest purchase day), the active window and the CLV horizon. */
+  public record Options(LocalDate asOf, int activeWindowDays) {
+    public Options {
+      if (activeWindowDays < 1) {
+        throw new IllegalArgumentException("report: active window must be at least 1 day, cannot be: "
+            + activeWindowDays);
+      }
+    }
+  }
+
+  private final DeltaTables tables;
+
+  public ReportData(DeltaTables tables) {
+    this.tables = tables;
+  }
+
+  /** The latest purchase order_date in silver.purchases: the default as-of date. */
+  public LocalDate latestPurchaseDay() {
+    if (!tables.exists(Table.PURCHASES)) {
+      throw new IllegalStateException("report: " + Table.PURCHASES.qualifiedName() + " does not exist in "
+          + tables.warehouse() + ": run ingest first");
+    }
+    Row r = tables.read(Table.PURCHASES).where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE))
+        .agg(max(Columns.ORDER_DATE)).first();
+    if (r.isNullAt(0)) {
+      throw new IllegalStateException("report: silver.purchases has no purchases, so there is no as-of date");
+    }
+    return r.getDate(0).toLocalDate();
+  }
+
+  /** Builds the whole model. */
+  public ReportModel load(Options o) {
+    LocalDate asOf = o.asOf() == null ? latestPurchaseDay() : o.asOf();
+    var sc = tables.spark().sparkContext();
+    sc.setJobGroup("report", "report as of " + asOf, false);
+    try {
+      List<KpiPoint> kpis = kpis(asOf);
+      List<KpiPoint> complete = kpis.stream().filter(KpiPoint::complete).toList();
+      KpiPoint last = complete.isEmpty() ? null : complete.get(complete.size() - 1);
+      KpiPoint prev = complete.size() < 2 ? null : complete.get(complete.size() - 2);
+      long[] counts = customerCounts(asOf, o.activeWindowDays());
+      ValueData values = new ValueData(tables, asOf);
+      ReportModel.Clv clv = values.clv();
+      var headline = new ReportModel.Headline(counts == null ? null : counts[0], counts == null ? null : counts[1],
+          o.activeWindowDays(), last, prev, clv == null ? null : clv.totalPredicted(),
+          clv == null ? null : clv.horizonMonths());
+      String grain = grain();
+      return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
+          values.churn());
+    } finally {
+      sc.clearJobGroup();
+    }
+  }
+
+  private String grain() {
+    if (!tables.exists(Table.RETENTION_KPIS)) {
+      return "month";
+    }
+    Row r = tables.read(Table.RETENTION_KPIS).select(GRAIN).limit(1).collectAsList().stream().findFirst()
+        .orElse(null);
+    return r == null || r.isNullAt(0) ? "month" : r.getString(0);
+  }
+
+  /** {customers with a purchase on or before as-of, those whose last purchase is within the window}. */
+  private long[] customerCounts(LocalDate asOf, int window) {
+    if (!tables.exists(Table.PURCHASES)) {
+      return null;
+    }
+    Dataset<Row> p = tables.read(Table.PURCHASES).where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE)
+        .and(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(asOf)))));
+    Column recent = when(col(Columns.ORDER_DATE).geq(lit(Date.valueOf(asOf.minusDays(window)))),
+        col(Columns.CUSTOMER_ID));
+    Row r = p.agg(countDistinct(col(Columns.CUSTOMER_ID)), countDistinct(recent)).first();
+    return new long[] {r.getLong(0), r.getLong(1)};
+  }
+
+  /** The last KPI periods starting on or before as-of, oldest first; complete = ended on or before as-of. */
+  List<KpiPoint> kpis(LocalDate asOf) {
+    if (!tables.exists(Table.RETENTION_KPIS)) {
+      return List.of();
+    }
+    List<Row> rows = tables.read(Table.RETENTION_KPIS)
+        .where(col(PERIOD_START).leq(lit(Date.valueOf(asOf))))
+        .select(col(PERIOD_START), col(PERIOD_END), col(IS_COMPLETE), col(CRR), col(CHURN_RATE),
+            col(AOV).cast("double"), col(PURCHASE_FREQUENCY), col(REPEAT_PURCHASE_RATE), col(CUSTOMERS_END))
+        .orderBy(col(PERIOD_START).desc()).limit(KPI_PERIODS).collectAsList();
+    List<KpiPoint> out = new ArrayList<>();
+    for (Row r : rows) {
+      LocalDate end = r.getDate(1).toLocalDate();
+      boolean complete = !end.isAfter(asOf) && !r.isNullAt(2) && r.getBoolean(2);
+      out.add(0, new KpiPoint(r.getDate(0).toLocalDate(), end, complete, dbl(r, 3), dbl(r, 4), dbl(r, 5),
+          dbl(r, 6), dbl(r, 7), r.isNullAt(8) ? null : ((Number) r.get(8)).longValue()));
+    }
+    return out;
+  }
+
+  /** The last cohorts (first period on or before as-of) × periods 0..{@value #PERIODS}, breakdowns summed. */
+  List<CohortCell> cohorts(LocalDate asOf, String grain) {
+    Grain g = Grain.parse(grain);
+    // a cell's period end is not stored: derived from its start with the grain's arithmetic
+    String endSql = g.end(g.period(PERIOD_START));
+    if (!tables.exists(Table.COHORT_RETENTION)) {
+      return List.of();
+    }
+    Dataset<Row> cells = tables.read(Table.COHORT_RETENTION)
+        .where(col(PERIOD_START).leq(lit(Date.valueOf(asOf))).and(col(PERIOD_INDEX).leq(PERIODS)))
+        .groupBy(col(COHORT), col(PERIOD_INDEX))
+        .agg(sum(COHORT_SIZE).as("size"), sum(ACTIVE_CUSTOMERS).as("act"),
+            sum(col(UNBOUNDED_RETENTION_RATE).multiply(col(COHORT_SIZE))).as("later"),
+            expr("bool_and(" + IS_COMPLETE + " AND " + endSql + " <= DATE'" + asOf + "')").as("done"));
+    List<Row> last = cells.select(COHORT).distinct().orderBy(col(COHORT).desc()).limit(COHORTS).collectAsList();
+    if (last.isEmpty()) {
+      return List.of();
+    }
+    Date oldest = last.get(last.size() - 1).getDate(0);
+    List<CohortCell> out = new ArrayList<>();
+    for (Row r : cells.where(col(COHORT).geq(lit(oldest))).orderBy(COHORT, PERIOD_INDEX).collectAsList()) {
+      long size = ((Number) r.get(2)).longValue();
+      long act = ((Number) r.get(3)).longValue();
+      double later = r.isNullAt(4) ? 0 : ((Number) r.get(4)).doubleValue();
+      out.add(new CohortCell(r.getDate(0).toLocalDate(), r.getInt(1), size, act,
+          size == 0 ? 0 : (double) act / size, size == 0 ? 0 : later / size, r.getBoolean(5)));
+    }
+    return out;
+  }
+
+  /** Gaps between consecutive purchase days (up to as-of): 14-day histogram and percentiles per transition. */
+  Gaps gaps(LocalDate asOf) {
+    if (!tables.exists(Table.PURCHASES)) {
+      return null;
+    }
+    Dataset<Row> days = tables.read(Table.PURCHASES)
+        .where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE)
+            .and(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(asOf)))))
+        .select(Columns.CUSTOMER_ID, Columns.ORDER_DATE).distinct();
+    WindowSpec w = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.ORDER_DATE);
+    Dataset<Row> gaps = days.withColumn("n", row_number().over(w))
+        .withColumn("gap", datediff(col(Columns.ORDER_DATE), lag(col(Columns.ORDER_DATE), 1).over(w)))
+        .where(col("gap").isNotNull())
+        .selectExpr("gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
+            + " ELSE '4+' END, 'all')) AS t");
+    List<Transition> transitions = new ArrayList<>();
+    for (Row r : gaps.groupBy("t").agg(count(lit(1)), expr("avg(gap)"),
+        expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9))")).orderBy("t").collectAsList()) {
+      List<Double> p = r.getList(3);
+      transitions.add(new Transition(r.getString(0), r.getLong(1), r.getDouble(2), p.get(0), p.get(1), p.get(2),
+          p.get(3)));
+    }
+    long[] hist = new long[GAP_BINS + 1];
+    for (Row r : gaps.where(col("t").equalTo("all"))
+        .groupBy(expr("least(floor(gap / " + GAP_BIN_DAYS + "), " + GAP_BINS + ")").as("b")).count().collectAsList()) {
+      hist[(int) r.getLong(0)] = r.getLong(1);
+    }
+    List<Bin> bins = new ArrayList<>();
+    for (int i = 0; i <= GAP_BINS; i++) {
+      bins.add(new Bin(i * GAP_BIN_DAYS, i == GAP_BINS ? Double.POSITIVE_INFINITY : (i + 1) * GAP_BIN_DAYS, hist[i]));
+    }
+    return transitions.isEmpty() ? null : new Gaps(bins, transitions);
+  }
+
+  static Double dbl(Row r, int i) {
+    return r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue();
+  }
+
+  static List<String> columns(Dataset<Row> df) {
+    return Arrays.asList(df.columns());
+  }
+}

@@ -1,0 +1,76 @@
+package io.retention.report;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Everything the report shows, already aggregated and small (a few hundred rows at most): built on the cluster
+ * by {@link ReportData}, rendered on the driver by {@link Charts} and {@link HtmlReport}. A section that is
+ * {@code null} (or an empty list) was not computed yet: its table does not exist.
+ *
+ * @param asOf last day of data the report looks at
+ * @param grain cohort and KPI period of the gold tables (day, week, month, quarter)
+ * @param headline the cards at the top
+ * @param cohorts cohort × period cells of the last cohorts (empty: gold.cohort_retention absent)
+ * @param kpis KPI periods up to the as-of date, oldest first (empty: gold.retention_kpis absent)
+ * @param gaps time between purchases (null: no purchases)
+ * @param clv customer lifetime value (null: gold.customer_clv absent)
+ * @param calibration holdout check by calibration frequency (empty: gold.clv_evaluation absent)
+ * @param churn churn scores (null: gold.churn_scores absent)
+ */
+public record ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
+    List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn) {
+
+  public ReportModel {
+    cohorts = cohorts == null ? List.of() : List.copyOf(cohorts);
+    kpis = kpis == null ? List.of() : List.copyOf(kpis);
+    calibration = calibration == null ? List.of() : List.copyOf(calibration);
+  }
+
+  /** Headline cards; any value may be null (not computed yet). */
+  public record Headline(Long customers, Long activeBase, int activeWindowDays, KpiPoint last, KpiPoint previous,
+      Double totalPredictedClv, Integer horizonMonths) {}
+
+  /** One calendar period of gold.retention_kpis. Rates are fractions; any of them may be null (S = 0). */
+  public record KpiPoint(LocalDate periodStart, LocalDate periodEnd, boolean complete, Double crr, Double churnRate,
+      Double aov, Double purchaseFrequency, Double repeatRate, Long customersEnd) {}
+
+  /** One cell of gold.cohort_retention (breakdowns summed). */
+  public record CohortCell(LocalDate cohort, int periodIndex, long cohortSize, long active, double retention,
+      double unbounded, boolean complete) {}
+
+  /** One bar of a histogram: [from, to) and how many values fell in it; {@code to} infinite for the last. */
+  public record Bin(double from, double to, long count) {}
+
+  /** Days between consecutive purchase days: histogram and percentiles per transition (1-2, 2-3, 3-4, 4+, all). */
+  public record Gaps(List<Bin> histogram, List<Transition> transitions) {}
+
+  /** Gap statistics of one transition. */
+  public record Transition(String transition, long gaps, double mean, double p25, double p50, double p75,
+      double p90) {}
+
+  /** Predicted CLV distribution and historical vs predicted value per customer by first-purchase month. */
+  public record Clv(long customers, double totalPredicted, double medianPredicted, int horizonMonths,
+      List<Bin> histogram, List<CohortClv> byCohort) {}
+
+  /** Mean historical and predicted CLV of the customers who first bought in {@code cohort} (a month). */
+  public record CohortClv(LocalDate cohort, long customers, double historical, double predicted) {}
+
+  /** gold.clv_evaluation: mean actual vs predicted holdout purchases of one calibration-frequency bin. */
+  public record CalibrationBin(String bin, long customers, double actualMean, double predictedMean) {}
+
+  /** The latest churn scores on or before the as-of date. */
+  public record Churn(LocalDate scoreDate, String modelVersion, long scored, List<BandCount> bands,
+      List<Bin> riskHistogram, List<AtRisk> top) {}
+
+  /** Customers per risk band. */
+  public record BandCount(String band, long customers) {}
+
+  /** One row of the at-risk list; {@code predictedClv} null when gold.customer_clv has no row for it. */
+  public record AtRisk(String customerId, double risk, String band, String reasons, Double predictedClv) {
+    /** Expected value lost: churn risk × predicted CLV (null without a CLV). */
+    public Double valueAtRisk() {
+      return predictedClv == null ? null : risk * predictedClv;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.retention.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+  private static final Pattern IMG = Pattern.compile("<img src=\"([^\"]+)\"[^>]*width=\"(\\d+)\" height=\"(\\d+)\"");
+
+  @TempDir
+  Path out;
+
+  @Test
+  void pageHasEveryChartAsA2xPngBesideIt() throws Exception {
+    Path dir = HtmlReport.write(ReportFixtures.full(), out);
+    assertThat(dir).isEqualTo(out.resolve("2025-06-15"));
+    String html = Files.readString(dir.resolve("index.html"));
+    List<String> images = new ArrayList<>();
+    Matcher m = IMG.matcher(html);
+    while (m.find()) {
+      images.add(m.group(1));
+      BufferedImage png = ImageIO.read(dir.resolve(m.group(1)).toFile());
+      assertThat(png).as(m.group(1)).isNotNull();
+      assertThat(png.getWidth()).as("2x width of " + m.group(1)).isEqualTo(2 * Integer.parseInt(m.group(2)));
+      assertThat(png.getHeight()).as("2x height of " + m.group(1)).isEqualTo(2 * Integer.parseInt(m.group(3)));
+    }
+    assertThat(images).containsExactly("cohort_heatmap.png", "retention_curves.png", "kpi_rates.png",
+        "kpi_aov.png", "gap_histogram.png", "gap_percentiles.png", "clv_distribution.png", "clv_by_cohort.png",
+        "clv_calibration.png", "churn_risk.png");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".png")))
+          .containsExactlyInAnyOrderElementsOf(images);
+    }
+    assertThat(html).contains("<figcaption>Month-1 retention of the latest complete cohort (2025-04-01) is 33.0 %, against 31.5 %")
+        .contains("CRR</div><div class=\"value\">86.0 %</div>")
+        .contains("-1.0 pts vs previous period")
+        .contains("Total predicted CLV</div><div class=\"value\">42,000.50</div>")
+        .contains("Over all 430 customers the model predicted 0.420 holdout purchases per customer against 0.400");
+  }
+
+  @Test
+  void hostileIdsAndReasonsAreEscaped() throws Exception {
+    String html = Files.readString(HtmlReport.write(ReportFixtures.full(), out).resolve("index.html"));
+    assertThat(html).doesNotContain("<script").doesNotContain("<img src=x").doesNotContain("v<1>")
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;&lt;img src=x onerror=alert(1)&gt;")
+        .contains("&lt;/td&gt;&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;")
+        .contains("model v&lt;1&gt;");
+    // self-contained: nothing is loaded from elsewhere
+    assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("@import")
+        .doesNotContain("url(");
+  }
+
+  @Test
+  void missingTablesRenderAsNotComputedYet() throws Exception {
+    Path dir = HtmlReport.write(ReportFixtures.empty(), out);
+    String html = Files.readString(dir.resolve("index.html"));
+    assertThat(html).contains("Not computed yet: gold.cohort_retention does not exist. Run `metrics`")
+        .contains("Not computed yet: gold.customer_clv does not exist. Run `clv`")
+        .contains("Not computed yet: gold.clv_evaluation (calibration/holdout check) does not exist.")
+        .contains("Not computed yet: gold.churn_scores does not exist. Run `score-churn`")
+        .contains("Total predicted CLV</div><div class=\"value\">not computed yet</div>")
+        .doesNotContain("<img");
+  }
+
+  @Test
+  void rewritingReplacesTheFolderAndLeavesNoTemporaryFolders() throws Exception {
+    HtmlReport.write(ReportFixtures.full(), out);
+    Path dir = HtmlReport.write(ReportFixtures.empty(), out);
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("2025-06-15");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("index.html");
+    }
+  }
+
+  @Test
+  void degenerateDataStillRenders() throws Exception {
+    java.time.LocalDate d = java.time.LocalDate.parse("2025-01-01");
+    var kpi = new ReportModel.KpiPoint(d, d.plusDays(6), true, null, null, null, null, null, 0L);
+    var partial = new ReportModel.CohortCell(d, 0, 1, 1, 1.0, 1.0, false);
+    ReportModel m = new ReportModel(d.plusDays(3), "week", new ReportModel.Headline(1L, 1L, 90, kpi, null, null,
+        null), List.of(partial), List.of(kpi), null, null, List.of(), null);
+    String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));
+    assertThat(html).contains("CRR</div><div class=\"value\">–</div>")
+        .contains("No cohort has a complete second week yet")
+        .contains("<img src=\"kpi_rates.png\"");
+  }
+
+  @Test
+  void escapeCoversTextAndAttributes() {
+    assertThat(Page.escape("a<b>&\"c'")).isEqualTo("a&lt;b&gt;&amp;&quot;c&#39;");
+    assertThat(Page.escape(null)).isEmpty();
+  }
+}

@@ -1,0 +1,139 @@
+package io.retention.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.report.ReportModel.CohortCell;
+import io.retention.report.ReportModel.Transition;
+import io.retention.schema.ClvColumns;
+import io.retention.schema.Columns;
+import io.retention.schema.MetricsColumns;
+import io.retention.schema.Schemas;
+import io.retention.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportDataTest {
+  static DeltaTables tables;
+  static ReportModel model;
+
+  @TempDir
+  Path out;
+
+  @BeforeAll
+  static void warehouse() {
+    tables = ReportWarehouse.build();
+    model = new ReportData(tables).load(new ReportData.Options(null, 90));
+  }
+
+  @Test
+  void headlineAndGapsMatchAnIndependentCountOfTheFixture() {
+    Map<String, Set<LocalDate>> days = new HashMap<>();
+    for (Row r : ReportWarehouse.purchases()) {
+      if (Columns.KIND_PURCHASE.equals(r.getString(7))) {
+        days.computeIfAbsent(r.getString(1), k -> new TreeSet<>()).add(r.getDate(3).toLocalDate());
+      }
+    }
+    LocalDate asOf = ReportWarehouse.LAST;
+    long active = days.values().stream()
+        .filter(s -> s.stream().anyMatch(d -> !d.isBefore(asOf.minusDays(90)))).count();
+    long gaps = days.values().stream().mapToLong(s -> s.size() - 1).sum();
+    long firstGaps = days.values().stream().filter(s -> s.size() > 1).count();
+
+    assertThat(model.asOf()).isEqualTo(asOf);
+    assertThat(model.grain()).isEqualTo("month");
+    assertThat(model.headline().customers()).isEqualTo(days.size());
+    assertThat(model.headline().activeBase()).isEqualTo(active);
+    Map<String, Long> byTransition = model.gaps().transitions().stream()
+        .collect(Collectors.toMap(Transition::transition, Transition::gaps));
+    assertThat(byTransition.get("all")).isEqualTo(gaps);
+    assertThat(byTransition.get("1-2")).isEqualTo(firstGaps);
+    assertThat(model.gaps().histogram().stream().mapToLong(ReportModel.Bin::count).sum()).isEqualTo(gaps);
+  }
+
+  @Test
+  void kpisAndCohortsComeFromTheGoldTables() {
+    Row may = tables.read(Table.RETENTION_KPIS)
+        .where(functions.col(MetricsColumns.PERIOD_START).equalTo(Date.valueOf("2025-05-01"))).first();
+    assertThat(model.headline().last().periodStart()).isEqualTo(LocalDate.parse("2025-05-01"));
+    assertThat(model.headline().previous().periodStart()).isEqualTo(LocalDate.parse("2025-04-01"));
+    assertThat(model.headline().last().crr()).isEqualTo(may.getAs(MetricsColumns.CRR));
+    assertThat(model.headline().last().churnRate()).isEqualTo(may.getAs(MetricsColumns.CHURN_RATE));
+    assertThat(model.kpis().get(model.kpis().size() - 1).complete()).as("June is not complete").isFalse();
+
+    Map<LocalDate, Long> sizes = new HashMap<>();
+    for (CohortCell c : model.cohorts()) {
+      sizes.put(c.cohort(), c.cohortSize());
+      assertThat(c.complete()).isEqualTo(!c.cohort().plusMonths(c.periodIndex()).isAfter(LocalDate.parse("2025-05-01")));
+    }
+    assertThat(sizes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+  }
+
+  @Test
+  void clvSectionsSumTheClvTables() {
+    double total = tables.read(Table.CUSTOMER_CLV).agg(functions.sum(ClvColumns.PREDICTED_CLV)).first()
+        .getDecimal(0).doubleValue();
+    assertThat(model.clv().customers()).isEqualTo(40);
+    assertThat(model.clv().totalPredicted()).isCloseTo(total, within(1e-6));
+    assertThat(model.headline().totalPredictedClv()).isCloseTo(total, within(1e-6));
+    assertThat(model.clv().histogram().stream().mapToLong(ReportModel.Bin::count).sum()).isEqualTo(40);
+    assertThat(model.clv().byCohort().stream().mapToLong(ReportModel.CohortClv::customers).sum()).isEqualTo(40);
+    assertThat(model.calibration()).extracting(ReportModel.CalibrationBin::bin).contains("0", "all");
+    assertThat(model.churn()).as("gold.churn_scores does not exist").isNull();
+  }
+
+  @Test
+  void churnScoresWithHostileIdsReachThePageEscaped() throws Exception {
+    DeltaTables t = tables; // the model of the other tests was loaded before this table existed
+    StructType schema = Schemas.struct(Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
+        Schemas.field("score_date", DataTypes.DateType), Schemas.field("churn_risk", DataTypes.DoubleType),
+        Schemas.field("risk_band", DataTypes.StringType),
+        Schemas.field("top_reasons", DataTypes.createArrayType(DataTypes.StringType)),
+        Schemas.field("model_version", DataTypes.StringType));
+    Date today = Date.valueOf(ReportWarehouse.LAST);
+    t.overwrite(Table.CHURN_SCORES, SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create(ReportWarehouse.HOSTILE, today, 0.97, "high", new String[] {"<b>idle</b>", "p_alive"}, "m1"),
+        RowFactory.create("c03", today, 0.40, "medium", new String[] {"gap"}, "m1"),
+        RowFactory.create("c03", Date.valueOf("2025-05-31"), 0.99, "high", new String[] {"old"}, "m0")), schema));
+    ReportModel m;
+    try {
+      m = new ReportData(t).load(new ReportData.Options(null, 90));
+    } finally {
+      HtmlReport.deleteTree(Path.of(t.path(Table.CHURN_SCORES)));
+    }
+    ReportModel.AtRisk top = m.churn().top().get(0);
+    assertThat(top.customerId()).isEqualTo(ReportWarehouse.HOSTILE);
+    assertThat(top.reasons()).isEqualTo("<b>idle</b>; p_alive");
+    assertThat(top.predictedClv()).isNotNull();
+    assertThat(m.churn().scored()).isEqualTo(2);
+    assertThat(m.churn().modelVersion()).isEqualTo("m1");
+
+    Path dir = HtmlReport.write(m, out);
+    String html = Files.readString(dir.resolve("index.html"));
+    assertThat(html).doesNotContain("<script").doesNotContain("<b>idle")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("&lt;b&gt;idle&lt;/b&gt;; p_alive")
+        .contains("<img src=\"clv_calibration.png\"");
+    for (String png : List.of("cohort_heatmap.png", "kpi_rates.png", "gap_histogram.png", "clv_distribution.png",
+        "clv_calibration.png", "churn_risk.png")) {
+      assertThat(Files.size(dir.resolve(png))).as(png).isGreaterThan(1000);
+    }
+  }
+}
