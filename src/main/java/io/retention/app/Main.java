@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
         ClvCommand.class,
         ClvEvaluateCommand.class,
         QueryCommand.class,
+        ReportCommand.class,
         GenerateCommand.class,
         NightlyCommand.class,
         StatusCommand.class,

@@ -14,11 +14,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nightly}: every stage in order, in one Spark session, under the warehouse lock: ingest (only files
- * not yet ingested) → metrics → clv. Each stage is recorded in ops.runs; the first failing stage stops the run
+ * not yet ingested) → metrics → clv → report. Each stage is recorded in ops.runs; the first failing stage stops the run
  * with a non-zero exit naming it.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = "Run every stage: ingest new files, metrics, clv. Idempotent for a date.")
+    description = "Run every stage: ingest new files, metrics, clv, report.")
 public final class NightlyCommand extends SparkCommand {
   @Option(names = "--date", paramLabel = "DATE",
       description = "As-of date (yyyy-mm-dd) of metrics and CLV. Default: the latest purchase order_date.")
@@ -33,6 +33,7 @@ public final class NightlyCommand extends SparkCommand {
   private SourceProfile sourceProfile;
   private final MetricsCommand metrics = new MetricsCommand();
   private final ClvCommand clv = new ClvCommand();
+  private final ReportCommand report = new ReportCommand();
 
   /** One stage of the nightly run. */
   private interface Stage {
@@ -55,6 +56,8 @@ public final class NightlyCommand extends SparkCommand {
     clv.calibrationEnd = date;
     metrics.validate(config);
     clv.validate(config);
+    report.asOf = date;
+    report.validate(config);
   }
 
   @Override
@@ -65,6 +68,7 @@ public final class NightlyCommand extends SparkCommand {
     step("ingest", lines, () -> IngestCommand.ingest(config, tables, sourceProfile, landing, err));
     step("metrics", lines, () -> metrics.run(config, spark));
     step("clv", lines, () -> clv.run(config, spark));
+    step("report", lines, () -> report.run(config, spark));
     err.println();
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ")");
     lines.forEach(l -> err.println("  " + l));

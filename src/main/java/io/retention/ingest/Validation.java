@@ -70,7 +70,8 @@ final class Validation {
           : "cannot read timestamp '" + tsText + "'");
     }
     if (ts.isAfter(rules.notAfter())) {
-      return Outcome.reject(Reason.FUTURE_TIMESTAMP, "timestamp " + ts + " is after " + rules.notAfter());
+      return Outcome.reject(Reason.FUTURE_TIMESTAMP, "timestamp " + ts
+          + " is in the future (later than the ingest time + ingest.futureToleranceDays)");
     }
     Long quantity = 1L;
     String qText = value(fields, Columns.QUANTITY);
