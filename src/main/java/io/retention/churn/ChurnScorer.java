@@ -1,0 +1,119 @@
+package io.retention.churn;
+
+import static io.retention.schema.ChurnColumns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import io.retention.clv.ClvModels;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.schema.Columns;
+import io.retention.schema.Schemas;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF7;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores the customers active in the lookback window at the as-of date with the newest complete model of
+ * the registry, and writes gold.churn_scores (the rows of that score_date are replaced; other dates stay).
+ * Refuses a model folder without its marker or with another feature schema ({@link ModelRegistry#load}).
+ *
+ * <p>Cost: the feature aggregation (one shuffle) and the model's transform on the executors; nothing
+ * customer-sized reaches the driver.
+ */
+public final class ChurnScorer {
+  /** gold.churn_scores (plus the descriptive columns the export needs). */
+  public static final StructType SCHEMA = Schemas.struct(
+      Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
+      Schemas.field(SCORE_DATE, DataTypes.DateType),
+      Schemas.field(CHURN_RISK, DataTypes.DoubleType),
+      Schemas.field(RISK_BAND, DataTypes.StringType),
+      Schemas.field(TOP_REASONS, DataTypes.StringType),
+      Schemas.field(MODEL_VERSION, DataTypes.StringType),
+      Schemas.field(RECENCY_DAYS, DataTypes.DoubleType),
+      Schemas.field(USUAL_GAP_DAYS, DataTypes.DoubleType),
+      Schemas.field(LAST_ORDER_DATE, DataTypes.DateType));
+
+  /** As-of date (null = latest purchase day), population and band thresholds. */
+  public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
+      double bandMedium) {
+    public Options {
+      if (!(bandMedium >= 0 && bandMedium <= bandHigh && bandHigh <= 1)) {
+        throw new IllegalArgumentException("score-churn: bands must satisfy 0 <= medium <= high <= 1, cannot be: "
+            + bandMedium + ", " + bandHigh);
+      }
+    }
+
+    Options withAsOf(LocalDate d) {
+      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium);
+    }
+  }
+
+  /** What a run did. */
+  public record Result(LocalDate asOf, String modelVersion, long customers, String table) {}
+
+  private final DeltaTables tables;
+  private final ModelRegistry registry;
+  private final Options options;
+
+  public ChurnScorer(DeltaTables tables, ModelRegistry registry, Options options) {
+    this.tables = tables;
+    this.registry = registry;
+    this.options = options;
+  }
+
+  /** read silver.purchases + newest model -> compute -> replace that score_date in gold.churn_scores. */
+  public Result run() {
+    String version = registry.latest().orElseThrow(() -> new IllegalStateException("score-churn: no complete "
+        + "churn model under " + registry.root() + ": run train-churn first"));
+    ModelRegistry.Loaded model = registry.load(version, ModelRegistry.expectedSchema(FEATURES));
+    if (!tables.exists(Table.PURCHASES)) {
+      throw new IllegalStateException("score-churn: " + Table.PURCHASES.qualifiedName() + " does not exist: "
+          + "run ingest first");
+    }
+    var sc = tables.spark().sparkContext();
+    sc.setJobGroup("score-churn", "churn scores with model " + version, false);
+    try {
+      Dataset<Row> purchases = tables.read(Table.PURCHASES);
+      Options o = options.withAsOf(ClvModels.calibrationEnd(purchases, options.asOf()));
+      Dataset<Row> scores = compute(purchases, model, o);
+      String path = tables.path(Table.CHURN_SCORES);
+      var w = scores.write().format("delta").mode("overwrite");
+      if (tables.exists(Table.CHURN_SCORES)) {
+        w = w.option("replaceWhere", SCORE_DATE + " = DATE'" + o.asOf() + "'");
+      }
+      w.save(path);
+      long n = tables.read(Table.CHURN_SCORES).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf())))).count();
+      return new Result(o.asOf(), version, n, path);
+    } finally {
+      sc.clearJobGroup();
+    }
+  }
+
+  /** The gold.churn_scores rows at {@code o.asOf()} (must be set) for {@code purchases} (pure). */
+  public static Dataset<Row> compute(Dataset<Row> purchases, ModelRegistry.Loaded model, Options o) {
+    Dataset<Row> f = ChurnFeatures.compute(purchases,
+        new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer()));
+    UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
+    Dataset<Row> s = ChurnTrainer.score(model.model(), f);
+    return s.select(col(Columns.CUSTOMER_ID),
+        lit(Date.valueOf(o.asOf())).as(SCORE_DATE),
+        round(col(ChurnTrainer.SCORE), 4).as(CHURN_RISK),
+        when(col(ChurnTrainer.SCORE).geq(o.bandHigh()), lit(BAND_HIGH))
+            .when(col(ChurnTrainer.SCORE).geq(o.bandMedium()), lit(BAND_MEDIUM)).otherwise(lit(BAND_LOW))
+            .as(RISK_BAND),
+        udf(why, DataTypes.StringType).apply(col(RECENCY_DAYS), col(MEAN_GAP_DAYS), col(PURCHASE_DAYS),
+            col(ORDERS_LAST_90), col(ORDERS_PREV_90), col(REFUND_SHARE), col(P_ALIVE)).as(TOP_REASONS),
+        lit(model.version()).as(MODEL_VERSION),
+        col(RECENCY_DAYS),
+        when(col(PURCHASE_DAYS).gt(1), round(col(MEAN_GAP_DAYS), 1)).as(USUAL_GAP_DAYS),
+        col(LAST_ORDER_DATE));
+  }
+}
