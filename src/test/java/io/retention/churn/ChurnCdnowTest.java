@@ -2,8 +2,20 @@ package io.retention.churn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retention.clv.CustomerLifetimeValue;
+import io.retention.clv.TimeUnit;
+import io.retention.export.AtRiskExport;
+import io.retention.export.ExportCsv;
+import io.retention.export.ExportWriter;
+import io.retention.schema.ChurnColumns;
 import io.retention.testing.SharedSpark;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -15,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChurnCdnowTest {
   @Test
-  void classifierIsNotWorseThanTheBetterBaseline() {
+  void classifierIsNotWorseThanTheBetterBaseline() throws Exception {
     Dataset<Row> purchases = ChurnRows.cdnowSample().cache();
     ChurnTrainer.Result r = ChurnTrainer.train(purchases,
         ChurnTrainer.Options.defaults(LocalDate.parse("1997-09-30"), 90, 365, 42));
@@ -29,7 +41,39 @@ class ChurnCdnowTest {
     assertThat(r.validationRows()).isGreaterThan(r.trainRows() / 2);
     assertThat(r.kept().calibration()).isNotEmpty();
     assertThat(r.kept().brier()).isBetween(0.0, 0.25);
+    exportParsesBackIntoExactlyTheScoredRows(purchases, r);
     purchases.unpersist();
-    SharedSpark.get(); // shared session stays up for the other tests
+  }
+
+  /** Registry round trip, scores at the calibration end, CLV, export, and a standard CSV reader. */
+  private static void exportParsesBackIntoExactlyTheScoredRows(Dataset<Row> purchases, ChurnTrainer.Result r)
+      throws Exception {
+    LocalDate asOf = LocalDate.parse("1997-09-30");
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("cdnow-registry"));
+    ChurnTrainer.Options o = ChurnTrainer.Options.defaults(asOf, 90, 365, 42);
+    registry.save("v1", r.model(), ChurnTrainer.metadata("v1", r, o, Instant.EPOCH));
+    ModelRegistry.Loaded model = registry.load(registry.latest().orElseThrow(),
+        ModelRegistry.expectedSchema(ChurnColumns.FEATURES));
+    Dataset<Row> scores = ChurnScorer.compute(purchases, model,
+        new ChurnScorer.Options(asOf, 365, 90, 0.0, 0.6, 0.3)).cache();
+    Dataset<Row> clv = CustomerLifetimeValue.compute(purchases,
+        new CustomerLifetimeValue.Options(asOf, TimeUnit.WEEK, 12, 0.01, 0.0, 90));
+    Path out = SharedSpark.tempDir("cdnow-export");
+    Dataset<Row> rows = AtRiskExport.compute(scores, clv,
+        new AtRiskExport.Options(asOf, out, null, 0.0, null, AtRiskExport.Rules.defaults()));
+    List<Row> expected = rows.collectAsList();
+    ExportWriter.Written w = ExportWriter.write(rows, out, asOf, model.version());
+    List<CSVRecord> parsed = ExportCsv.read(w.file());
+    ExportCsv.assertSameRows(expected, parsed);
+    Map<String, Double> scored = new HashMap<>();
+    scores.collectAsList().forEach(s -> scored.put(s.getString(0), s.getDouble(2)));
+    Map<String, Double> exported = new HashMap<>();
+    parsed.forEach(p -> exported.put(p.get(0), Double.parseDouble(p.get(1))));
+    assertThat(exported).isEqualTo(scored);
+    assertThat(w.rows()).isEqualTo(scored.size());
+    Row top = scores.orderBy(org.apache.spark.sql.functions.col(ChurnColumns.CHURN_RISK).desc()).first();
+    System.out.println("CDNOW highest risk " + top.getString(0) + " " + top.getDouble(2) + " "
+        + top.getString(3) + ": " + top.getString(4));
+    scores.unpersist();
   }
 }
