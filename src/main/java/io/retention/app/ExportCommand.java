@@ -72,7 +72,21 @@ public final class ExportCommand extends SparkCommand {
     LocalDate d = ClvCommand.date("--as-of", asOf);
     Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
     return new AtRiskExport.Options(d == null ? fallbackAsOf : d, Path.of(out == null ? config.export().dir() : out),
-        n, minRisk, hmac, AtRiskExport.Rules.defaults());
+        n, minRisk, hmac, rules(config));
+  }
+
+  /** export.actions.* when present (older configuration files lack them), else the defaults. */
+  static AtRiskExport.Rules rules(JobConfig config) {
+    String key = JobConfig.ROOT + ".export.actions";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return AtRiskExport.Rules.defaults();
+    }
+    var a = config.raw().getConfig(key);
+    try {
+      return new AtRiskExport.Rules(a.getDouble("vipMinClv"), a.getDouble("winBackMinRisk"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   @Override

@@ -46,6 +46,16 @@ public final class AtRiskExport {
     public static final double VIP_MIN_CLV_DEFAULT = 200.0;
     public static final double WIN_BACK_MIN_RISK_DEFAULT = 0.6;
 
+    public Rules {
+      if (!(winBackMinRisk >= 0 && winBackMinRisk <= 1)) {
+        throw new IllegalArgumentException("export.actions.winBackMinRisk must be in [0, 1], cannot be: "
+            + winBackMinRisk);
+      }
+      if (Double.isNaN(vipMinClv)) {
+        throw new IllegalArgumentException("export.actions.vipMinClv must be a number, cannot be: NaN");
+      }
+    }
+
     public static Rules defaults() {
       return new Rules(VIP_MIN_CLV_DEFAULT, WIN_BACK_MIN_RISK_DEFAULT);
     }
