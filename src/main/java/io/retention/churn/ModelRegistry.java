@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The churn model registry: one folder per version under {@code <warehouse>/models/churn/<version>/} holding
@@ -25,6 +29,7 @@ public final class ModelRegistry {
   public static final String MARKER = "_COMPLETE";
   public static final String METADATA = "metadata.json";
   public static final String MODEL = "model";
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path root;
@@ -59,17 +64,39 @@ public final class ModelRegistry {
     }
   }
 
-  /** The newest complete version (versions sort by name), if any. */
+  /** The newest complete version (versions sort by name), if any; newer incomplete folders are logged. */
   public Optional<String> latest() {
     if (!Files.isDirectory(root)) {
       return Optional.empty();
     }
     try (Stream<Path> s = Files.list(root)) {
-      return s.filter(p -> Files.isRegularFile(p.resolve(MARKER))).map(p -> p.getFileName().toString())
-          .max(Comparator.naturalOrder());
+      List<Path> dirs = s.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+      for (Path d : dirs) {
+        if (Files.isRegularFile(d.resolve(MARKER))) {
+          return Optional.of(d.getFileName().toString());
+        }
+        LOG.warn("churn model registry: ignoring {}: no {} marker (incomplete training)", d, MARKER);
+      }
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Why the nightly run should retrain, or empty when the newest complete model is recent enough: no model
+   * yet, or a model older than {@code maxAgeDays} at {@code now} (0 = retrain every night).
+   */
+  public Optional<String> retrainReason(int maxAgeDays, Instant now) {
+    Optional<String> v = latest();
+    if (v.isEmpty()) {
+      return Optional.of("no complete churn model under " + root);
+    }
+    Object created = metadata(v.get()).get("created_at");
+    Instant at = created == null ? Instant.EPOCH : Instant.parse(created.toString());
+    long age = Duration.between(at, now).toDays();
+    return age >= maxAgeDays ? Optional.of("model " + v.get() + " is " + age + " days old (max " + maxAgeDays + ")")
+        : Optional.empty();
   }
 
   /** The version folder's metadata after the marker check (no model load). */

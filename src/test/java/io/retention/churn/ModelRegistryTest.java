@@ -56,6 +56,8 @@ class ModelRegistryTest {
   void savesLoadsAndPicksTheNewestCompleteVersion() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
     assertThat(registry.latest()).isEmpty();
+    assertThat(registry.retrainReason(30, Instant.EPOCH)).contains("no complete churn model under "
+        + registry.root());
     Dataset<Row> rows = featureRows();
     PipelineModel model = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
     ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", null, List.of(), true, 20, 20);
@@ -65,6 +67,10 @@ class ModelRegistryTest {
         ChurnTrainer.Options.defaults(LocalDate.parse("2024-06-30"), 90, 365, 42), Instant.EPOCH));
     Files.createDirectories(registry.root().resolve("20990101T000000Z")); // newer but incomplete: ignored
     assertThat(registry.latest()).contains(version);
+
+    assertThat(registry.retrainReason(30, Instant.parse("1970-01-20T00:00:00Z"))).isEmpty();
+    assertThat(registry.retrainReason(30, Instant.parse("1970-02-01T00:00:00Z")))
+        .contains("model 20240102T030405Z is 31 days old (max 30)");
 
     ModelRegistry.Loaded loaded = registry.load(version, EXPECTED);
     assertThat(loaded.metadata()).containsEntry("model_type", "logistic_regression").containsKey("training");
