@@ -43,9 +43,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks).</li>
  * </ul>
  *
- * <p>Cost: one groupBy by customer (one shuffle). The distinct (frequency, recency, T) patterns are
- * aggregated on the cluster and only they reach the driver for the BG/NBD fit; the fitted parameters ship
- * back in a UDF. Callers that use the result twice should persist it.
+ * <p>Cost: one groupBy by customer (one shuffle), materialised eagerly with a local checkpoint (one Spark
+ * job when {@code compute} is called). The distinct (frequency, recency, T) patterns are aggregated on the
+ * cluster and only they reach the driver for the BG/NBD fit; the fitted parameters ship back in a UDF.
  */
 public final class ChurnFeatures {
   private ChurnFeatures() {}
@@ -75,7 +75,9 @@ public final class ChurnFeatures {
     SchemaChecks.require("churn features", purchases, Schemas.struct(
         Schemas.PURCHASES.apply(Columns.CUSTOMER_ID), Schemas.PURCHASES.apply(Columns.ORDER_DATE),
         Schemas.PURCHASES.apply(Columns.AMOUNT), Schemas.PURCHASES.apply(Columns.KIND)));
-    Dataset<Row> base = perCustomer(purchases, o);
+    // Materialised once (executor memory/disk, cleaned when unreferenced): the pattern collect and the final
+    // select then share one aggregation instead of shuffling the purchases twice.
+    Dataset<Row> base = perCustomer(purchases, o).localCheckpoint(true);
     BgNbd.Params params = BgNbd.Params.of(BgNbd.fit(RfmSummary.patterns(base, TimeUnit.WEEK), o.penalizer()));
     Dataset<Row> inWindow = base.where(col(LAST_ORDER_DATE)
         .geq(lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())))));
