@@ -19,6 +19,10 @@ public final class ScoreChurnCommand extends SparkCommand {
   @Option(names = "--as-of", paramLabel = "DATE", description = "Score date. Default: the latest purchase day.")
   String asOf;
 
+  @Option(names = "--model-version", paramLabel = "V",
+      description = "Registry version to score with. Default: the newest complete one.")
+  String modelVersion;
+
   private ChurnScorer.Options options;
 
   @Override
@@ -29,7 +33,7 @@ public final class ScoreChurnCommand extends SparkCommand {
   public ChurnScorer.Options options(JobConfig config) {
     JobConfig.ChurnSettings c = config.churn();
     return new ChurnScorer.Options(ClvCommand.date("--as-of", asOf), c.lookbackDays(), c.horizonDays(),
-        config.clv().penalizer(), c.bandHigh(), c.bandMedium());
+        config.clv().penalizer(), c.bandHigh(), c.bandMedium(), modelVersion);
   }
 
   @Override

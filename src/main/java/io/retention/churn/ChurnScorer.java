@@ -41,9 +41,9 @@ public final class ChurnScorer {
       Schemas.field(USUAL_GAP_DAYS, DataTypes.DoubleType),
       Schemas.field(LAST_ORDER_DATE, DataTypes.DateType));
 
-  /** As-of date (null = latest purchase day), population and band thresholds. */
+  /** As-of date (null = latest purchase day), population, band thresholds, model version (null = newest). */
   public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
-      double bandMedium) {
+      double bandMedium, String modelVersion) {
     public Options {
       if (!(bandMedium >= 0 && bandMedium <= bandHigh && bandHigh <= 1)) {
         throw new IllegalArgumentException("score-churn: bands must satisfy 0 <= medium <= high <= 1, cannot be: "
@@ -52,7 +52,7 @@ public final class ChurnScorer {
     }
 
     Options withAsOf(LocalDate d) {
-      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium);
+      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium, modelVersion);
     }
   }
 
@@ -71,8 +71,9 @@ public final class ChurnScorer {
 
   /** read silver.purchases + newest model -> compute -> replace that score_date in gold.churn_scores. */
   public Result run() {
-    String version = registry.latest().orElseThrow(() -> new IllegalStateException("score-churn: no complete "
-        + "churn model under " + registry.root() + ": run train-churn first"));
+    String version = options.modelVersion() != null ? options.modelVersion() : registry.latest()
+        .orElseThrow(() -> new IllegalStateException("score-churn: no complete churn model under "
+            + registry.root() + ": run train-churn first"));
     ModelRegistry.Loaded model = registry.load(version, ModelRegistry.expectedSchema(FEATURES));
     if (!tables.exists(Table.PURCHASES)) {
       throw new IllegalStateException("score-churn: " + Table.PURCHASES.qualifiedName() + " does not exist: "

@@ -55,7 +55,7 @@ class ChurnCdnowTest {
     ModelRegistry.Loaded model = registry.load(registry.latest().orElseThrow(),
         ModelRegistry.expectedSchema(ChurnColumns.FEATURES));
     Dataset<Row> scores = ChurnScorer.compute(purchases, model,
-        new ChurnScorer.Options(asOf, 365, 90, 0.0, 0.6, 0.3)).cache();
+        new ChurnScorer.Options(asOf, 365, 90, 0.0, 0.6, 0.3, null)).cache();
     Dataset<Row> clv = CustomerLifetimeValue.compute(purchases,
         new CustomerLifetimeValue.Options(asOf, TimeUnit.WEEK, 12, 0.01, 0.0, 90));
     Path out = SharedSpark.tempDir("cdnow-export");

@@ -44,7 +44,7 @@ class ChurnCommandsTest {
   @Test
   void scoreUsesTheConfiguredBands() {
     ChurnScorer.Options o = parse(new ScoreChurnCommand(), "--as-of", "2024-06-30").options(CONFIG);
-    assertThat(o).isEqualTo(new ChurnScorer.Options(D, 365, 90, 0.0, 0.6, 0.3));
+    assertThat(o).isEqualTo(new ChurnScorer.Options(D, 365, 90, 0.0, 0.6, 0.3, null));
   }
 
   @Test
