@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores the customers active in the lookback window at the as-of date with the newest complete model of
- * the registry, and writes gold.churn_scores (the rows of that score_date are replaced; other dates stay).
+ * the registry, and writes gold.churn_features (cutoff = the as-of date) and gold.churn_scores (the rows of
+ * that date are replaced in both; other dates stay).
  * Refuses a model folder without its marker or with another feature schema ({@link ModelRegistry#load}).
  *
  * <p>Cost: the feature aggregation (one shuffle) and the model's transform on the executors; nothing
@@ -84,13 +85,10 @@ public final class ChurnScorer {
     try {
       Dataset<Row> purchases = tables.read(Table.PURCHASES);
       Options o = options.withAsOf(ClvModels.calibrationEnd(purchases, options.asOf()));
-      Dataset<Row> scores = compute(purchases, model, o);
+      Dataset<Row> features = ChurnFeatures.compute(purchases, featureOptions(o));
+      replaceDate(features.withColumn(CUTOFF, lit(Date.valueOf(o.asOf()))), Table.CHURN_FEATURES, CUTOFF, o.asOf());
+      replaceDate(score(features, model, o), Table.CHURN_SCORES, SCORE_DATE, o.asOf());
       String path = tables.path(Table.CHURN_SCORES);
-      var w = scores.write().format("delta").mode("overwrite");
-      if (tables.exists(Table.CHURN_SCORES)) {
-        w = w.option("replaceWhere", SCORE_DATE + " = DATE'" + o.asOf() + "'");
-      }
-      w.save(path);
       long n = tables.read(Table.CHURN_SCORES).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf())))).count();
       return new Result(o.asOf(), version, n, path);
     } finally {
@@ -98,10 +96,26 @@ public final class ChurnScorer {
     }
   }
 
+  /** Replaces the rows of {@code date} in {@code table} (creates the table on the first run). */
+  private void replaceDate(Dataset<Row> rows, Table table, String dateColumn, LocalDate date) {
+    var w = rows.write().format("delta").mode("overwrite");
+    if (tables.exists(table)) {
+      w = w.option("replaceWhere", dateColumn + " = DATE'" + date + "'");
+    }
+    w.save(tables.path(table));
+  }
+
+  private static ChurnFeatures.Options featureOptions(Options o) {
+    return new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer());
+  }
+
   /** The gold.churn_scores rows at {@code o.asOf()} (must be set) for {@code purchases} (pure). */
   public static Dataset<Row> compute(Dataset<Row> purchases, ModelRegistry.Loaded model, Options o) {
-    Dataset<Row> f = ChurnFeatures.compute(purchases,
-        new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer()));
+    return score(ChurnFeatures.compute(purchases, featureOptions(o)), model, o);
+  }
+
+  /** The gold.churn_scores rows from features at {@code o.asOf()}. */
+  static Dataset<Row> score(Dataset<Row> f, ModelRegistry.Loaded model, Options o) {
     UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
     Dataset<Row> s = ChurnTrainer.score(model.model(), f);
     return s.select(col(Columns.CUSTOMER_ID),

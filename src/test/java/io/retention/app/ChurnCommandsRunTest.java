@@ -43,6 +43,7 @@ class ChurnCommandsRunTest {
     assertThat(run(new ScoreChurnCommand(), "--warehouse", wh)).isZero(); // a rerun replaces the date
     long scored = tables.read(Table.CHURN_SCORES).count();
     assertThat(scored).isPositive();
+    assertThat(tables.read(Table.CHURN_FEATURES).count()).isEqualTo(scored);
     assertThat(tables.read(Table.CHURN_SCORES).select("customer_id").distinct().count()).isEqualTo(scored);
     Path out = SharedSpark.tempDir("churn-cmd-export");
     assertThat(run(new ExportCommand(), "--warehouse", wh, "--out", out.toString(), "--top", "25")).isZero();
