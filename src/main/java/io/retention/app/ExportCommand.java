@@ -1,0 +1,119 @@
+package io.retention.app;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.retention.clv.ClvModels;
+import io.retention.clv.CustomerLifetimeValue;
+import io.retention.export.AtRiskExport;
+import io.retention.export.ExportWriter;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.schema.ChurnColumns;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code export}: the CRM at-risk list of one score date as an atomic, owner-only CSV with a manifest. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Write exports/at_risk/<date>/ for the CRM: at-risk customers sorted by value at risk.")
+public final class ExportCommand extends SparkCommand {
+  /** The environment variable holding the pseudonymisation key (never a config file). */
+  public static final String HMAC_KEY_ENV = "RETENTION_EXPORT_HMAC_KEY";
+
+  @Option(names = "--as-of", paramLabel = "DATE", description = "Score date. Default: the latest purchase day.")
+  String asOf;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Export folder. Default: export.dir.")
+  String out;
+
+  @Option(names = "--top", paramLabel = "N", description = "Keep the N rows of highest value at risk (default "
+      + "export.top).")
+  Integer top;
+
+  @Option(names = "--min-risk", paramLabel = "X", description = "Keep rows with churn_risk >= X instead of a top N.")
+  Double minRisk;
+
+  @Option(names = "--pseudonymise", description = "Replace customer ids by HMAC-SHA256 pseudonyms keyed from "
+      + "$" + HMAC_KEY_ENV + ".")
+  boolean pseudonymise;
+
+  private AtRiskExport.Options options;
+
+  @Override
+  protected void validate(JobConfig config) {
+    options = options(config, LocalDate.EPOCH, System.getenv(HMAC_KEY_ENV));
+  }
+
+  /** The export options; {@code fallbackAsOf} when --as-of is absent, {@code key} the environment's key. */
+  public AtRiskExport.Options options(JobConfig config, LocalDate fallbackAsOf, String key) {
+    if (top != null && minRisk != null) {
+      throw new ConfigException("--top and --min-risk exclude each other, cannot be: both");
+    }
+    if (top != null && top < 1) {
+      throw new ConfigException("--top must be at least 1, cannot be: " + top);
+    }
+    if (minRisk != null && !(minRisk >= 0 && minRisk <= 1)) {
+      throw new ConfigException("--min-risk must be in [0, 1], cannot be: " + minRisk);
+    }
+    byte[] hmac = null;
+    if (pseudonymise) {
+      if (key == null || key.getBytes(StandardCharsets.UTF_8).length < 16) {
+        throw new ConfigException("--pseudonymise needs $" + HMAC_KEY_ENV + " set to a key of at least 16 bytes");
+      }
+      hmac = key.getBytes(StandardCharsets.UTF_8);
+    }
+    LocalDate d = ClvCommand.date("--as-of", asOf);
+    Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
+    return new AtRiskExport.Options(d == null ? fallbackAsOf : d, Path.of(out == null ? config.export().dir() : out),
+        n, minRisk, hmac, rules(config));
+  }
+
+  /** export.actions.* when present (older configuration files lack them), else the defaults. */
+  static AtRiskExport.Rules rules(JobConfig config) {
+    String key = JobConfig.ROOT + ".export.actions";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return AtRiskExport.Rules.defaults();
+    }
+    var a = config.raw().getConfig(key);
+    try {
+      return new AtRiskExport.Rules(a.getDouble("vipMinClv"), a.getDouble("winBackMinRisk"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  @Override
+  protected int run(JobConfig config, SparkSession spark) {
+    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+    if (!tables.exists(Table.CHURN_SCORES)) {
+      throw new JobFailure("export: " + Table.CHURN_SCORES.qualifiedName() + " does not exist: run score-churn first");
+    }
+    AtRiskExport.Options o = options;
+    if (asOf == null) {
+      o = options(config, ClvModels.calibrationEnd(tables.read(Table.PURCHASES), null), System.getenv(HMAC_KEY_ENV));
+    }
+    Dataset<Row> scores = tables.read(Table.CHURN_SCORES);
+    Row any = scores.where(col(ChurnColumns.SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))))
+        .select(ChurnColumns.MODEL_VERSION).limit(1).collectAsList().stream().findFirst().orElse(null);
+    if (any == null) {
+      throw new JobFailure("export: no churn scores for " + o.asOf() + " in " + Table.CHURN_SCORES.qualifiedName()
+          + ": run score-churn --as-of " + o.asOf() + " first");
+    }
+    if (!tables.exists(Table.CUSTOMER_CLV)) {
+      err.println("export: WARNING gold.customer_clv does not exist (run clv): predicted CLV and value at risk "
+          + "are empty");
+    }
+    Dataset<Row> clv = tables.readOrEmpty(Table.CUSTOMER_CLV, CustomerLifetimeValue.schema());
+    ExportWriter.Written w = ExportWriter.write(AtRiskExport.compute(scores, clv, o), o.outDir(), o.asOf(),
+        any.getString(0));
+    err.printf("export: %d rows -> %s (sha256 %s)%n", w.rows(), w.file(), w.sha256());
+    return 0;
+  }
+}

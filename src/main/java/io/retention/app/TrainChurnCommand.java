@@ -1,0 +1,105 @@
+package io.retention.app;
+
+import io.retention.churn.ChurnEvaluation;
+import io.retention.churn.ChurnTrainer;
+import io.retention.churn.ModelRegistry;
+import io.retention.clv.ClvModels;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.RunLog;
+import io.retention.lake.StageRun;
+import io.retention.lake.Table;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code train-churn}: out-of-time churn training; the kept model goes to the registry. */
+@Command(name = "train-churn", mixinStandardHelpOptions = true,
+    description = "Train the churn classifier at cutoff - horizon, validate out of time at the cutoff, register it.")
+public final class TrainChurnCommand extends SparkCommand {
+  @Option(names = "--cutoff", paramLabel = "DATE",
+      description = "Validation cutoff c (labels need data up to c + H). Default: latest purchase day - horizon.")
+  String cutoff;
+
+  @Option(names = "--horizon-days", paramLabel = "H", description = "Churn horizon in days. Default: churn.horizonDays.")
+  Integer horizonDays;
+
+  private ChurnTrainer.Options options;
+
+  @Override
+  protected void validate(JobConfig config) {
+    options = options(config, LocalDate.EPOCH); // validates the flags; the real default cutoff needs the data
+  }
+
+  /** The trainer options; {@code fallbackCutoff} is used when --cutoff is absent. */
+  public ChurnTrainer.Options options(JobConfig config, LocalDate fallbackCutoff) {
+    JobConfig.ChurnSettings c = config.churn();
+    if (horizonDays != null && (horizonDays < 1 || horizonDays > 3650)) {
+      throw new ConfigException("--horizon-days must be between 1 and 3650, cannot be: " + horizonDays);
+    }
+    LocalDate at = ClvCommand.date("--cutoff", cutoff);
+    String version = TrainChurnCommand.class.getPackage().getImplementationVersion();
+    return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
+        config.clv().penalizer(), c.seed(), ChurnTrainer.Options.LR_MAX_ITER_DEFAULT,
+        ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT,
+        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, version == null ? "0.1.0-dev" : version);
+  }
+
+  int horizon(JobConfig config) {
+    return horizonDays == null ? config.churn().horizonDays() : horizonDays;
+  }
+
+  @Override
+  protected String lockHolder() {
+    return "train-churn";
+  }
+
+  @Override
+  protected int run(JobConfig config, SparkSession spark) {
+    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+    if (!tables.exists(Table.PURCHASES)) {
+      throw new JobFailure("train-churn: " + Table.PURCHASES.qualifiedName() + " does not exist: run ingest first");
+    }
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    Dataset<Row> purchases = tables.read(Table.PURCHASES);
+    ChurnTrainer.Options o = cutoff != null ? options
+        : options(config, ClvModels.calibrationEnd(purchases, null).minusDays(horizon(config)));
+    ChurnTrainer.Result r;
+    try {
+      spark.sparkContext().setJobGroup("train-churn", "churn training at " + o.cutoff(), false);
+      r = ChurnTrainer.train(purchases, o);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      new RunLog(tables).record(StageRun.simple(runId, "train-churn", started, 0, 0, Map.of(), null)
+          .failed(e.getMessage()));
+      throw new JobFailure(e.getMessage(), e);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    Instant now = Instant.now();
+    String version = ChurnTrainer.version(now);
+    Path dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
+        ChurnTrainer.metadata(version, r, o, now));
+    String warning = r.beatsBaselines() ? null : "kept model does not beat both baselines";
+    new RunLog(tables).record(StageRun.simple(runId, "train-churn", started, r.trainRows(), r.validationRows(),
+        Map.of("train_rows", r.trainRows(), "validation_rows", r.validationRows()), warning));
+    err.printf("train-churn: trained at %s, validated with labels at %s (horizon %d days)%n",
+        o.cutoff().minusDays(o.horizonDays()), o.cutoff(), o.horizonDays());
+    err.printf("  %d training customers, %d validation customers%n", r.trainRows(), r.validationRows());
+    for (ChurnEvaluation.Metrics m : r.all()) {
+      err.println("  " + m.describe());
+    }
+    if (!r.beatsBaselines()) {
+      err.println("WARNING: THE KEPT MODEL (" + r.modelType() + ") DOES NOT BEAT BOTH BASELINES; its scores are "
+          + "no better than ranking by recency or 1 - P(alive)");
+    }
+    err.println("model " + version + " (" + r.modelType() + ") registered in " + dir);
+    return 0;
+  }
+}

@@ -1,0 +1,157 @@
+package io.retention.churn;
+
+import static io.retention.schema.ChurnColumns.*;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import io.retention.clv.BgNbd;
+import io.retention.clv.ModelFit;
+import io.retention.clv.RfmSummary;
+import io.retention.clv.TimeUnit;
+import io.retention.schema.ClvColumns;
+import io.retention.schema.Columns;
+import io.retention.schema.SchemaChecks;
+import io.retention.schema.Schemas;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Churn features at cutoff c, from silver.purchases rows with order_date &le; c only (so nothing after c can
+ * change a feature), for the customers with a purchase day in [c &minus; lookback, c]:
+ *
+ * <ul>
+ *   <li>days since last purchase, purchase days, orders, net revenue, average order value, tenure;</li>
+ *   <li>gaps between consecutive purchase days: mean, max, standard deviation, and the overdue ratio
+ *       (days since last purchase / mean gap; 0 with a single purchase day);</li>
+ *   <li>trend: (orders in (c&minus;90, c] + 1) / (orders in (c&minus;180, c&minus;90] + 1); refund share of gross;</li>
+ *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks).</li>
+ * </ul>
+ *
+ * <p>Cost: one groupBy by customer (one shuffle), materialised eagerly with a local checkpoint (one Spark
+ * job when {@code compute} is called). The distinct (frequency, recency, T) patterns are aggregated on the
+ * cluster and only they reach the driver for the BG/NBD fit; the fitted parameters ship back in a UDF.
+ */
+public final class ChurnFeatures {
+  private ChurnFeatures() {}
+
+  private static final String DAYS = "purchase_day_list";
+  private static final String GROSS = "gross";
+  private static final String REFUNDS = "refunds";
+
+  /** Cutoff, lookback (population), horizon (expected purchases) and the BG/NBD penalizer. */
+  public record Options(LocalDate cutoff, int lookbackDays, int horizonDays, double penalizer) {
+    public Options {
+      if (cutoff == null) {
+        throw new IllegalArgumentException("churn features: cutoff is required");
+      }
+      if (lookbackDays < 1 || horizonDays < 1) {
+        throw new IllegalArgumentException("churn features: lookback and horizon must be at least 1 day, cannot be: "
+            + lookbackDays + ", " + horizonDays);
+      }
+      if (!(penalizer >= 0)) {
+        throw new IllegalArgumentException("churn features: penalizer must be >= 0, cannot be: " + penalizer);
+      }
+    }
+  }
+
+  /** customer_id, every column of {@link io.retention.schema.ChurnColumns#FEATURES}, first/last order date. */
+  public static Dataset<Row> compute(Dataset<Row> purchases, Options o) {
+    SchemaChecks.require("churn features", purchases, Schemas.struct(
+        Schemas.PURCHASES.apply(Columns.CUSTOMER_ID), Schemas.PURCHASES.apply(Columns.ORDER_DATE),
+        Schemas.PURCHASES.apply(Columns.AMOUNT), Schemas.PURCHASES.apply(Columns.KIND)));
+    // Materialised once (executor memory/disk, cleaned when unreferenced): the pattern collect and the final
+    // select then share one aggregation instead of shuffling the purchases twice.
+    Dataset<Row> base = perCustomer(purchases, o).localCheckpoint(true);
+    BgNbd.Params params = BgNbd.Params.of(BgNbd.fit(RfmSummary.patterns(base, TimeUnit.WEEK), o.penalizer()));
+    Dataset<Row> inWindow = base.where(col(LAST_ORDER_DATE)
+        .geq(lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())))));
+    double horizonWeeks = o.horizonDays() / TimeUnit.WEEK.days();
+    UDF3<Long, Integer, Integer, Double> alive = (x, tx, t) -> BgNbd.pAlive(params, x, tx / 7.0, t / 7.0);
+    UDF3<Long, Integer, Integer, Double> expected =
+        (x, tx, t) -> BgNbd.expectedPurchases(params, horizonWeeks, x, tx / 7.0, t / 7.0);
+    Column[] rfm = {col(ClvColumns.FREQUENCY), col(ClvColumns.RECENCY_DAYS), col(ClvColumns.AGE_DAYS)};
+    Dataset<Row> withModel = inWindow
+        .withColumn(P_ALIVE, udf(alive, DataTypes.DoubleType).apply(rfm))
+        .withColumn(EXPECTED_PURCHASES, udf(expected, DataTypes.DoubleType).apply(rfm));
+    List<Column> out = new ArrayList<>();
+    out.add(col(Columns.CUSTOMER_ID));
+    for (String f : FEATURES) {
+      out.add(col(f).cast(DataTypes.DoubleType).as(f));
+    }
+    out.add(col(FIRST_ORDER_DATE));
+    out.add(col(LAST_ORDER_DATE));
+    return withModel.select(out.toArray(new Column[0]));
+  }
+
+  /** One groupBy by customer over rows &le; c, then per-row derivations (no further shuffle). */
+  static Dataset<Row> perCustomer(Dataset<Row> purchases, Options o) {
+    LocalDate c = o.cutoff();
+    Column day = col(Columns.ORDER_DATE);
+    Column isPurchase = col(Columns.KIND).equalTo(lit(Columns.KIND_PURCHASE));
+    Column amount = col(Columns.AMOUNT).cast(DataTypes.DoubleType);
+    Column last90 = day.gt(lit(Date.valueOf(c.minusDays(90))));
+    Column prev90 = day.gt(lit(Date.valueOf(c.minusDays(180)))).and(day.leq(lit(Date.valueOf(c.minusDays(90)))));
+    Dataset<Row> agg = purchases.where(day.leq(lit(Date.valueOf(c))))
+        .groupBy(col(Columns.CUSTOMER_ID))
+        .agg(array_sort(collect_set(when(isPurchase, day))).as(DAYS),
+            sum(when(isPurchase, 1L).otherwise(0L)).as(ORDERS),
+            sum(amount).as(NET_REVENUE),
+            sum(when(isPurchase, amount).otherwise(0.0)).as(GROSS),
+            sum(when(isPurchase, 0.0).otherwise(amount.multiply(-1))).as(REFUNDS),
+            sum(when(isPurchase.and(last90), 1L).otherwise(0L)).as(ORDERS_LAST_90),
+            sum(when(isPurchase.and(prev90), 1L).otherwise(0L)).as(ORDERS_PREV_90));
+    return derive(agg.where(size(col(DAYS)).gt(0)), c);
+  }
+
+  private static Dataset<Row> derive(Dataset<Row> agg, LocalDate c) {
+    Column end = lit(Date.valueOf(c));
+    Column n = size(col(DAYS));
+    Column first = element_at(col(DAYS), 1);
+    Column last = element_at(col(DAYS), -1);
+    Column repeat = n.gt(1);
+    Column meanGap = when(repeat, datediff(last, first).divide(n.minus(1))).otherwise(lit(0.0));
+    Column gaps = expr("transform(sequence(2, greatest(size(" + DAYS + "), 2)), i -> datediff(element_at("
+        + DAYS + ", i), element_at(" + DAYS + ", i - 1)))");
+    Dataset<Row> d = agg
+        .withColumn(FIRST_ORDER_DATE, first).withColumn(LAST_ORDER_DATE, last)
+        .withColumn(PURCHASE_DAYS, n)
+        .withColumn(RECENCY_DAYS, datediff(end, last))
+        .withColumn(TENURE_DAYS, datediff(end, first))
+        .withColumn(MEAN_GAP_DAYS, meanGap)
+        .withColumn("gaps", when(repeat, gaps));
+    Column variance = expr("aggregate(gaps, 0D, (acc, g) -> acc + (g - " + MEAN_GAP_DAYS + ") * (g - "
+        + MEAN_GAP_DAYS + ")) / size(gaps)");
+    return d
+        .withColumn(MAX_GAP_DAYS, when(repeat, expr("array_max(gaps)")).otherwise(lit(0)))
+        .withColumn(GAP_STD_DAYS, when(repeat, org.apache.spark.sql.functions.sqrt(variance)).otherwise(lit(0.0)))
+        .withColumn(OVERDUE_RATIO, when(repeat, col(RECENCY_DAYS).divide(col(MEAN_GAP_DAYS))).otherwise(lit(0.0)))
+        .withColumn(AVG_ORDER_VALUE, when(col(ORDERS).gt(0), col(NET_REVENUE).divide(col(ORDERS)))
+            .otherwise(lit(0.0)))
+        .withColumn(TREND, col(ORDERS_LAST_90).plus(1).divide(col(ORDERS_PREV_90).plus(1)))
+        .withColumn(REFUND_SHARE, when(col(GROSS).gt(0), col(REFUNDS).divide(col(GROSS))).otherwise(lit(0.0)))
+        .withColumn(ClvColumns.FREQUENCY, n.minus(1).cast(DataTypes.LongType))
+        .withColumn(ClvColumns.RECENCY_DAYS, datediff(last, first))
+        .withColumn(ClvColumns.AGE_DAYS, datediff(end, first));
+  }
+
+  /** The BG/NBD fit on data &le; c alone (for the model metadata and logs). */
+  public static ModelFit bgNbd(Dataset<Row> purchases, Options o) {
+    return BgNbd.fit(RfmSummary.patterns(perCustomer(purchases, o), TimeUnit.WEEK), o.penalizer());
+  }
+}

@@ -1,0 +1,134 @@
+package io.retention.churn;
+
+import static io.retention.schema.ChurnColumns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import io.retention.clv.ClvModels;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
+import io.retention.schema.Columns;
+import io.retention.schema.Schemas;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF7;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores the customers active in the lookback window at the as-of date with the newest complete model of
+ * the registry, and writes gold.churn_features (cutoff = the as-of date) and gold.churn_scores (the rows of
+ * that date are replaced in both; other dates stay).
+ * Refuses a model folder without its marker or with another feature schema ({@link ModelRegistry#load}).
+ *
+ * <p>Cost: the feature aggregation (one shuffle) and the model's transform on the executors; nothing
+ * customer-sized reaches the driver.
+ */
+public final class ChurnScorer {
+  /** gold.churn_scores (plus the descriptive columns the export needs). */
+  public static final StructType SCHEMA = Schemas.struct(
+      Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
+      Schemas.field(SCORE_DATE, DataTypes.DateType),
+      Schemas.field(CHURN_RISK, DataTypes.DoubleType),
+      Schemas.field(RISK_BAND, DataTypes.StringType),
+      Schemas.field(TOP_REASONS, DataTypes.StringType),
+      Schemas.field(MODEL_VERSION, DataTypes.StringType),
+      Schemas.field(RECENCY_DAYS, DataTypes.DoubleType),
+      Schemas.field(USUAL_GAP_DAYS, DataTypes.DoubleType),
+      Schemas.field(LAST_ORDER_DATE, DataTypes.DateType));
+
+  /** As-of date (null = latest purchase day), population, band thresholds, model version (null = newest). */
+  public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
+      double bandMedium, String modelVersion) {
+    public Options {
+      if (!(bandMedium >= 0 && bandMedium <= bandHigh && bandHigh <= 1)) {
+        throw new IllegalArgumentException("score-churn: bands must satisfy 0 <= medium <= high <= 1, cannot be: "
+            + bandMedium + ", " + bandHigh);
+      }
+    }
+
+    Options withAsOf(LocalDate d) {
+      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium, modelVersion);
+    }
+  }
+
+  /** What a run did. */
+  public record Result(LocalDate asOf, String modelVersion, long customers, String table) {}
+
+  private final DeltaTables tables;
+  private final ModelRegistry registry;
+  private final Options options;
+
+  public ChurnScorer(DeltaTables tables, ModelRegistry registry, Options options) {
+    this.tables = tables;
+    this.registry = registry;
+    this.options = options;
+  }
+
+  /** read silver.purchases + newest model -> compute -> replace that score_date in gold.churn_scores. */
+  public Result run() {
+    String version = options.modelVersion() != null ? options.modelVersion() : registry.latest()
+        .orElseThrow(() -> new IllegalStateException("score-churn: no complete churn model under "
+            + registry.root() + ": run train-churn first"));
+    ModelRegistry.Loaded model = registry.load(version, ModelRegistry.expectedSchema(FEATURES));
+    if (!tables.exists(Table.PURCHASES)) {
+      throw new IllegalStateException("score-churn: " + Table.PURCHASES.qualifiedName() + " does not exist: "
+          + "run ingest first");
+    }
+    var sc = tables.spark().sparkContext();
+    sc.setJobGroup("score-churn", "churn scores with model " + version, false);
+    try {
+      Dataset<Row> purchases = tables.read(Table.PURCHASES);
+      Options o = options.withAsOf(ClvModels.calibrationEnd(purchases, options.asOf()));
+      Dataset<Row> features = ChurnFeatures.compute(purchases, featureOptions(o));
+      replaceDate(features.withColumn(CUTOFF, lit(Date.valueOf(o.asOf()))), Table.CHURN_FEATURES, CUTOFF, o.asOf());
+      replaceDate(score(features, model, o), Table.CHURN_SCORES, SCORE_DATE, o.asOf());
+      String path = tables.path(Table.CHURN_SCORES);
+      long n = tables.read(Table.CHURN_SCORES).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf())))).count();
+      return new Result(o.asOf(), version, n, path);
+    } finally {
+      sc.clearJobGroup();
+    }
+  }
+
+  /** Replaces the rows of {@code date} in {@code table} (creates the table on the first run). */
+  private void replaceDate(Dataset<Row> rows, Table table, String dateColumn, LocalDate date) {
+    var w = rows.write().format("delta").mode("overwrite");
+    if (tables.exists(table)) {
+      w = w.option("replaceWhere", dateColumn + " = DATE'" + date + "'");
+    }
+    w.save(tables.path(table));
+  }
+
+  private static ChurnFeatures.Options featureOptions(Options o) {
+    return new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer());
+  }
+
+  /** The gold.churn_scores rows at {@code o.asOf()} (must be set) for {@code purchases} (pure). */
+  public static Dataset<Row> compute(Dataset<Row> purchases, ModelRegistry.Loaded model, Options o) {
+    return score(ChurnFeatures.compute(purchases, featureOptions(o)), model, o);
+  }
+
+  /** The gold.churn_scores rows from features at {@code o.asOf()}. */
+  static Dataset<Row> score(Dataset<Row> f, ModelRegistry.Loaded model, Options o) {
+    UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
+    Dataset<Row> s = ChurnTrainer.score(model.model(), f);
+    return s.select(col(Columns.CUSTOMER_ID),
+        lit(Date.valueOf(o.asOf())).as(SCORE_DATE),
+        round(col(ChurnTrainer.SCORE), 4).as(CHURN_RISK),
+        when(col(ChurnTrainer.SCORE).geq(o.bandHigh()), lit(BAND_HIGH))
+            .when(col(ChurnTrainer.SCORE).geq(o.bandMedium()), lit(BAND_MEDIUM)).otherwise(lit(BAND_LOW))
+            .as(RISK_BAND),
+        udf(why, DataTypes.StringType).apply(col(RECENCY_DAYS), col(MEAN_GAP_DAYS), col(PURCHASE_DAYS),
+            col(ORDERS_LAST_90), col(ORDERS_PREV_90), col(REFUND_SHARE), col(P_ALIVE)).as(TOP_REASONS),
+        lit(model.version()).as(MODEL_VERSION),
+        col(RECENCY_DAYS),
+        when(col(PURCHASE_DAYS).gt(1), round(col(MEAN_GAP_DAYS), 1)).as(USUAL_GAP_DAYS),
+        col(LAST_ORDER_DATE));
+  }
+}

@@ -1,0 +1,56 @@
+package io.retention.schema;
+
+import java.util.List;
+
+/** Column names of the churn stage (features, labels, gold.churn_scores) and of the at-risk export. */
+public final class ChurnColumns {
+  private ChurnColumns() {}
+
+  // labels
+  public static final String LABEL = "churned";
+  public static final String CUTOFF = "cutoff";
+
+  // features (all DOUBLE, no NULLs)
+  public static final String RECENCY_DAYS = "days_since_last";
+  public static final String PURCHASE_DAYS = "purchase_days";
+  public static final String ORDERS = "orders";
+  public static final String NET_REVENUE = "net_revenue";
+  public static final String AVG_ORDER_VALUE = "avg_order_value";
+  public static final String TENURE_DAYS = "tenure_days";
+  public static final String MEAN_GAP_DAYS = "mean_gap_days";
+  public static final String MAX_GAP_DAYS = "max_gap_days";
+  public static final String GAP_STD_DAYS = "gap_std_days";
+  public static final String OVERDUE_RATIO = "overdue_ratio";
+  public static final String ORDERS_LAST_90 = "orders_last_90";
+  public static final String ORDERS_PREV_90 = "orders_prev_90";
+  public static final String TREND = "trend";
+  public static final String REFUND_SHARE = "refund_share";
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_PURCHASES = "expected_purchases";
+
+  /** The model's inputs, in vector order. Changing this list changes the feature schema of new models. */
+  public static final List<String> FEATURES = List.of(RECENCY_DAYS, PURCHASE_DAYS, ORDERS, NET_REVENUE,
+      AVG_ORDER_VALUE, TENURE_DAYS, MEAN_GAP_DAYS, MAX_GAP_DAYS, GAP_STD_DAYS, OVERDUE_RATIO, ORDERS_LAST_90,
+      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES);
+
+  // descriptive (not model inputs)
+  public static final String LAST_ORDER_DATE = "last_order_date";
+  public static final String FIRST_ORDER_DATE = "first_order_date";
+  public static final String IN_LOOKBACK = "in_lookback";
+
+  // gold.churn_scores
+  public static final String SCORE_DATE = "score_date";
+  public static final String CHURN_RISK = "churn_risk";
+  public static final String RISK_BAND = "risk_band";
+  public static final String TOP_REASONS = "top_reasons";
+  public static final String MODEL_VERSION = "model_version";
+  public static final String USUAL_GAP_DAYS = "usual_gap_days";
+  public static final String BAND_HIGH = "high";
+  public static final String BAND_MEDIUM = "medium";
+  public static final String BAND_LOW = "low";
+
+  // export
+  public static final String VALUE_AT_RISK = "value_at_risk";
+  public static final String DAYS_SINCE_LAST_PURCHASE = "days_since_last_purchase";
+  public static final String SUGGESTED_ACTION = "suggested_action";
+}

@@ -1,0 +1,74 @@
+package io.retention.churn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retention.app.ConfigException;
+import io.retention.app.ExportCommand;
+import io.retention.app.JobConfig;
+import io.retention.app.ScoreChurnCommand;
+import io.retention.app.TrainChurnCommand;
+import io.retention.export.AtRiskExport;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Option handling of train-churn, score-churn and export: config defaults, bad values fail before Spark. */
+class ChurnCommandsTest {
+  private static final JobConfig CONFIG = JobConfig.load(null, Map.of());
+  private static final LocalDate D = LocalDate.parse("2024-06-30");
+
+  private static <T> T parse(T cmd, String... args) {
+    new CommandLine(cmd).parseArgs(args);
+    return cmd;
+  }
+
+  @Test
+  void trainDefaultsAndBadValues() {
+    ChurnTrainer.Options o = parse(new TrainChurnCommand()).options(CONFIG, D);
+    assertThat(o.cutoff()).isEqualTo(D);
+    assertThat(o.horizonDays()).isEqualTo(90);
+    assertThat(o.lookbackDays()).isEqualTo(365);
+    assertThat(o.seed()).isEqualTo(42);
+    assertThat(parse(new TrainChurnCommand(), "--cutoff", "1997-09-30", "--horizon-days", "60").options(CONFIG, D))
+        .extracting(ChurnTrainer.Options::cutoff, ChurnTrainer.Options::horizonDays)
+        .containsExactly(LocalDate.parse("1997-09-30"), 60);
+    assertThatThrownBy(() -> parse(new TrainChurnCommand(), "--horizon-days", "0").options(CONFIG, D))
+        .isInstanceOf(ConfigException.class).hasMessage("--horizon-days must be between 1 and 3650, cannot be: 0");
+    assertThatThrownBy(() -> parse(new TrainChurnCommand(), "--cutoff", "tomorrow").options(CONFIG, D))
+        .isInstanceOf(ConfigException.class).hasMessage("--cutoff must be a date yyyy-mm-dd, cannot be: tomorrow");
+  }
+
+  @Test
+  void scoreUsesTheConfiguredBands() {
+    ChurnScorer.Options o = parse(new ScoreChurnCommand(), "--as-of", "2024-06-30").options(CONFIG);
+    assertThat(o).isEqualTo(new ChurnScorer.Options(D, 365, 90, 0.0, 0.6, 0.3, null));
+  }
+
+  @Test
+  void exportOptions() {
+    AtRiskExport.Options o = parse(new ExportCommand()).options(CONFIG, D, null);
+    assertThat(o.top()).isEqualTo(500);
+    assertThat(o.minRisk()).isNull();
+    assertThat(o.outDir()).isEqualTo(Path.of("exports"));
+    assertThat(o.rules()).isEqualTo(new AtRiskExport.Rules(200.0, 0.6));
+    JobConfig set = JobConfig.load(null, Map.of("export.actions.vipMinClv", "1000"));
+    assertThat(parse(new ExportCommand()).options(set, D, null).rules().vipMinClv()).isEqualTo(1000.0);
+    assertThatThrownBy(() -> parse(new ExportCommand()).options(JobConfig.load(null,
+        Map.of("export.actions.winBackMinRisk", "2")), D, null)).isInstanceOf(ConfigException.class)
+        .hasMessage("export.actions.winBackMinRisk must be in [0, 1], cannot be: 2.0");
+    AtRiskExport.Options m = parse(new ExportCommand(), "--min-risk", "0.5", "--out", "/tmp/x").options(CONFIG, D,
+        null);
+    assertThat(m.top()).isNull();
+    assertThat(m.minRisk()).isEqualTo(0.5);
+    assertThatThrownBy(() -> parse(new ExportCommand(), "--top", "5", "--min-risk", "0.5").options(CONFIG, D, null))
+        .isInstanceOf(ConfigException.class).hasMessage("--top and --min-risk exclude each other, cannot be: both");
+    assertThatThrownBy(() -> parse(new ExportCommand(), "--pseudonymise").options(CONFIG, D, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--pseudonymise needs $RETENTION_EXPORT_HMAC_KEY set to a key of at least 16 bytes");
+    assertThat(parse(new ExportCommand(), "--pseudonymise").options(CONFIG, D, "a-long-enough-secret-key")
+        .hmacKey()).isNotNull();
+  }
+}

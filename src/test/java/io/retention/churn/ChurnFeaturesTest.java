@@ -1,0 +1,86 @@
+package io.retention.churn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.retention.schema.ChurnColumns;
+import io.retention.schema.Columns;
+import io.retention.testing.SharedSpark;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** Labels on a hand-computed fixture, features by hand, and no leakage from after the cutoff. */
+class ChurnFeaturesTest {
+  private static final LocalDate CUTOFF = LocalDate.parse("2024-06-30");
+
+  /** Edge cases around the lookback start (2023-07-01), the cutoff and c + H (2024-09-28). */
+  private static ChurnRows labelFixture() {
+    return new ChurnRows()
+        .add("A", "2024-05-01", "10").add("A", "2024-08-01", "10")       // returns -> 0
+        .add("B", "2024-06-30", "10")                                    // bought on c, never again -> 1
+        .add("C", "2023-06-30", "10").add("C", "2024-07-15", "10")       // outside the lookback -> excluded
+        .add("D", "2023-07-01", "10").add("D", "2024-09-28", "10")       // both boundaries included -> 0
+        .add("E", "2024-01-01", "10").add("E", "2024-07-10", "-10")      // a refund is not activity -> 1
+        .add("F", "2024-03-01", "10").add("F", "2024-09-29", "10")       // returns one day too late -> 1
+        .add("G", "2024-02-01", "-5")                                    // only a refund -> excluded
+        .add("R", "2024-02-01", "10").add("R", "2024-04-01", "10");      // a repeat buyer who stops -> 1
+  }
+
+  @Test
+  void labelsFollowTheDefinition() {
+    Dataset<Row> labels = ChurnLabels.compute(labelFixture().frame(), new ChurnLabels.Options(CUTOFF, 90, 365));
+    Map<String, Double> got = new HashMap<>();
+    labels.collectAsList().forEach(r -> got.put(r.getString(0), r.getDouble(1)));
+    assertThat(got).isEqualTo(Map.of("A", 0.0, "B", 1.0, "D", 0.0, "E", 1.0, "F", 1.0, "R", 1.0));
+  }
+
+  @Test
+  void featuresByHand() {
+    Dataset<Row> purchases = labelFixture()
+        .add("X", "2024-01-01", "100").add("X", "2024-03-01", "50").add("X", "2024-05-31", "30")
+        .add("X", "2024-06-01", "-20").add("X", "2024-07-01", "999").frame();
+    Row x = ChurnFeatures.compute(purchases, new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0))
+        .where(Columns.CUSTOMER_ID + " = 'X'").first();
+    assertThat(x.<Double>getAs(ChurnColumns.RECENCY_DAYS)).isEqualTo(30.0);
+    assertThat(x.<Double>getAs(ChurnColumns.PURCHASE_DAYS)).isEqualTo(3.0);
+    assertThat(x.<Double>getAs(ChurnColumns.ORDERS)).isEqualTo(3.0);
+    assertThat(x.<Double>getAs(ChurnColumns.NET_REVENUE)).isEqualTo(160.0);
+    assertThat(x.<Double>getAs(ChurnColumns.AVG_ORDER_VALUE)).isCloseTo(160 / 3.0, within(1e-9));
+    assertThat(x.<Double>getAs(ChurnColumns.TENURE_DAYS)).isEqualTo(181.0);
+    assertThat(x.<Double>getAs(ChurnColumns.MEAN_GAP_DAYS)).isEqualTo(75.5);
+    assertThat(x.<Double>getAs(ChurnColumns.MAX_GAP_DAYS)).isEqualTo(91.0);
+    assertThat(x.<Double>getAs(ChurnColumns.GAP_STD_DAYS)).isCloseTo(15.5, within(1e-9));
+    assertThat(x.<Double>getAs(ChurnColumns.OVERDUE_RATIO)).isCloseTo(30 / 75.5, within(1e-9));
+    assertThat(x.<Double>getAs(ChurnColumns.ORDERS_LAST_90)).isEqualTo(1.0);
+    assertThat(x.<Double>getAs(ChurnColumns.ORDERS_PREV_90)).isEqualTo(1.0);
+    assertThat(x.<Double>getAs(ChurnColumns.TREND)).isEqualTo(1.0);
+    assertThat(x.<Double>getAs(ChurnColumns.REFUND_SHARE)).isCloseTo(20 / 180.0, within(1e-9));
+    assertThat(x.<Double>getAs(ChurnColumns.P_ALIVE)).isBetween(0.0, 1.0);
+    assertThat(x.<Double>getAs(ChurnColumns.EXPECTED_PURCHASES)).isGreaterThanOrEqualTo(0.0);
+  }
+
+  @Test
+  void movingOrAddingPurchasesAfterTheCutoffChangesNoFeature() {
+    ChurnFeatures.Options o = new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0);
+    Dataset<Row> base = ChurnFeatures.compute(labelFixture().frame(), o);
+    ChurnRows moved = new ChurnRows()
+        .add("A", "2024-05-01", "10").add("A", "2024-07-01", "500")      // moved from 08-01 to the day after c
+        .add("B", "2024-06-30", "10").add("B", "2025-01-01", "10")       // a new purchase long after c
+        .add("C", "2023-06-30", "10").add("C", "2024-07-15", "10")
+        .add("D", "2023-07-01", "10").add("D", "2024-09-28", "10")
+        .add("E", "2024-01-01", "10").add("E", "2024-07-10", "-10")
+        .add("F", "2024-03-01", "10").add("F", "2024-09-29", "10").add("F", "2024-07-02", "-3")
+        .add("G", "2024-02-01", "-5").add("R", "2024-02-01", "10").add("R", "2024-04-01", "10")
+        .add("NEW", "2024-07-01", "10").add("NEW", "2024-08-01", "10");
+    Dataset<Row> after = ChurnFeatures.compute(moved.frame(), o);
+    assertThat(base.count()).isEqualTo(6); // A, B, D, E, F, R: the label population
+    SharedSpark.assertSameRows(base, after);
+    assertThat(after.columns()).containsAll(ChurnColumns.FEATURES);
+    assertThat(List.of(after.columns())).doesNotContain(ChurnColumns.LABEL);
+  }
+}

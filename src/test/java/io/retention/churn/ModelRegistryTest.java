@@ -1,0 +1,105 @@
+package io.retention.churn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retention.schema.ChurnColumns;
+import io.retention.schema.Columns;
+import io.retention.schema.Schemas;
+import io.retention.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The registry: save/load round trip, the newest complete version, refusals with their exact messages. */
+class ModelRegistryTest {
+  private static final List<String> EXPECTED = ModelRegistry.expectedSchema(ChurnColumns.FEATURES);
+
+  /** 20 customers whose churn follows days since last purchase. */
+  private static Dataset<Row> featureRows() {
+    List<StructField> fields = new ArrayList<>();
+    fields.add(Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType));
+    ChurnColumns.FEATURES.forEach(f -> fields.add(Schemas.field(f, DataTypes.DoubleType)));
+    fields.add(Schemas.field(ChurnColumns.LABEL, DataTypes.DoubleType));
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Object[] v = new Object[ChurnColumns.FEATURES.size() + 2];
+      v[0] = "c" + i;
+      for (int k = 1; k <= ChurnColumns.FEATURES.size(); k++) {
+        v[k] = (double) ((i * 7 + k * 3) % 11);
+      }
+      v[1] = i * 10.0; // days since last purchase
+      v[v.length - 1] = i >= 10 ? 1.0 : 0.0;
+      rows.add(RowFactory.create(v));
+    }
+    return SharedSpark.get().createDataFrame(rows, new StructType(fields.toArray(new StructField[0])));
+  }
+
+  private static Map<String, Object> meta(String version, List<Map<String, Object>> features) {
+    return Map.of("version", version, "features", features);
+  }
+
+  @Test
+  void savesLoadsAndPicksTheNewestCompleteVersion() throws Exception {
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
+    assertThat(registry.latest()).isEmpty();
+    assertThat(registry.retrainReason(30, Instant.EPOCH)).contains("no complete churn model under "
+        + registry.root());
+    Dataset<Row> rows = featureRows();
+    PipelineModel model = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
+    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", null, List.of(), true, 20, 20);
+    String version = ChurnTrainer.version(Instant.parse("2024-01-02T03:04:05Z"));
+    assertThat(version).isEqualTo("20240102T030405Z");
+    registry.save(version, model, ChurnTrainer.metadata(version, r,
+        ChurnTrainer.Options.defaults(LocalDate.parse("2024-06-30"), 90, 365, 42), Instant.EPOCH));
+    Files.createDirectories(registry.root().resolve("20990101T000000Z")); // newer but incomplete: ignored
+    assertThat(registry.latest()).contains(version);
+
+    assertThat(registry.retrainReason(30, Instant.parse("1970-01-20T00:00:00Z"))).isEmpty();
+    assertThat(registry.retrainReason(30, Instant.parse("1970-02-01T00:00:00Z")))
+        .contains("model 20240102T030405Z is 31 days old (max 30)");
+
+    ModelRegistry.Loaded loaded = registry.load(version, EXPECTED);
+    assertThat(loaded.metadata()).containsEntry("model_type", "logistic_regression").containsKey("training");
+    SharedSpark.assertSameRows(ChurnTrainer.score(model, rows).select(ChurnTrainer.SCORE),
+        ChurnTrainer.score(loaded.model(), rows).select(ChurnTrainer.SCORE));
+  }
+
+  @Test
+  void refusesAFolderWithoutTheMarker() throws Exception {
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
+    Path dir = Files.createDirectories(registry.root().resolve("v1"));
+    Files.writeString(dir.resolve(ModelRegistry.METADATA), "{}");
+    assertThat(registry.latest()).isEmpty();
+    assertThatThrownBy(() -> registry.load("v1", EXPECTED)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("churn model " + dir + " has no _COMPLETE marker: it was not completely written; "
+            + "retrain with train-churn");
+  }
+
+  @Test
+  void refusesAModelWithAnotherFeatureSchema() throws Exception {
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
+    Path dir = Files.createDirectories(registry.root().resolve("v2"));
+    new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(ModelRegistry.METADATA).toFile(),
+        meta("v2", List.of(Map.of("name", "days_since_last", "type", "double"),
+            Map.of("name", "loyalty_tier", "type", "string"))));
+    Files.writeString(dir.resolve(ModelRegistry.MARKER), "v2\n");
+    assertThatThrownBy(() -> registry.load("v2", List.of("days_since_last:double", "orders:double")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("churn model v2 was trained on features [days_since_last:double, loyalty_tier:string] but "
+            + "this build computes [days_since_last:double, orders:double]: retrain with train-churn");
+  }
+}
