@@ -1,5 +1,6 @@
 package io.retention.app;
 
+import io.retention.churn.ModelRegistry;
 import io.retention.ingest.ProfileException;
 import io.retention.ingest.SourceProfile;
 import io.retention.lake.DeltaTables;
@@ -14,11 +15,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nightly}: every stage in order, in one Spark session, under the warehouse lock: ingest (only files
- * not yet ingested) → metrics → clv → report. Each stage is recorded in ops.runs; the first failing stage stops the run
+ * not yet ingested) → metrics → clv → train-churn (when no model, a model older than
+ * churn.maxModelAgeDays, or --retrain) → score-churn → export → report. Each stage is recorded in ops.runs; the first failing stage stops the run
  * with a non-zero exit naming it.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = "Run every stage: ingest new files, metrics, clv, report.")
+    description = "Run every stage: ingest new files, metrics, clv, churn (retrain as configured), export, report.")
 public final class NightlyCommand extends SparkCommand {
   @Option(names = "--date", paramLabel = "DATE",
       description = "As-of date (yyyy-mm-dd) of metrics and CLV. Default: the latest purchase order_date.")
@@ -33,7 +35,13 @@ public final class NightlyCommand extends SparkCommand {
   private SourceProfile sourceProfile;
   private final MetricsCommand metrics = new MetricsCommand();
   private final ClvCommand clv = new ClvCommand();
+  private final TrainChurnCommand train = new TrainChurnCommand();
+  private final ScoreChurnCommand score = new ScoreChurnCommand();
+  private final ExportCommand export = new ExportCommand();
   private final ReportCommand report = new ReportCommand();
+
+  @Option(names = "--retrain", description = "Retrain the churn model even when a recent one exists.")
+  boolean retrain;
 
   /** One stage of the nightly run. */
   private interface Stage {
@@ -56,6 +64,11 @@ public final class NightlyCommand extends SparkCommand {
     clv.calibrationEnd = date;
     metrics.validate(config);
     clv.validate(config);
+    train.validate(config);
+    score.asOf = date;
+    score.validate(config);
+    export.asOf = date;
+    export.validate(config);
     report.asOf = date;
     report.validate(config);
   }
@@ -68,6 +81,14 @@ public final class NightlyCommand extends SparkCommand {
     step("ingest", lines, () -> IngestCommand.ingest(config, tables, sourceProfile, landing, err));
     step("metrics", lines, () -> metrics.run(config, spark));
     step("clv", lines, () -> clv.run(config, spark));
+    java.util.Optional<String> why = retrain ? java.util.Optional.of("--retrain")
+        : ModelRegistry.under(config.warehouse()).retrainReason(config.churn().maxModelAgeDays(), Instant.now());
+    if (why.isPresent()) {
+      err.println("nightly: retraining the churn model: " + why.get());
+      step("train-churn", lines, () -> train.run(config, spark));
+    }
+    step("score-churn", lines, () -> score.run(config, spark));
+    step("export", lines, () -> export.run(config, spark));
     step("report", lines, () -> report.run(config, spark));
     err.println();
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ")");
@@ -85,7 +106,7 @@ public final class NightlyCommand extends SparkCommand {
           + Main.oneLine(e instanceof JobFailure || e instanceof ConfigException ? e.getMessage()
               : Main.rootMessage(e)), e);
     }
-    lines.add(String.format(Locale.ROOT, "%-8s ok  %6.1f s", name,
+    lines.add(String.format(Locale.ROOT, "%-12s ok  %6.1f s", name,
         Duration.between(start, Instant.now()).toMillis() / 1000.0));
   }
 }
