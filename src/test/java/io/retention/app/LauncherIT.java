@@ -23,7 +23,7 @@ class LauncherIT {
     assertThat(nightly.exitCode()).as(nightly.stderr()).isZero();
     assertThat(nightly.stderr())
         .contains("3241 records = 3196 accepted + 42 quarantined + 3 duplicates (balanced)")
-        .contains("nightly: all stages ok").contains("score-churn ok").contains("export       ok");
+        .contains("nightly: all stages ok").contains("score-churn  ok").contains("export       ok");
     assertThat(nightly.stdout()).isEmpty(); // summaries go to stderr
   }
 
