@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
         ReportCommand.class,
         GenerateCommand.class,
         NightlyCommand.class,
+        HousekeepingCommand.class,
         StatusCommand.class,
     })
 public final class Main implements Runnable {

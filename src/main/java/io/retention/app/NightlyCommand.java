@@ -40,6 +40,9 @@ public final class NightlyCommand extends SparkCommand {
   private final ExportCommand export = new ExportCommand();
   private final ReportCommand report = new ReportCommand();
 
+  @Option(names = "--housekeeping", description = "Also OPTIMIZE and VACUUM (168 h) every table at the end.")
+  boolean housekeeping;
+
   @Option(names = "--retrain", description = "Retrain the churn model even when a recent one exists.")
   boolean retrain;
 
@@ -90,6 +93,10 @@ public final class NightlyCommand extends SparkCommand {
     step("score-churn", lines, () -> score.run(config, spark));
     step("export", lines, () -> export.run(config, spark));
     step("report", lines, () -> report.run(config, spark));
+    if (housekeeping) {
+      step("housekeeping", lines, () -> new io.retention.lake.Housekeeping(tables,
+          new io.retention.lake.Housekeeping.Options(io.retention.lake.Housekeeping.MIN_RETAIN_HOURS)).run());
+    }
     err.println();
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ")");
     lines.forEach(l -> err.println("  " + l));
