@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark end to end on a tiny generated history (2,000 orders, 300 customers, one year) in the shared
+ * The benchmark end to end on a tiny generated history (2,000 orders, 300 customers, 120 days) in the shared
  * session: every report section is there, and DuckDB's cohort table equals Spark's, whole, on that data (which
  * is what makes the Spark/DuckDB ratio a comparison of equal work).
  */
@@ -37,7 +37,7 @@ class BenchmarkTest {
   static void runTinyBenchmark() throws Exception {
     spark = SharedSpark.get();
     work = SharedSpark.tempDir("bench").resolve("work");
-    BenchOptions o = new BenchOptions(2_000, 300, 365, 7L, BenchOptions.START_DEFAULT, work, 2,
+    BenchOptions o = new BenchOptions(2_000, 300, 120, 7L, BenchOptions.START_DEFAULT, work, 2,
         SourceProfile.load("canonical", "conf/sources"), RULES,
         MetricsStage.Options.defaults(), new CustomerLifetimeValue.Options(null, TimeUnit.WEEK, 12, 0.01, 0.0, 90),
         "unit test");
@@ -75,7 +75,7 @@ class BenchmarkTest {
     CohortBench.Result c = result.cohort();
     Dataset<Row> duck = spark.createDataFrame(c.duckRows(), c.schema());
     Dataset<Row> gold = new DeltaTables(spark, work.resolve("warehouse").toString()).read(Table.COHORT_RETENTION);
-    assertThat(c.cells()).isGreaterThan(12 * 6);
+    assertThat(c.cells()).isGreaterThanOrEqualTo(15);
     SharedSpark.assertSameRows(gold, duck);
     Dataset<Row> fromParquet = new CohortBench(spark, result.metricsOptions(), 1)
         .sparkCohorts(work.resolve("purchases-parquet").toString());
