@@ -101,6 +101,7 @@ public final class Benchmark {
           new MetricsStage(tables, o.metrics(), "bench-" + UUID.randomUUID()).run(), r -> silverAfter,
           "silver rows (full recompute)");
       String parquet = work.resolve("purchases-parquet").toString();
+      listener.step("parquet copy");
       CohortBench.writeParquet(tables.read(Table.PURCHASES), parquet);
       CohortBench bench = new CohortBench(spark, m2.options(), o.repetitions());
       CohortBench.Result cohort = time(heap, COHORT, () -> bench.run(parquet), r -> silverAfter,
