@@ -100,6 +100,8 @@ public final class BenchReport {
     sb.append("* DuckDB runs: ").append(secs(c.duckSeconds())).append(String.format(Locale.ROOT,
         " (median %.2f s)%n%n", c.duckMedian()));
     sb.append(String.format(Locale.ROOT, "cohort Spark/DuckDB ratio: %.1f×%n", c.ratio()));
+    sb.append("\n<details><summary>Spark physical plan of the cohort computation</summary>\n\n```\n")
+        .append(c.sparkPlan().strip()).append("\n```\n</details>\n");
   }
 
   private static void targets(StringBuilder sb, Result r) {

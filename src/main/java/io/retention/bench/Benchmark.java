@@ -92,6 +92,7 @@ public final class Benchmark {
       CustomerLifetimeValue.Result clv = time(heap, CLV, () ->
           new CustomerLifetimeValue(tables, o.clv()).run("bench-" + UUID.randomUUID()), r -> silver, "silver rows");
       ModelFit fit = bgNbdFit(heap, tables, clv);
+      listener.step("night file");
       NightFile.Result night = NightFile.write(spark, landing, work.resolve("scratch"), o.nightDate(),
           o.ordersPerDay(), o.seed() + 1);
       time(heap, NIGHT_INGEST, () -> new IngestStage(tables, ingest).run(), r -> r.books().linesRead(),
@@ -120,6 +121,7 @@ public final class Benchmark {
    */
   private ModelFit bgNbdFit(HeapSampler heap, DeltaTables tables, CustomerLifetimeValue.Result clv)
       throws Exception {
+    listener.step("bg/nbd patterns");
     RfmSummary.Options ro = new RfmSummary.Options(clv.calibrationEnd(), o.clv().unit());
     RfmPatterns patterns = RfmSummary.patterns(RfmSummary.compute(tables.read(Table.PURCHASES), ro),
         o.clv().unit());

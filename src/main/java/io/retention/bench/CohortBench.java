@@ -26,7 +26,7 @@ public final class CohortBench {
   /** Timings in seconds (each timed run, and the median) and the DuckDB table of the last run. */
   public record Result(int threads, LocalDate asOf, double[] sparkSeconds, double[] duckSeconds,
       double sparkMedian, double duckMedian, int cells, List<Row> duckRows, StructType schema,
-      String duckVersion) {
+      String duckVersion, String sparkPlan) {
     public double ratio() {
       return sparkMedian / duckMedian;
     }
@@ -84,7 +84,9 @@ public final class CohortBench {
         duckTimes[i] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    StructType schema = sparkCohorts(parquetDir).schema();
+    Dataset<Row> planned = sparkCohorts(parquetDir);
+    StructType schema = planned.schema();
+    String plan = planned.queryExecution().executedPlan().treeString();
     List<Row> rows = new ArrayList<>(duck.size());
     for (Object[] r : duck) {
       Object[] v = r.clone();
@@ -93,7 +95,7 @@ public final class CohortBench {
       rows.add(RowFactory.create(v));
     }
     return new Result(threads, options.asOf(), sparkTimes, duckTimes, median(sparkTimes), median(duckTimes),
-        rows.size(), rows, schema, version);
+        rows.size(), rows, schema, version, plan);
   }
 
   private double sparkOnce(String parquetDir) {
