@@ -20,6 +20,7 @@ import picocli.CommandLine.ParameterException;
         GenerateCommand.class,
         NightlyCommand.class,
         HousekeepingCommand.class,
+        BenchCommand.class,
         StatusCommand.class,
     })
 public final class Main implements Runnable {

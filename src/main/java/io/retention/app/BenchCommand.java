@@ -1,0 +1,108 @@
+package io.retention.app;
+
+import io.retention.bench.BenchOptions;
+import io.retention.bench.BenchReport;
+import io.retention.bench.Benchmark;
+import io.retention.ingest.ProfileException;
+import io.retention.ingest.SourceProfile;
+import io.retention.ingest.ValidationRules;
+import io.retention.metrics.Grain;
+import io.retention.metrics.MetricsStage;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: generates seeded data into a work folder, runs ingest → metrics → clv, one incremental night
+ * and the cohort Spark/DuckDB ratio, then prints the report to stderr and writes it to {@code --out}.
+ * The warehouse is the work folder's own, never the configured one.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the pipeline on generated data and compare cohort retention with DuckDB.")
+public final class BenchCommand extends SparkCommand {
+  @Option(names = "--orders", paramLabel = "N", defaultValue = "" + BenchOptions.ORDERS_DEFAULT,
+      description = "Valid orders to generate. Default: ${DEFAULT-VALUE}.")
+  long orders;
+
+  @Option(names = "--customers", paramLabel = "M", defaultValue = "" + BenchOptions.CUSTOMERS_DEFAULT,
+      description = "Customers to generate. Default: ${DEFAULT-VALUE}.")
+  long customers;
+
+  @Option(names = "--days", paramLabel = "D", defaultValue = "" + BenchOptions.DAYS_DEFAULT,
+      description = "Days of history. Default: ${DEFAULT-VALUE}.")
+  int days;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "" + BenchOptions.SEED_DEFAULT,
+      description = "Generator seed (the night uses S + 1). Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--repetitions", paramLabel = "R", defaultValue = "" + BenchOptions.REPETITIONS_DEFAULT,
+      description = "Timed runs of each side of the cohort ratio, after one warm-up. Default: ${DEFAULT-VALUE}.")
+  int repetitions;
+
+  @Option(names = "--out", paramLabel = "FILE", defaultValue = "BENCHMARKS.md",
+      description = "Report file. Default: ${DEFAULT-VALUE}.")
+  String out;
+
+  @Option(names = "--work", paramLabel = "DIR",
+      description = "Work folder (new or empty): landing files, warehouse, Parquet copy. Default: a new temp folder.")
+  String work;
+
+  @Option(names = "--note", paramLabel = "TEXT", description = "Written next to the figures (e.g. machine sharing).")
+  String note;
+
+  private BenchOptions options;
+
+  @Override
+  protected void validate(JobConfig config) {
+    Path dir;
+    try {
+      dir = work == null ? Files.createTempDirectory("retention-bench") : Path.of(work).toAbsolutePath();
+    } catch (java.io.IOException e) {
+      throw new ConfigException("bench: cannot create a work folder: " + e.getMessage());
+    }
+    String[] existing = dir.toFile().list();
+    if (dir.toFile().exists() && (existing == null || existing.length > 0)) {
+      throw new ConfigException("--work must be a new or empty folder, cannot be: " + dir);
+    }
+    SourceProfile profile;
+    try {
+      profile = SourceProfile.load("canonical", config.profilesDir());
+    } catch (ProfileException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    JobConfig.IngestSettings s = config.ingest();
+    ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
+        s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
+    try {
+      MetricsStage.Options metrics = new MetricsStage.Options(Grain.MONTH, null, config.activeWindowDays(), null,
+          config.metrics().percentiles());
+      options = new BenchOptions(orders, customers, days, seed, BenchOptions.START_DEFAULT, dir, repetitions,
+          profile, rules, metrics, new ClvCommand().options(config), note);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (options.nightDate().isAfter(LocalDate.now())) {
+      throw new ConfigException("--days: the incremental night (" + options.nightDate() + ") would be in the future");
+    }
+  }
+
+  @Override
+  protected int run(JobConfig config, SparkSession spark) throws Exception {
+    Benchmark.Result r = new Benchmark(spark, options).run();
+    String md = BenchReport.markdown(r);
+    err.println();
+    err.print(md);
+    File file = new File(out);
+    Files.writeString(file.toPath(), md, StandardCharsets.UTF_8);
+    err.println("bench: report written to " + file.getAbsolutePath() + "; work folder " + options.work());
+    return Main.OK;
+  }
+}
