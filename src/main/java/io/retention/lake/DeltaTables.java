@@ -103,7 +103,10 @@ public final class DeltaTables {
     List<Table> registered = existing();
     for (Table t : registered) {
       spark.sql("CREATE DATABASE IF NOT EXISTS " + t.layer());
-      spark.sql("CREATE TABLE IF NOT EXISTS " + t.qualifiedName() + " USING delta LOCATION '"
+      // external tables: DROP removes the catalog entry only, never the data; re-creating points the name at
+      // this warehouse even when the session registered another one before
+      spark.sql("DROP TABLE IF EXISTS " + t.qualifiedName());
+      spark.sql("CREATE TABLE " + t.qualifiedName() + " USING delta LOCATION '"
           + path(t).replace("'", "\\'") + "'");
       read(t).createOrReplaceTempView(t.tableName());
     }

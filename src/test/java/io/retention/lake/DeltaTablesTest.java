@@ -44,6 +44,12 @@ class DeltaTablesTest {
     assertThat(t.registerViews()).containsExactly(Table.QUARANTINE);
     assertThat(spark.sql("select count(*) from quarantine").first().getLong(0)).isEqualTo(1);
     assertThat(spark.sql("select reason from silver.quarantine").first().getString(0)).isEqualTo("malformed");
+
+    DeltaTables other = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    other.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
+    other.registerViews();
+    assertThat(spark.sql("select count(*) from silver.quarantine").first().getLong(0)).isZero();
+    assertThat(t.read(Table.QUARANTINE).count()).isEqualTo(1); // the first warehouse keeps its data
   }
 
   @Test
