@@ -1,11 +1,7 @@
 package io.retention.clv;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import io.retention.schema.ClvSchemas;
-import io.retention.schema.Columns;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -33,12 +29,8 @@ public record ClvModels(ModelFit bgNbd, ModelFit gammaGamma, SimpleClv.Churn chu
     if (requested != null) {
       return requested;
     }
-    Row r = purchases.where(col(Columns.KIND).equalTo(lit(Columns.KIND_PURCHASE)))
-        .agg(max(col(Columns.ORDER_DATE))).first();
-    if (r.isNullAt(0)) {
-      throw new IllegalStateException("clv: silver.purchases holds no purchase: nothing to fit");
-    }
-    return r.getDate(0).toLocalDate();
+    return io.retention.lake.LatestPurchase.day(purchases).orElseThrow(() ->
+        new IllegalStateException("clv: silver.purchases holds no purchase: nothing to fit"));
   }
 
   /** Fits both models on the driver; only patterns and two aggregates are collected from {@code rfm}. */

@@ -1,7 +1,6 @@
 package io.retention.metrics;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.RunLog;
@@ -87,12 +86,8 @@ public final class MetricsStage {
       if (asOf != null) {
         return this;
       }
-      Row r = purchases.filter(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE))
-          .agg(max(col(Columns.ORDER_DATE))).first();
-      if (r.isNullAt(0)) {
-        throw new IllegalStateException("metrics: the input has no purchases, so there is no default as-of date");
-      }
-      return withAsOf(r.getDate(0).toLocalDate());
+      return withAsOf(io.retention.lake.LatestPurchase.day(purchases).orElseThrow(() ->
+          new IllegalStateException("metrics: the input has no purchases, so there is no default as-of date")));
     }
   }
 

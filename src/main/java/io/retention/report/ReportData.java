@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -71,12 +70,8 @@ public final class ReportData {
       throw new IllegalStateException("report: " + Table.PURCHASES.qualifiedName() + " does not exist in "
           + tables.warehouse() + ": run ingest first");
     }
-    Row r = tables.read(Table.PURCHASES).where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE))
-        .agg(max(Columns.ORDER_DATE)).first();
-    if (r.isNullAt(0)) {
-      throw new IllegalStateException("report: silver.purchases has no purchases, so there is no as-of date");
-    }
-    return r.getDate(0).toLocalDate();
+    return io.retention.lake.LatestPurchase.day(tables.read(Table.PURCHASES)).orElseThrow(() ->
+        new IllegalStateException("report: silver.purchases has no purchases, so there is no as-of date"));
   }
 
   /** Builds the whole model. */
