@@ -16,7 +16,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * written by an earlier attempt of this same run), duplicate (same id and content as an earlier row of the
  * batch or of silver), or conflicting_duplicate (same id, other content → quarantine). Every record gets an
  * {@code outcome}. Shuffles: one window by order id (plus one by customer-day for derived ids), one groupBy
- * for aggregated profiles, one join with silver's keys. Nothing reaches the driver.
+ * for aggregated profiles, one join with silver's keys (pre-filtered by a semi join with the batch's ids).
+ * Nothing reaches the driver.
  */
 public final class OrderClassifier {
   public static final String OUTCOME = "outcome";
@@ -106,8 +107,10 @@ public final class OrderClassifier {
         .withColumn("rn", row_number().over(w))
         .withColumn("first_hash", first(col(CONTENT_HASH)).over(w))
         .withColumn("first_at", first(concat_ws(":", col(SOURCE_FILE), col(LINE_NUMBER))).over(w));
-    Dataset<Row> s = silverKeys.select(col(ORDER_ID).as("s_id"), col(CONTENT_HASH).as("s_hash"),
-        col(INGEST_RUN_ID).as("s_run"));
+    // Only silver's rows for this batch's ids: a night's small batch is broadcast into the scan of silver, so
+    // the long history is read (order_id column first) but never shuffled.
+    Dataset<Row> s = silverKeys.join(orders.select(ORDER_ID), ORDER_ID, "left_semi")
+        .select(col(ORDER_ID).as("s_id"), col(CONTENT_HASH).as("s_hash"), col(INGEST_RUN_ID).as("s_run"));
     Dataset<Row> joined = ranked.join(s, ranked.col(ORDER_ID).equalTo(s.col("s_id")), "left");
     Column decision = when(col("rn").gt(1).and(col(CONTENT_HASH).equalTo(col("first_hash"))), lit(DUPLICATE))
         .when(col("rn").gt(1), lit(Reason.CONFLICTING_DUPLICATE.code()))
