@@ -210,16 +210,20 @@ final class MleFitter {
 
   /**
    * Newton steps with step halving on the finite-difference Hessian, until the gradient norm is at most
-   * {@value #BFGS_TOLERANCE} (one evaluation when BFGS got there); returns the steps taken.
+   * {@value #BFGS_TOLERANCE} (one evaluation when BFGS got there) or a step no longer lowers the objective
+   * beyond rounding; returns the steps taken.
    */
   private int newtonPolish(double[] theta) {
     int steps = 0;
+    double previous = Double.POSITIVE_INFINITY;
     for (; steps < 30; steps++) {
       double[] g = new double[theta.length];
       double f = objective(theta, g);
-      if (norm(g) <= BFGS_TOLERANCE) {
+      // converged, or the last step gained nothing above rounding (the gradient's floor on large data)
+      if (norm(g) <= BFGS_TOLERANCE || previous - f <= 1e-15 * Math.max(1, Math.abs(f))) {
         break;
       }
+      previous = f;
       double[] d;
       try {
         d = new CholeskyDecomposition(hessian(theta, this::objective)).getSolver()

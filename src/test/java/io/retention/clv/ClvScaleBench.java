@@ -40,6 +40,17 @@ class ClvScaleBench {
           bg.evaluations(), bg.gradientNorm(), bg.converged(), ggSec, gg.iterations(), gg.evaluations());
       System.out.print(bg.describe());
       System.out.print(gg.describe());
+      ClvPredictor predictor = new ClvPredictor(BgNbd.Params.of(bg), GammaGamma.Params.of(gg), 12,
+          ClvPredictor.monthIn(7), 0.01);
+      long t3 = System.nanoTime();
+      double sink = 0;
+      RfmPatterns d = s.patterns;
+      for (int i = 0; i < d.size(); i++) {
+        sink += predictor.predict(d.frequency()[i], d.recency()[i], d.age()[i], 50).predictedClv();
+      }
+      double predSec = (System.nanoTime() - t3) / 1e9;
+      System.out.printf("clv-scale: predictions for the %,d patterns (one per pattern, 12 months) %.2f s, %.2f us "
+          + "each (checksum %.6e)%n", d.size(), predSec, predSec * 1e6 / d.size(), sink);
     }
   }
 
