@@ -27,17 +27,43 @@ class ClvScaleBench {
     Simulated s = simulate(n, 730, 0.5, 15.0, 1.5, 8.0, new SplittableRandom(42));
     System.out.printf("clv-scale: simulated %,d customers in %.1f s: %,d BG/NBD patterns, %,d Gamma-Gamma pairs%n",
         n, (System.nanoTime() - t0) / 1e9, s.patterns.size(), s.values.frequency().length);
+    int evals = Integer.parseInt(System.getProperty("clv.scale.evaluations", "0"));
+    if (evals > 0) {
+      // the cost of one likelihood + gradient evaluation on the unscaled patterns (wall and process CPU)
+      double[] g4 = new double[4];
+      double[] g3 = new double[3];
+      BgNbd.logLikelihood(new double[] {0.5, 2.4, 1.5, 8}, s.patterns, g4);
+      long c0 = cpu();
+      long w0 = System.nanoTime();
+      for (int i = 0; i < evals; i++) {
+        BgNbd.logLikelihood(new double[] {0.5 + i * 1e-3, 2.4, 1.5, 8}, s.patterns, g4);
+      }
+      System.out.printf("clv-scale: BG/NBD likelihood+gradient: %.3f s wall, %.3f s CPU per evaluation%n",
+          (System.nanoTime() - w0) / 1e9 / evals, (cpu() - c0) / 1e9 / evals);
+      c0 = cpu();
+      w0 = System.nanoTime();
+      for (int i = 0; i < evals; i++) {
+        GammaGamma.logLikelihood(new double[] {6 + i * 1e-3, 4, 30}, s.values, g3);
+      }
+      System.out.printf("clv-scale: Gamma-Gamma likelihood+gradient: %.3f s wall, %.3f s CPU per evaluation%n",
+          (System.nanoTime() - w0) / 1e9 / evals, (cpu() - c0) / 1e9 / evals);
+    }
     for (int rep = 0; rep < repeats; rep++) {
       double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long c1 = cpu();
       long t1 = System.nanoTime();
       ModelFit bg = BgNbd.fit(s.patterns, 0);
       double bgSec = (System.nanoTime() - t1) / 1e9;
+      double bgCpu = (cpu() - c1) / 1e9;
+      long c2 = cpu();
       long t2 = System.nanoTime();
       ModelFit gg = GammaGamma.fit(s.values, 0, 0);
       double ggSec = (System.nanoTime() - t2) / 1e9;
-      System.out.printf("clv-scale: load %.2f | BG/NBD %.2f s, %d iterations, %d evaluations, gradient norm %.2e, "
-          + "converged %s | Gamma-Gamma %.2f s, %d iterations, %d evaluations%n", load, bgSec, bg.iterations(),
-          bg.evaluations(), bg.gradientNorm(), bg.converged(), ggSec, gg.iterations(), gg.evaluations());
+      double ggCpu = (cpu() - c2) / 1e9;
+      System.out.printf("clv-scale: load %.2f | BG/NBD %.2f s (CPU %.2f s), %d iterations, %d evaluations, gradient "
+          + "norm %.2e, converged %s | Gamma-Gamma %.2f s (CPU %.2f s), %d iterations, %d evaluations%n", load, bgSec,
+          bgCpu, bg.iterations(), bg.evaluations(), bg.gradientNorm(), bg.converged(), ggSec, ggCpu, gg.iterations(),
+          gg.evaluations());
       System.out.print(bg.describe());
       System.out.print(gg.describe());
       ClvPredictor predictor = new ClvPredictor(BgNbd.Params.of(bg), GammaGamma.Params.of(gg), 12,
@@ -52,6 +78,12 @@ class ClvScaleBench {
       System.out.printf("clv-scale: predictions for the %,d patterns (one per pattern, 12 months) %.2f s, %.2f us "
           + "each (checksum %.6e)%n", d.size(), predSec, predSec * 1e6 / d.size(), sink);
     }
+  }
+
+  /** Process CPU time in ns (all threads, incl. JIT and GC). */
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   record Simulated(RfmPatterns patterns, GammaGamma.Data values) {}
