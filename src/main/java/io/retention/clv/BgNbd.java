@@ -35,8 +35,9 @@ public final class BgNbd {
     checkFittable(data);
     double scale = 10 / data.maxAge();
     RfmPatterns scaled = data.scaled(scale);
-    MleFitter.Result r = new MleFitter(ModelFit.BGNBD, NAMES, (p, g) -> logLikelihood(p, scaled, g),
-        scaled.customers(), penalizer).fit(new double[] {1, 1, 1, 1});
+    BgNbdLikelihood likelihood = new BgNbdLikelihood(scaled);
+    MleFitter.Result r = new MleFitter(ModelFit.BGNBD, NAMES, likelihood::value, scaled.customers(), penalizer)
+        .fit(new double[] {1, 1, 1, 1});
     double[] p = r.params().clone();
     double[] se = r.stdErrors().clone();
     p[1] /= scale;
@@ -64,12 +65,19 @@ public final class BgNbd {
     }
   }
 
-  /** Total log-likelihood at p = {r, alpha, a, b}; fills {@code grad} with dLL/dp. */
+  /**
+   * Total log-likelihood at p = {r, alpha, a, b}; fills {@code grad} with dLL/dp. Builds the evaluation layout
+   * ({@link BgNbdLikelihood}) for one call; the fit builds it once.
+   */
   static double logLikelihood(double[] p, RfmPatterns d, double[] grad) {
-    double r = p[0];
-    double alpha = p[1];
-    double a = p[2];
-    double b = p[3];
+    return new BgNbdLikelihood(d).value(p, grad);
+  }
+
+  /**
+   * The same total, pattern by pattern with {@link #patternLl} (the textbook form, kept as the reference the
+   * fast layout is tested against).
+   */
+  static double logLikelihoodByPattern(double[] p, RfmPatterns d, double[] grad) {
     double total = 0;
     double[] g = new double[4];
     java.util.Arrays.fill(grad, 0);
@@ -78,7 +86,7 @@ public final class BgNbd {
       if (w == 0) {
         continue;
       }
-      total += w * patternLl(r, alpha, a, b, d.frequency()[i], d.recency()[i], d.age()[i], g);
+      total += w * patternLl(p[0], p[1], p[2], p[3], d.frequency()[i], d.recency()[i], d.age()[i], g);
       for (int k = 0; k < 4; k++) {
         grad[k] += w * g[k];
       }

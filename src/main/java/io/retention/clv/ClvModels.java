@@ -35,14 +35,25 @@ public record ClvModels(ModelFit bgNbd, ModelFit gammaGamma, SimpleClv.Churn chu
 
   /** Fits both models on the driver; only patterns and two aggregates are collected from {@code rfm}. */
   public static ClvModels fit(Dataset<Row> rfm, CustomerLifetimeValue.Options o) {
-    ModelFit bg = BgNbd.fit(RfmSummary.patterns(rfm, o.unit()), o.penalizer());
+    long t0 = System.nanoTime();
+    RfmPatterns patterns = RfmSummary.patterns(rfm, o.unit());
+    long t1 = System.nanoTime();
+    ModelFit bg = BgNbd.fit(patterns, o.penalizer());
+    LOG.info("BG/NBD: {} customers, {} distinct patterns aggregated in {} s, fitted on the driver in {} s "
+        + "({} iterations, {} evaluations)", bg.customers(), bg.patterns(), seconds(t0, t1),
+        seconds(t1, System.nanoTime()), bg.iterations(), bg.evaluations());
     List<String> warnings = new ArrayList<>(bg.warnings());
     ModelFit gg = null;
     try {
-      gg = GammaGamma.fit(RfmSummary.valuePatterns(rfm), 0, o.penalizer());
+      long t2 = System.nanoTime();
+      GammaGamma.Data values = RfmSummary.valuePatterns(rfm);
+      long t3 = System.nanoTime();
+      gg = GammaGamma.fit(values, 0, o.penalizer());
       warnings.addAll(gg.warnings());
-      LOG.info("Gamma-Gamma: {} repeat customers used, {} excluded (mean repeat value <= 0)", gg.customers(),
-          gg.excludedCustomers());
+      LOG.info("Gamma-Gamma: {} repeat customers used, {} excluded (mean repeat value <= 0); {} distinct pairs "
+          + "aggregated in {} s, fitted in {} s ({} iterations, {} evaluations)", gg.customers(),
+          gg.excludedCustomers(), gg.patterns(), seconds(t2, t3), seconds(t3, System.nanoTime()), gg.iterations(),
+          gg.evaluations());
     } catch (IllegalArgumentException e) {
       warnings.add(e.getMessage() + "; expected values and predicted CLV are left empty");
     }
@@ -53,6 +64,10 @@ public record ClvModels(ModelFit bgNbd, ModelFit gammaGamma, SimpleClv.Churn chu
     }
     warnings.forEach(w -> LOG.warn(w));
     return new ClvModels(bg, gg, churn, List.copyOf(warnings));
+  }
+
+  private static String seconds(long from, long to) {
+    return String.format(java.util.Locale.ROOT, "%.2f", (to - from) / 1e9);
   }
 
   /** The gold.clv_model rows of this run (one per fitted model). */

@@ -37,23 +37,41 @@ public record ClvPredictor(BgNbd.Params bgNbd, GammaGamma.Params gammaGamma, int
   public record Prediction(double pAlive, double expectedPurchases, double expectedAverageValue,
       double predictedClv) {}
 
+  /**
+   * One customer's prediction. The month-by-month cumulative expected purchases are computed once: the last
+   * of them is E[X(horizon)], so the horizon's 2F1 is not evaluated twice.
+   */
   public Prediction predict(double x, double tx, double t, double monetary) {
     double value = gammaGamma == null ? Double.NaN : GammaGamma.expectedAverageValue(gammaGamma, x, monetary);
-    return new Prediction(BgNbd.pAlive(bgNbd, x, tx, t),
-        BgNbd.expectedPurchases(bgNbd, horizonMonths * monthInUnits, x, tx, t), value, clv(x, tx, t, value));
+    double[] cumulative = cumulativePurchases(x, tx, t);
+    return new Prediction(BgNbd.pAlive(bgNbd, x, tx, t), cumulative[horizonMonths - 1], value,
+        discounted(cumulative, value));
   }
 
   /** Discounted CLV over the horizon for a customer with expected average value {@code value}. */
   public double clv(double x, double tx, double t, double value) {
+    return Double.isNaN(value) ? Double.NaN : discounted(cumulativePurchases(x, tx, t), value);
+  }
+
+  /** E[X(i months) | x, t_x, T] for i = 1..horizonMonths. */
+  private double[] cumulativePurchases(double x, double tx, double t) {
+    double[] out = new double[horizonMonths];
+    for (int i = 1; i <= horizonMonths; i++) {
+      out[i - 1] = BgNbd.expectedPurchases(bgNbd, i * monthInUnits, x, tx, t);
+    }
+    return out;
+  }
+
+  private double discounted(double[] cumulative, double value) {
     if (Double.isNaN(value)) {
       return Double.NaN;
     }
     double total = 0;
     double previous = 0;
     for (int i = 1; i <= horizonMonths; i++) {
-      double cumulative = BgNbd.expectedPurchases(bgNbd, i * monthInUnits, x, tx, t);
-      total += value * (cumulative - previous) / Math.pow(1 + monthlyDiscountRate, i);
-      previous = cumulative;
+      double c = cumulative[i - 1];
+      total += value * (c - previous) / Math.pow(1 + monthlyDiscountRate, i);
+      previous = c;
     }
     return total;
   }

@@ -35,6 +35,8 @@ import org.apache.spark.storage.StorageLevel;
  * gold.customer_clv and gold.clv_model with whole-table overwrites (a rerun replaces them).
  */
 public final class CustomerLifetimeValue {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CustomerLifetimeValue.class);
+
   /** Stage options; see DESIGN §5 and §9. {@code calibrationEnd} null = the latest purchase day. */
   public record Options(LocalDate calibrationEnd, TimeUnit unit, int horizonMonths, double monthlyDiscountRate,
       double penalizer, int activeWindowDays) {
@@ -100,7 +102,10 @@ public final class CustomerLifetimeValue {
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         ClvModels models = ClvModels.fit(rfm, o);
+        long t0 = System.nanoTime();
         tables.overwrite(Table.CUSTOMER_CLV, predict(rfm, models, o));
+        LOG.info("clv: per-customer predictions written to {} in {} s", Table.CUSTOMER_CLV.qualifiedName(),
+            String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
         tables.overwrite(Table.CLV_MODEL, models.rows(tables.spark(), o, runId, Instant.now()));
         List<Row> top = tables.read(Table.CUSTOMER_CLV).orderBy(col(PREDICTED_CLV).desc_nulls_last(),
             col(Columns.CUSTOMER_ID)).limit(10).collectAsList();

@@ -72,8 +72,9 @@ public final class GammaGamma {
     for (int i = 0; i < scaled.monetary().length; i++) {
       scaled.monetary()[i] *= scale;
     }
-    MleFitter.Result r = new MleFitter(ModelFit.GAMMA_GAMMA, NAMES, (p, g) -> logLikelihood(p, scaled, g),
-        scaled.customers(), penalizer).fit(new double[] {1, 1, 1});
+    Likelihood likelihood = new Likelihood(scaled);
+    MleFitter.Result r = new MleFitter(ModelFit.GAMMA_GAMMA, NAMES, likelihood::value, scaled.customers(),
+        penalizer).fit(new double[] {1, 1, 1});
     double[] p = r.params().clone();
     double[] se = r.stdErrors().clone();
     p[2] /= scale;
@@ -99,8 +100,13 @@ public final class GammaGamma {
     return Data.of(rows);
   }
 
-  /** Total log-likelihood at {p, q, v}; fills {@code grad} with its gradient. */
+  /** Total log-likelihood at {p, q, v}; fills {@code grad} with its gradient (one-off layout, see {@link Likelihood}). */
   static double logLikelihood(double[] params, Data d, double[] grad) {
+    return new Likelihood(d).value(params, grad);
+  }
+
+  /** The same total, pair by pair in the textbook form: the reference {@link Likelihood} is tested against. */
+  static double logLikelihoodByPattern(double[] params, Data d, double[] grad) {
     double p = params[0];
     double q = params[1];
     double v = params[2];
@@ -122,6 +128,102 @@ public final class GammaGamma {
       grad[2] += w * (q / v - (px + q) / (x * m + v));
     }
     return total;
+  }
+
+  /**
+   * The Gamma-Gamma log-likelihood laid out for many evaluations: the log-gamma / digamma terms depend on the
+   * parameters and the frequency only (once per distinct frequency), the log m and log x terms on the data
+   * only (summed once), so each (x, m) pair costs one log and one division per evaluation. Pairs with count
+   * 0 are dropped.
+   */
+  static final class Likelihood {
+    private final double[] xs;
+    private final double[] xWeight;
+    private final int[] freqIndex;
+    private final double[] xm;
+    private final double[] weight;
+    /** Sum of w log m and of w x log m (the (p x - 1) log m term), and of w x log x. */
+    private final double sumLogM;
+    private final double sumXLogM;
+    private final double sumXLogX;
+
+    Likelihood(Data d) {
+      int n = d.count().length;
+      double[] f = new double[n];
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if (d.count()[i] != 0) {
+          f[k++] = d.frequency()[i];
+        }
+      }
+      f = java.util.Arrays.copyOf(f, k);
+      xs = java.util.Arrays.stream(f).sorted().distinct().toArray();
+      xWeight = new double[xs.length];
+      freqIndex = new int[k];
+      xm = new double[k];
+      weight = new double[k];
+      double lm = 0;
+      double xlm = 0;
+      double xlx = 0;
+      k = 0;
+      for (int i = 0; i < n; i++) {
+        double w = d.count()[i];
+        if (w == 0) {
+          continue;
+        }
+        double x = d.frequency()[i];
+        double m = d.monetary()[i];
+        int j = java.util.Arrays.binarySearch(xs, x);
+        xWeight[j] += w;
+        freqIndex[k] = j;
+        xm[k] = x * m;
+        weight[k] = w;
+        lm += w * Math.log(m);
+        xlm += w * x * Math.log(m);
+        xlx += w * x * Math.log(x);
+        k++;
+      }
+      sumLogM = lm;
+      sumXLogM = xlm;
+      sumXLogX = xlx;
+    }
+
+    double value(double[] params, double[] grad) {
+      double p = params[0];
+      double q = params[1];
+      double v = params[2];
+      int nx = xs.length;
+      // per frequency: sum of w log(x m + v) and of w / (x m + v)
+      double[] sumLog = new double[nx];
+      double[] sumInv = new double[nx];
+      for (int i = 0; i < weight.length; i++) {
+        double s = xm[i] + v;
+        int j = freqIndex[i];
+        sumLog[j] += weight[i] * Math.log(s);
+        sumInv[j] += weight[i] / s;
+      }
+      double lgQ = logGamma(q);
+      double psiQ = digamma(q);
+      double logV = Math.log(v);
+      double total = p * sumXLogM - sumLogM + p * sumXLogX;
+      double gp = sumXLogM + sumXLogX;
+      double gq = 0;
+      double gv = 0;
+      for (int j = 0; j < nx; j++) {
+        double w = xWeight[j];
+        double x = xs[j];
+        double px = p * x;
+        double psiPxq = digamma(px + q);
+        total += w * (logGamma(px + q) - logGamma(px) - lgQ + q * logV) - (px + q) * sumLog[j];
+        gp += x * (w * (psiPxq - digamma(px)) - sumLog[j]);
+        gq += w * (psiPxq - psiQ + logV) - sumLog[j];
+        gv += w * q / v - (px + q) * sumInv[j];
+      }
+      grad[0] = gp;
+      grad[1] = gq;
+      grad[2] = gv;
+      return total;
+    }
   }
 
   /**

@@ -33,6 +33,31 @@ class BgNbdTest {
   }
 
   @Test
+  void fastLikelihoodEqualsThePatternByPatternSum() {
+    // more patterns than one parallel chunk, zero counts, x = 0 rows, shared T and t_x values
+    Random rnd = new Random(7);
+    List<double[]> rows = new ArrayList<>();
+    for (int i = 0; i < BgNbdLikelihood.CHUNK + 7_000; i++) {
+      double t = 1 + rnd.nextInt(700) / 7.0;
+      int x = rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(30);
+      double tx = x == 0 ? 0 : Math.floor(rnd.nextDouble() * t * 7) / 7;
+      rows.add(new double[] {x, tx, t, i % 97 == 0 ? 0 : 1 + rnd.nextInt(5)});
+    }
+    RfmPatterns many = RfmPatterns.of(rows);
+    for (double[] p : new double[][] {{0.7, 3.1, 1.4, 2.2}, {0.24, 4.4, 0.79, 2.43}, {2.5, 40, 0.05, 9}}) {
+      double[] fast = new double[4];
+      double[] slow = new double[4];
+      double ll = BgNbd.logLikelihood(p, many, fast);
+      double ref = BgNbd.logLikelihoodByPattern(p, many, slow);
+      assertThat(ll).isCloseTo(ref, within(1e-11 * Math.abs(ref)));
+      for (int k = 0; k < 4; k++) {
+        assertThat(fast[k]).as("dLL/d%s", BgNbd.NAMES[k])
+            .isCloseTo(slow[k], within(1e-9 * Math.max(1, Math.abs(slow[k]))));
+      }
+    }
+  }
+
+  @Test
   void reproducesPublishedCdnowFit() {
     ModelFit fit = BgNbd.fit(CdnowFiles.summaryPatterns(), 0);
     assertThat(fit.param("r")).isCloseTo(0.2426, within(0.005 * 0.2426));

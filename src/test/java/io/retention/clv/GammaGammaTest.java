@@ -29,6 +29,28 @@ class GammaGammaTest {
   }
 
   @Test
+  void fastLikelihoodEqualsThePairByPairSum() {
+    java.util.Random rnd = new java.util.Random(11);
+    List<double[]> rows = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      rows.add(new double[] {1 + rnd.nextInt(25), Math.round(1 + rnd.nextDouble() * 20_000) / 100.0,
+          i % 53 == 0 ? 0 : 1 + rnd.nextInt(4)});
+    }
+    GammaGamma.Data d = GammaGamma.Data.of(rows);
+    for (double[] p : new double[][] {{4.1, 2.7, 13.0}, {6.25, 3.74, 15.45}, {0.3, 20, 400}}) {
+      double[] fast = new double[3];
+      double[] slow = new double[3];
+      double ll = GammaGamma.logLikelihood(p, d, fast);
+      double ref = GammaGamma.logLikelihoodByPattern(p, d, slow);
+      assertThat(ll).isCloseTo(ref, within(1e-11 * Math.abs(ref)));
+      for (int k = 0; k < 3; k++) {
+        assertThat(fast[k]).as("dLL/d%s", GammaGamma.NAMES[k])
+            .isCloseTo(slow[k], within(1e-9 * Math.max(1, Math.abs(slow[k]))));
+      }
+    }
+  }
+
+  @Test
   void reproducesPublishedCdnowFitOnThe946RepeatBuyers() {
     List<double[]> rows = new ArrayList<>();
     for (String[] r : CdnowFiles.csv("cdnow_customers_summary_with_transactions.csv")) {
