@@ -137,6 +137,8 @@ public final class NightlyCommand extends SparkCommand {
       AtRiskExport.Options o = export.options(config, asOf, System.getenv(ExportCommand.HMAC_KEY_ENV));
       cached(night, "export", exportFingerprint(o), o.outDir().toAbsolutePath().resolve("at_risk")
           .resolve(asOf.toString()), () -> export.run(config, spark));
+      // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)
+      night.upstream().addAll(EnumSet.complementOf(EnumSet.of(Table.RUNS)));
       cached(night, "report", asOf + " " + report.outDir(config) + " window=" + config.activeWindowDays(),
           report.outDir(config).resolve(asOf.toString()), () -> report.run(config, spark));
     } else {
