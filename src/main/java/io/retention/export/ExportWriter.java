@@ -29,7 +29,9 @@ import org.apache.spark.sql.Row;
  * (coalesce(1), UTF-8, header, ISO dates, RFC 4180 quoting) into a hidden temporary folder, which gets the
  * file renamed to {@code at_risk_<date>.csv}, a {@code manifest.json} (rows, sha256, model version) and
  * owner-only permissions, and is then moved into place with one atomic rename. A CRM import watching
- * {@code at_risk/} never sees a half-written file; a rerun for the same date replaces the folder.
+ * {@code at_risk/} never sees a half-written file. A rerun for the same date keeps the existing folder
+ * untouched when its CSV has the same SHA-256 (no rewrite), and otherwise replaces the folder (the old one is
+ * moved aside, the new one renamed in, the old one deleted).
  * Local file system only. Only the file's checksum is computed on the driver (streamed).
  */
 public final class ExportWriter {
@@ -60,6 +62,12 @@ public final class ExportWriter {
       deleteTree(sparkOut);
       long count = rows.count();
       String sha = sha256(file);
+      Path target = atRisk.resolve(asOf.toString());
+      Path existing = target.resolve(file.getFileName());
+      if (Files.isRegularFile(existing) && sha.equals(sha256(existing))) {
+        deleteTree(tmp); // same content already exported: keep that folder (and its manifest) untouched
+        return new Written(target, existing, count, sha);
+      }
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("file", file.getFileName().toString());
       manifest.put("as_of", asOf.toString());
@@ -70,7 +78,7 @@ public final class ExportWriter {
       manifest.put("created_at", Instant.now().toString());
       JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
       ownerOnly(tmp);
-      Path target = atRisk.resolve(asOf.toString());
+      io.retention.lake.FaultInjection.point("export.before-rename");
       replace(tmp, target);
       return new Written(target, target.resolve(file.getFileName()), count, sha);
     } catch (IOException e) {

@@ -1,0 +1,176 @@
+package io.retention.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.retention.schema.Columns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+
+/**
+ * What each nightly stage last computed, kept in ops.runs so that a nightly can skip a stage whose inputs have
+ * not changed. After a stage ran, the nightly appends one row {@code stage = "nightly:<stage>"},
+ * {@code status = ok}, whose {@code counts} hold the Delta version of every table the stage read or wrote
+ * ({@code v:<layer.table>}, -1 = absent) and whose {@code message} is
+ * {@code fingerprint=<sha256 of its options and as-of date> outputs=<sha256 of its output files or ->
+ * computed_by=<run id>}. A skipped stage gets the same row with {@code status = skipped}.
+ *
+ * <p>Cost: a table's version is the highest {@code _delta_log/NNN.json} name (one directory listing, no
+ * Spark job); the lookup reads ops.runs once per stage and collects one row.
+ */
+public final class StageLedger {
+  public static final String PREFIX = "nightly:";
+  /** The {@code counts} key prefix of a table version. */
+  public static final String VERSION_KEY = "v:";
+  static final String NO_FILES = "-";
+  private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
+  private static final Pattern MESSAGE = Pattern.compile(
+      "fingerprint=(\\S+) outputs=(\\S+) computed_by=(\\S+).*");
+
+  /**
+   * One ledger row: the options {@code fingerprint}, the table {@code versions} after the stage, the hash of
+   * its output files ({@code -} when it writes none) and the run that really computed it.
+   */
+  public record Entry(String fingerprint, Map<Table, Long> versions, String outputs, String computedBy) {
+    public Entry {
+      versions = Map.copyOf(versions);
+    }
+
+    String message() {
+      return "fingerprint=" + fingerprint + " outputs=" + outputs + " computed_by=" + computedBy;
+    }
+
+    /** Same options, same table versions and same output files as {@code now}. */
+    public boolean sameState(Entry now) {
+      return fingerprint.equals(now.fingerprint) && versions.equals(now.versions) && outputs.equals(now.outputs);
+    }
+  }
+
+  private final DeltaTables tables;
+
+  public StageLedger(DeltaTables tables) {
+    this.tables = tables;
+  }
+
+  /** The latest ok or skipped ledger row of {@code stage}, if any. */
+  public Optional<Entry> last(String stage) {
+    if (!tables.exists(Table.RUNS)) {
+      return Optional.empty();
+    }
+    List<Row> rows = tables.read(Table.RUNS)
+        .where(col(Columns.STAGE).equalTo(PREFIX + stage)
+            .and(col(Columns.STATUS).isin(StageRun.OK, StageRun.SKIPPED)))
+        .orderBy(col(Columns.FINISHED_AT).desc())
+        .select(Columns.COUNTS, Columns.MESSAGE).limit(1).collectAsList();
+    if (rows.isEmpty() || rows.get(0).isNullAt(1)) {
+      return Optional.empty();
+    }
+    Matcher m = MESSAGE.matcher(rows.get(0).getString(1));
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    Map<Table, Long> versions = new EnumMap<>(Table.class);
+    Map<String, Long> counts = rows.get(0).getJavaMap(0);
+    for (Map.Entry<String, Long> c : counts.entrySet()) {
+      if (c.getKey().startsWith(VERSION_KEY)) {
+        Table.byName(c.getKey().substring(VERSION_KEY.length())).ifPresent(t -> versions.put(t, c.getValue()));
+      }
+    }
+    return Optional.of(new Entry(m.group(1), versions, m.group(2), m.group(3)));
+  }
+
+  /** Appends the ledger row of {@code stage} (status ok or skipped). */
+  public void record(String runId, String stage, String status, Instant started, Entry e, String note) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    e.versions().forEach((t, v) -> counts.put(VERSION_KEY + t.qualifiedName(), v));
+    new RunLog(tables).record(new StageRun(runId, PREFIX + stage, status, started, Instant.now(), 0, 0, 0, 0,
+        counts, e.message() + (note == null ? "" : " " + note)));
+  }
+
+  /** The current Delta version of each table (-1 when it does not exist). */
+  public Map<Table, Long> versions(Collection<Table> which) {
+    Map<Table, Long> out = new EnumMap<>(Table.class);
+    for (Table t : which) {
+      out.put(t, version(t));
+    }
+    return out;
+  }
+
+  /** Versions of every table except ops.runs (which every stage appends to). */
+  public Map<Table, Long> versionsOfAll() {
+    return versions(Stream.of(Table.values()).filter(t -> t != Table.RUNS).toList());
+  }
+
+  /** The table's latest commit version: the highest {@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}, or -1. */
+  public long version(Table t) {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(tables.path(t), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(tables.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return -1;
+      }
+      long max = -1;
+      for (FileStatus s : fs.listStatus(log)) {
+        String name = s.getPath().getName();
+        if (COMMIT.matcher(name).matches()) {
+          max = Math.max(max, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      return max;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + log + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** SHA-256 (hex) of a text. */
+  public static String sha256(String text) {
+    return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * SHA-256 over the relative names and contents of every file under {@code dir} (sorted), or {@code -}
+   * when the folder does not exist. Output folders are small (an export CSV, a report page and its charts).
+   */
+  public static String hashFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return NO_FILES;
+    }
+    MessageDigest all = digest();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        all.update(dir.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+        all.update((byte) 0);
+        all.update(digest().digest(Files.readAllBytes(p)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
+    return HexFormat.of().formatHex(all.digest());
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
