@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the application jar (or the launcher) in a separate process, as a user or a scheduler would. */
@@ -48,13 +49,30 @@ public final class ChildJvm {
     return run(cmd);
   }
 
+  /**
+   * A project script, e.g. {@code jobs/cluster-up} or {@code jobs/retention}, with extra environment variables,
+   * waiting at most {@code timeoutMinutes}.
+   */
+  public static Outcome script(Map<String, String> env, int timeoutMinutes, String script, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(projectDir().resolve(script).toString());
+    cmd.addAll(Arrays.asList(args));
+    return run(cmd, env, timeoutMinutes);
+  }
+
   private static Outcome run(List<String> cmd) {
+    return run(cmd, Map.of(), 10);
+  }
+
+  private static Outcome run(List<String> cmd, Map<String, String> env, int timeoutMinutes) {
     try {
       Path out = Files.createTempFile("child", ".out");
       Path err = Files.createTempFile("child", ".err");
-      Process p = new ProcessBuilder(cmd).directory(projectDir().toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(projectDir().toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new IllegalStateException("timed out: " + cmd);
       }
