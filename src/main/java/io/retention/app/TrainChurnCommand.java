@@ -48,7 +48,7 @@ public final class TrainChurnCommand extends SparkCommand {
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
         config.clv().penalizer(), c.seed(), ChurnTrainer.Options.LR_MAX_ITER_DEFAULT,
         ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT,
-        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, version == null ? "0.1.0-dev" : version);
+        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, ChurnTrainer.Options.CALIBRATION_FOLDS_DEFAULT, version == null ? "0.1.0-dev" : version);
   }
 
   int horizon(JobConfig config) {
@@ -86,7 +86,7 @@ public final class TrainChurnCommand extends SparkCommand {
     String version = ChurnTrainer.version(now);
     Path dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
         ChurnTrainer.metadata(version, r, o, now));
-    String warning = r.beatsBaselines() ? null : "kept model does not beat both baselines";
+    String warning = r.warning();
     new RunLog(tables).record(StageRun.simple(runId, "train-churn", started, r.trainRows(), r.validationRows(),
         Map.of("train_rows", r.trainRows(), "validation_rows", r.validationRows()), warning));
     err.printf("train-churn: trained at %s, validated with labels at %s (horizon %d days)%n",
@@ -95,6 +95,11 @@ public final class TrainChurnCommand extends SparkCommand {
     for (ChurnEvaluation.Metrics m : r.all()) {
       err.println("  " + m.describe());
     }
+    err.println("  calibration of " + r.modelType() + " (fitted on out-of-fold training scores):");
+    for (ChurnEvaluation.Metrics m : r.calibrations()) {
+      err.println("    " + m.describe());
+    }
+    err.println("  kept calibration: " + r.calibration() + " (lowest Brier on the out-of-time validation)");
     if (!r.beatsBaselines()) {
       err.println("WARNING: THE KEPT MODEL (" + r.modelType() + ") DOES NOT BEAT BOTH BASELINES; its scores are "
           + "no better than ranking by recency or 1 - P(alive)");

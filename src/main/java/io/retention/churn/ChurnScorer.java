@@ -117,7 +117,7 @@ public final class ChurnScorer {
   /** The gold.churn_scores rows from features at {@code o.asOf()}. */
   static Dataset<Row> score(Dataset<Row> f, ModelRegistry.Loaded model, Options o) {
     UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
-    Dataset<Row> s = ChurnTrainer.score(model.model(), f);
+    Dataset<Row> s = model.model().score(f);
     return s.select(col(Columns.CUSTOMER_ID),
         lit(Date.valueOf(o.asOf())).as(SCORE_DATE),
         round(col(ChurnTrainer.SCORE), 4).as(CHURN_RISK),

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The churn model registry: one folder per version under {@code <warehouse>/models/churn/<version>/} holding
- * {@code model/} (a Spark ML PipelineModel), {@code metadata.json} (features and their types, training window,
+ * {@code model/} (the raw scorer, a Spark ML PipelineModel), {@code calibrator/} (the PipelineModel that turns
+ * its raw score into a calibrated probability, see {@link ChurnModel}), {@code metadata.json} (features and their types, training window,
  * metrics, code version) and the {@code _COMPLETE} marker, written last. Readers ignore and refuse folders
  * without the marker, and refuse models whose feature schema differs from the one this build computes.
  * Local file system only (the warehouse is a local path here).
@@ -29,6 +30,7 @@ public final class ModelRegistry {
   public static final String MARKER = "_COMPLETE";
   public static final String METADATA = "metadata.json";
   public static final String MODEL = "model";
+  public static final String CALIBRATOR = "calibrator";
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -48,14 +50,15 @@ public final class ModelRegistry {
   }
 
   /** A loaded model with its metadata. */
-  public record Loaded(String version, PipelineModel model, Map<String, Object> metadata) {}
+  public record Loaded(String version, ChurnModel model, Map<String, Object> metadata) {}
 
-  /** Writes model, then metadata, then the marker; returns the version folder. */
-  public Path save(String version, PipelineModel model, Map<String, Object> metadata) {
+  /** Writes the raw scorer, its calibrator, then metadata, then the marker; returns the version folder. */
+  public Path save(String version, ChurnModel model, Map<String, Object> metadata) {
     Path dir = root.resolve(version);
     try {
       Files.createDirectories(dir);
-      model.write().overwrite().save(dir.resolve(MODEL).toString());
+      model.raw().write().overwrite().save(dir.resolve(MODEL).toString());
+      model.calibrator().write().overwrite().save(dir.resolve(CALIBRATOR).toString());
       JSON.writeValue(dir.resolve(METADATA).toFile(), metadata);
       Files.writeString(dir.resolve(MARKER), version + "\n");
       return dir;
@@ -122,7 +125,9 @@ public final class ModelRegistry {
       throw new IllegalStateException("churn model " + version + " was trained on features " + actual
           + " but this build computes " + expected + ": retrain with train-churn");
     }
-    return new Loaded(version, PipelineModel.load(root.resolve(version).resolve(MODEL).toString()), meta);
+    Path dir = root.resolve(version);
+    return new Loaded(version, new ChurnModel(PipelineModel.load(dir.resolve(MODEL).toString()),
+        PipelineModel.load(dir.resolve(CALIBRATOR).toString())), meta);
   }
 
   @SuppressWarnings("unchecked")

@@ -32,6 +32,8 @@ class ChurnCdnowTest {
     ChurnTrainer.Result r = ChurnTrainer.train(purchases,
         ChurnTrainer.Options.defaults(LocalDate.parse("1997-09-30"), 90, 365, 42));
     r.all().forEach(m -> System.out.println("CDNOW out-of-time: " + m.describe()));
+    r.calibrations().forEach(m -> System.out.println("CDNOW calibration: " + m.describe()));
+    r.kept().calibration().forEach(b -> System.out.println("CDNOW kept calibration bin " + b));
     double recency = r.all().get(2).rocAuc();
     double pAlive = r.all().get(3).rocAuc();
     System.out.printf("CDNOW kept %s ROC-AUC %.4f | baseline recency %.4f | baseline 1-P(alive) %.4f%n",
@@ -41,6 +43,11 @@ class ChurnCdnowTest {
     assertThat(r.validationRows()).isGreaterThan(r.trainRows() / 2);
     assertThat(r.kept().calibration()).isNotEmpty();
     assertThat(r.kept().brier()).isBetween(0.0, 0.25);
+    // the kept calibration is the one with the lowest out-of-time Brier, never worse than the raw probability
+    double rawBrier = r.all().stream().filter(m -> m.name().equals(r.modelType())).findFirst().orElseThrow().brier();
+    assertThat(r.kept().brier()).isLessThanOrEqualTo(rawBrier + 1e-12);
+    assertThat(r.calibrations()).extracting(ChurnEvaluation.Metrics::brier)
+        .allSatisfy(b -> assertThat(b).isGreaterThanOrEqualTo(r.kept().brier()));
     exportParsesBackIntoExactlyTheScoredRows(purchases, r);
     purchases.unpersist();
   }

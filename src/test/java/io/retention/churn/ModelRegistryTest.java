@@ -59,8 +59,12 @@ class ModelRegistryTest {
     assertThat(registry.retrainReason(30, Instant.EPOCH)).contains("no complete churn model under "
         + registry.root());
     Dataset<Row> rows = featureRows();
-    PipelineModel model = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
-    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", null, List.of(), true, 20, 20);
+    PipelineModel raw = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
+    ChurnModel model = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_ISOTONIC,
+        ChurnModel.rawScores(raw, rows), true));
+    ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+isotonic", 1, 1, 2, 0, List.of());
+    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "isotonic", m, List.of(),
+        List.of(m), true, null, 20, 20);
     String version = ChurnTrainer.version(Instant.parse("2024-01-02T03:04:05Z"));
     assertThat(version).isEqualTo("20240102T030405Z");
     registry.save(version, model, ChurnTrainer.metadata(version, r,
@@ -74,8 +78,10 @@ class ModelRegistryTest {
 
     ModelRegistry.Loaded loaded = registry.load(version, EXPECTED);
     assertThat(loaded.metadata()).containsEntry("model_type", "logistic_regression").containsKey("training");
-    SharedSpark.assertSameRows(ChurnTrainer.score(model, rows).select(ChurnTrainer.SCORE),
-        ChurnTrainer.score(loaded.model(), rows).select(ChurnTrainer.SCORE));
+    assertThat(loaded.metadata()).containsEntry("calibration", "isotonic");
+    SharedSpark.assertSameRows(model.score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE),
+        loaded.model().score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE));
+    assertThat(Files.isDirectory(registry.root().resolve(version).resolve(ModelRegistry.CALIBRATOR))).isTrue();
   }
 
   @Test
