@@ -100,9 +100,8 @@ public final class TrainChurnCommand extends SparkCommand {
       err.println("    " + m.describe());
     }
     err.println("  kept calibration: " + r.calibration() + " (lowest Brier on the out-of-time validation)");
-    if (!r.beatsBaselines()) {
-      err.println("WARNING: THE KEPT MODEL (" + r.modelType() + ") DOES NOT BEAT BOTH BASELINES; its scores are "
-          + "no better than ranking by recency or 1 - P(alive)");
+    if (r.warning() != null) {
+      err.println("WARNING: " + r.warning());
     }
     err.println("model " + version + " (" + r.modelType() + ") registered in " + dir);
     return 0;

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the churn classifier out of time: features and labels at c &minus; H train a logistic regression and
  * gradient-boosted trees (MLlib); both are validated on features at c with labels observed in (c, c + H],
- * next to two baselines that need no training (days since last purchase; 1 &minus; P(alive)). The model
- * with the better ROC-AUC is kept; when it does not beat both baselines a loud warning says so.
+ * next to two baselines that need no training (days since last purchase; 1 &minus; P(alive)). The classifier
+ * with the better ROC-AUC is kept when it beats both baselines; otherwise the best-ranking candidate is kept,
+ * which may be a baseline (saved as a {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its
+ * calibrator, so scoring and export work unchanged), and a loud warning says so (log, metadata, ops.runs).
  *
  * <p>Calibration (churn_risk is a probability): the kept scorer's raw scores are calibrated on out-of-fold
  * scores of the training customers ({@code calibrationFolds} folds by a seeded hash of the customer id; each
@@ -119,21 +122,31 @@ public final class ChurnTrainer {
           ChurnColumns.RECENCY_DAYS, false);
       ChurnEvaluation.Metrics pal = ChurnEvaluation.evaluate("baseline_1_minus_p_alive",
           validSet.withColumn(SCORE, lit(1.0).minus(col(ChurnColumns.P_ALIVE))), SCORE, true);
-      boolean gbtBetter = gbm.rocAuc() > lrm.rocAuc();
-      ChurnEvaluation.Metrics best = gbtBetter ? gbm : lrm;
-      boolean beats = best.rocAuc() > rec.rocAuc() && best.rocAuc() > pal.rocAuc();
-      String warning = null;
-      if (!beats) {
-        warning = String.format(java.util.Locale.ROOT, "CHURN MODEL DOES NOT BEAT THE BASELINES: %s ROC-AUC %.4f "
-            + "vs recency %.4f and 1 - P(alive) %.4f; keeping it anyway (best trained model) - treat its scores "
-            + "with caution", best.name(), best.rocAuc(), rec.rocAuc(), pal.rocAuc());
-        LOG.warn("!!! {} !!!", warning);
+      Selection sel = select(List.of(lrm, gbm), List.of(rec, pal));
+      if (sel.warning() != null) {
+        LOG.warn("!!! {} !!!", sel.warning());
       }
-      Dataset<Row> heldOut = outOfFold(gbtBetter ? gbtp : lrp, trainSet, o).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> heldOut;
+      PipelineModel raw;
+      switch (sel.chosen()) {
+        case 0, 1 -> {
+          raw = sel.chosen() == 0 ? lr : gbt;
+          heldOut = outOfFold(sel.chosen() == 0 ? lrp : gbtp, trainSet, o);
+        }
+        default -> {
+          raw = ChurnModel.baseline(sel.chosen() == 2 ? ChurnColumns.RECENCY_DAYS
+              : "1D - " + ChurnColumns.P_ALIVE, trainSet);
+          heldOut = ChurnModel.rawScores(raw, trainSet) // a baseline never trained: its training scores are held out
+              .select(col(Columns.CUSTOMER_ID), col(ChurnColumns.LABEL), col(ChurnModel.RAW_SCORE));
+        }
+      }
+      heldOut = heldOut.persist(StorageLevel.MEMORY_AND_DISK());
+      List<ChurnEvaluation.Metrics> all = List.of(lrm, gbm, rec, pal);
+      String name = all.get(sel.chosen()).name();
       try {
-        Calibrated c = calibrate(best.name(), gbtBetter ? gbt : lr, true, heldOut, validSet);
-        return new Result(c.model(), best.name(), c.method(), c.kept(), List.of(lrm, gbm, rec, pal), c.tried(),
-            beats, warning, trainRows, validRows);
+        Calibrated c = calibrate(name, raw, sel.chosen() != 2, heldOut, validSet);
+        return new Result(c.model(), name, c.method(), c.kept(), all, c.tried(), sel.beats(), sel.warning(),
+            trainRows, validRows);
       } finally {
         heldOut.unpersist();
       }
@@ -141,6 +154,46 @@ public final class ChurnTrainer {
       trainSet.unpersist();
       validSet.unpersist();
     }
+  }
+
+  /**
+   * Which scorer to keep: index into classifiers followed by baselines, whether the better classifier beats
+   * both baselines, and the loud warning when it does not (null otherwise).
+   */
+  record Selection(int chosen, boolean beats, String warning) {}
+
+  /**
+   * The better classifier (by out-of-time ROC-AUC) when it beats every baseline; otherwise the best of all
+   * candidates (a tie goes to the earlier one, so to a classifier) with a warning that says so.
+   */
+  static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines) {
+    int best = 0;
+    for (int i = 1; i < classifiers.size(); i++) {
+      if (classifiers.get(i).rocAuc() > classifiers.get(best).rocAuc()) {
+        best = i;
+      }
+    }
+    ChurnEvaluation.Metrics bc = classifiers.get(best);
+    if (baselines.stream().allMatch(b -> bc.rocAuc() > b.rocAuc())) {
+      return new Selection(best, true, null);
+    }
+    List<ChurnEvaluation.Metrics> all = new ArrayList<>(classifiers);
+    all.addAll(baselines);
+    int chosen = best;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).rocAuc() > all.get(chosen).rocAuc()) {
+        chosen = i;
+      }
+    }
+    StringBuilder vs = new StringBuilder();
+    baselines.forEach(b -> vs.append(vs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f",
+        b.name(), b.rocAuc())));
+    String keep = chosen < classifiers.size() ? "keeping the classifier " + all.get(chosen).name()
+        + " anyway (nothing ranks better) - treat its scores with caution"
+        : "keeping the baseline " + all.get(chosen).name() + " as the churn scorer (calibrated to a probability)";
+    String warning = String.format(Locale.ROOT, "CHURN MODEL DOES NOT BEAT THE BASELINES: best classifier %s "
+        + "ROC-AUC %.4f vs %s; %s", bc.name(), bc.rocAuc(), vs, keep);
+    return new Selection(chosen, false, warning);
   }
 
   /** The calibration kept for a raw scorer, its validation metrics and those of every method tried. */
@@ -240,6 +293,9 @@ public final class ChurnTrainer {
     m.put("calibrations", calibrations);
     m.put("kept_metrics", r.kept().asMap());
     m.put("beats_baselines", r.beatsBaselines());
+    m.put("selection", Map.of("chosen", r.modelType(), "kind", r.modelType().startsWith("baseline_") ? "baseline"
+        : "classifier", "reason", r.warning() != null ? r.warning() : "the better classifier beats both baselines "
+        + "on out-of-time ROC-AUC"));
     if (r.warning() != null) {
       m.put("warning", r.warning());
     }
