@@ -11,6 +11,7 @@ import io.retention.lake.Table;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -48,7 +49,42 @@ public final class TrainChurnCommand extends SparkCommand {
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
         config.clv().penalizer(), c.seed(), ChurnTrainer.Options.LR_MAX_ITER_DEFAULT,
         ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT,
-        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, ChurnTrainer.Options.CALIBRATION_FOLDS_DEFAULT, version == null ? "0.1.0-dev" : version);
+        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, calibrationFolds(config), version == null ? "0.1.0-dev" : version,
+        categoricals(config));
+  }
+
+  /** churn.categoricalAttributes (absent in older configuration files: none), names checked. */
+  static List<String> categoricals(JobConfig config) {
+    String key = JobConfig.ROOT + ".churn.categoricalAttributes";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return List.of();
+    }
+    List<String> names;
+    try {
+      names = config.raw().getStringList(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("churn.categoricalAttributes must be a list of attribute names: " + e.getMessage());
+    }
+    for (String n : names) {
+      if (!n.matches("[A-Za-z0-9_]+")) {
+        throw new ConfigException("churn.categoricalAttributes: a name must be letters, digits or _, cannot be: '"
+            + n + "'");
+      }
+    }
+    return names;
+  }
+
+  /** churn.calibrationFolds (absent: the default), at least 2. */
+  static int calibrationFolds(JobConfig config) {
+    String key = JobConfig.ROOT + ".churn.calibrationFolds";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return ChurnTrainer.Options.CALIBRATION_FOLDS_DEFAULT;
+    }
+    int k = config.raw().getInt(key);
+    if (k < 2 || k > 20) {
+      throw new ConfigException("churn.calibrationFolds must be between 2 and 20, cannot be: " + k);
+    }
+    return k;
   }
 
   int horizon(JobConfig config) {

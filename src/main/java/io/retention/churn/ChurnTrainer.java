@@ -22,6 +22,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -59,7 +61,8 @@ public final class ChurnTrainer {
 
   /** Cutoff c (validation labels at c need data up to c + H), MLlib settings, code version for metadata. */
   public record Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed,
-      int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion) {
+      int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
+      List<String> categoricals) {
     public static final int LR_MAX_ITER_DEFAULT = 50;
     public static final double LR_REG_PARAM_DEFAULT = 0.01;
     public static final int GBT_MAX_ITER_DEFAULT = 20;
@@ -68,6 +71,7 @@ public final class ChurnTrainer {
 
     public Options {
       new ChurnLabels.Options(cutoff, horizonDays, lookbackDays);
+      categoricals = new ChurnFeatures.Options(cutoff, lookbackDays, horizonDays, 0.0, categoricals).categoricals();
       if (lrMaxIter < 1 || gbtMaxIter < 1 || gbtMaxDepth < 1) {
         throw new IllegalArgumentException("churn trainer: iterations and depth must be at least 1, cannot be: "
             + lrMaxIter + ", " + gbtMaxIter + ", " + gbtMaxDepth);
@@ -80,7 +84,7 @@ public final class ChurnTrainer {
 
     public static Options defaults(LocalDate cutoff, int horizonDays, int lookbackDays, long seed) {
       return new Options(cutoff, horizonDays, lookbackDays, 0.0, seed, LR_MAX_ITER_DEFAULT, LR_REG_PARAM_DEFAULT,
-          GBT_MAX_ITER_DEFAULT, GBT_MAX_DEPTH_DEFAULT, CALIBRATION_FOLDS_DEFAULT, "dev");
+          GBT_MAX_ITER_DEFAULT, GBT_MAX_DEPTH_DEFAULT, CALIBRATION_FOLDS_DEFAULT, "dev", List.of());
     }
 
     LocalDate trainCutoff() {
@@ -111,9 +115,10 @@ public final class ChurnTrainer {
         throw new IllegalStateException("train-churn: no labelled customers at " + o.trainCutoff() + " or "
             + o.cutoff() + " (lookback " + o.lookbackDays() + " days): pick another --cutoff");
       }
-      Pipeline lrp = pipeline(new LogisticRegression().setMaxIter(o.lrMaxIter()).setRegParam(o.lrRegParam()));
+      Pipeline lrp = pipeline(new LogisticRegression().setMaxIter(o.lrMaxIter()).setRegParam(o.lrRegParam()),
+          o.categoricals());
       Pipeline gbtp = pipeline(new GBTClassifier().setMaxIter(o.gbtMaxIter()).setMaxDepth(o.gbtMaxDepth())
-          .setSeed(o.seed()));
+          .setSeed(o.seed()), o.categoricals());
       PipelineModel lr = lrp.fit(trainSet);
       PipelineModel gbt = gbtp.fit(trainSet);
       ChurnEvaluation.Metrics lrm = ChurnEvaluation.evaluate("logistic_regression", score(lr, validSet), SCORE, true);
@@ -246,17 +251,39 @@ public final class ChurnTrainer {
   /** Features at {@code at} joined with the labels at {@code at}. */
   static Dataset<Row> labelled(Dataset<Row> purchases, Options o, LocalDate at) {
     Dataset<Row> f = ChurnFeatures.compute(purchases,
-        new ChurnFeatures.Options(at, o.lookbackDays(), o.horizonDays(), o.penalizer()));
+        new ChurnFeatures.Options(at, o.lookbackDays(), o.horizonDays(), o.penalizer(), o.categoricals()));
     Dataset<Row> l = ChurnLabels.compute(purchases, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()));
     return f.join(l, Columns.CUSTOMER_ID);
   }
 
   static Pipeline pipeline(PipelineStage classifier) {
+    return pipeline(classifier, List.of());
+  }
+
+  /**
+   * The numeric features, plus for each categorical attribute a StringIndexer and a OneHotEncoder (both with
+   * handleInvalid = keep: NULL and values unseen in training go to an extra "unknown" slot), assembled into
+   * one vector for {@code classifier}.
+   */
+  static Pipeline pipeline(PipelineStage classifier, List<String> categoricals) {
+    List<PipelineStage> stages = new ArrayList<>();
+    List<String> inputs = new ArrayList<>(ChurnColumns.FEATURES);
+    if (!categoricals.isEmpty()) {
+      String[] raw = categoricals.stream().map(ChurnColumns::attribute).toArray(String[]::new);
+      String[] idx = categoricals.stream().map(a -> ChurnColumns.attribute(a) + "_idx").toArray(String[]::new);
+      String[] hot = categoricals.stream().map(a -> ChurnColumns.attribute(a) + "_vec").toArray(String[]::new);
+      stages.add(new StringIndexer().setInputCols(raw).setOutputCols(idx).setHandleInvalid("keep")
+          .setStringOrderType("frequencyDesc"));
+      stages.add(new OneHotEncoder().setInputCols(idx).setOutputCols(hot).setHandleInvalid("keep"));
+      inputs.addAll(List.of(hot));
+    }
     VectorAssembler assembler = new VectorAssembler()
-        .setInputCols(ChurnColumns.FEATURES.toArray(new String[0])).setOutputCol(FEATURE_VECTOR);
+        .setInputCols(inputs.toArray(new String[0])).setOutputCol(FEATURE_VECTOR);
+    stages.add(assembler);
     classifier.set(classifier.getParam("featuresCol"), assembler.getOutputCol());
     classifier.set(classifier.getParam("labelCol"), ChurnColumns.LABEL);
-    return new Pipeline().setStages(new PipelineStage[] {assembler, classifier});
+    stages.add(classifier);
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
   }
 
   /** Adds {@link #SCORE} = P(churned = 1) from the model's probability vector. */
@@ -278,6 +305,9 @@ public final class ChurnTrainer {
     List<Map<String, Object>> features = new ArrayList<>();
     for (String f : ChurnColumns.FEATURES) {
       features.add(Map.of("name", f, "type", "double"));
+    }
+    for (String a : o.categoricals()) {
+      features.add(Map.of("name", ChurnColumns.attribute(a), "type", "string"));
     }
     m.put("features", features);
     m.put("label", ChurnColumns.LABEL);

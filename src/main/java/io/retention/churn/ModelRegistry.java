@@ -147,4 +147,11 @@ public final class ModelRegistry {
   public static List<String> expectedSchema(List<String> features) {
     return features.stream().map(f -> f + ":double").toList();
   }
+
+  /** As above, followed by {@code attr_<name>:string} per configured categorical attribute. */
+  public static List<String> expectedSchema(List<String> features, List<String> categoricals) {
+    List<String> out = new ArrayList<>(expectedSchema(features));
+    categoricals.forEach(a -> out.add(io.retention.schema.ChurnColumns.attribute(a) + ":string"));
+    return out;
+  }
 }

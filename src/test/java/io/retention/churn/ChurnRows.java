@@ -33,11 +33,21 @@ public final class ChurnRows {
   }
 
   public ChurnRows add(String customer, LocalDate date, BigDecimal amount) {
+    return add(customer, date, amount, Map.of());
+  }
+
+  /** As {@link #add(String, String, String)} with silver {@code attributes} (e.g. country). */
+  public ChurnRows add(String customer, String date, String amount, Map<String, String> attributes) {
+    return add(customer, LocalDate.parse(date), new BigDecimal(amount), attributes);
+  }
+
+  public ChurnRows add(String customer, LocalDate date, BigDecimal amount, Map<String, String> attributes) {
     String key = customer + "-" + date.toString().replace("-", "");
     int k = perDay.merge(key, 1, Integer::sum);
     String kind = amount.signum() < 0 ? Columns.KIND_REFUND : Columns.KIND_PURCHASE;
     rows.add(RowFactory.create(key + "-" + k, customer, Timestamp.valueOf(date.atStartOfDay()), Date.valueOf(date),
-        amount, "USD", 1L, kind, scala.collection.immutable.Map$.MODULE$.empty(), null, "test", 0L, "test"));
+        amount, "USD", 1L, kind, scala.jdk.javaapi.CollectionConverters.asScala(new HashMap<>(attributes)), null,
+        "test", 0L, "test"));
     return this;
   }
 

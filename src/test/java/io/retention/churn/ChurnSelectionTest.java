@@ -69,7 +69,7 @@ class ChurnSelectionTest {
   @Test
   void aWinningBaselineIsSelectedWarnedAboutRegisteredAndScores() throws Exception {
     Dataset<Row> purchases = driftFixture().cache();
-    ChurnTrainer.Options o = new ChurnTrainer.Options(C, 90, 365, 0.0, 42, 20, 0.01, 5, 3, 3, "test");
+    ChurnTrainer.Options o = new ChurnTrainer.Options(C, 90, 365, 0.0, 42, 20, 0.01, 5, 3, 3, "test", List.of());
     ChurnTrainer.Result r = ChurnTrainer.train(purchases, o);
     r.all().forEach(m -> System.out.println("drift fixture: " + m.describe()));
     assertThat(r.all().get(2).rocAuc()).isEqualTo(1.0);

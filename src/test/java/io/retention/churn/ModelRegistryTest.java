@@ -85,6 +85,32 @@ class ModelRegistryTest {
   }
 
   @Test
+  void categoricalAttributesAreOneHotWithAnUnknownSlotAndPartOfTheSchema() throws Exception {
+    Dataset<Row> rows = featureRows().withColumn("attr_country", org.apache.spark.sql.functions.expr(
+        "element_at(array('DE', 'FR', NULL), cast(substr(customer_id, 2) as int) % 3 + 1)"));
+    PipelineModel raw = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10), List.of("country")).fit(rows);
+    ChurnModel model = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_NONE,
+        ChurnModel.rawScores(raw, rows), true));
+    ChurnTrainer.Options o = new ChurnTrainer.Options(LocalDate.parse("2024-06-30"), 90, 365, 0.0, 42, 10, 0.01, 5,
+        3, 3, "test", List.of("country"));
+    ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+none", 1, 1, 2, 0, List.of());
+    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "none", m, List.of(), List.of(m),
+        true, null, 20, 20);
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
+    registry.save("c1", model, ChurnTrainer.metadata("c1", r, o, Instant.EPOCH));
+    List<String> schema = ModelRegistry.expectedSchema(ChurnColumns.FEATURES, List.of("country"));
+    assertThat(schema.get(schema.size() - 1)).isEqualTo("attr_country:string");
+    ModelRegistry.Loaded loaded = registry.load("c1", schema);
+    // a value never seen in training and NULL both score (the "unknown" slot) instead of failing
+    Dataset<Row> unseen = rows.withColumn("attr_country", org.apache.spark.sql.functions.expr(
+        "CASE WHEN cast(substr(customer_id, 2) as int) % 2 = 0 THEN 'NL' ELSE NULL END"));
+    assertThat(loaded.model().score(unseen).where(org.apache.spark.sql.functions.col(ChurnTrainer.SCORE)
+        .between(0.0, 1.0)).count()).isEqualTo(20);
+    assertThatThrownBy(() -> registry.load("c1", EXPECTED)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("attr_country:string] but this build computes");
+  }
+
+  @Test
   void refusesAFolderWithoutTheMarker() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
     Path dir = Files.createDirectories(registry.root().resolve("v1"));
