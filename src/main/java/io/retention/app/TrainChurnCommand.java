@@ -8,7 +8,6 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.RunLog;
 import io.retention.lake.StageRun;
 import io.retention.lake.Table;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -120,7 +119,7 @@ public final class TrainChurnCommand extends SparkCommand {
     }
     Instant now = Instant.now();
     String version = ChurnTrainer.version(now);
-    Path dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
+    String dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
         ChurnTrainer.metadata(version, r, o, now));
     String warning = r.warning();
     new RunLog(tables).record(StageRun.simple(runId, "train-churn", started, r.trainRows(), r.validationRows(),

@@ -75,10 +75,10 @@ class ChurnCdnowTest {
         new CustomerLifetimeValue.Options(asOf, TimeUnit.WEEK, 12, 0.01, 0.0, 90));
     Path out = SharedSpark.tempDir(label + "-export");
     Dataset<Row> rows = AtRiskExport.compute(scores, clv,
-        new AtRiskExport.Options(asOf, out, null, 0.0, null, AtRiskExport.Rules.defaults()));
+        new AtRiskExport.Options(asOf, out.toString(), null, 0.0, null, AtRiskExport.Rules.defaults()));
     List<Row> expected = rows.collectAsList();
     ExportWriter.Written w = ExportWriter.write(rows, out, asOf, model.version());
-    List<CSVRecord> parsed = ExportCsv.read(w.file());
+    List<CSVRecord> parsed = ExportCsv.read(w.localFile());
     ExportCsv.assertSameRows(expected, parsed);
     Map<String, Double> scored = new HashMap<>();
     scores.collectAsList().forEach(s -> scored.put(s.getString(0), s.getDouble(2)));

@@ -69,7 +69,7 @@ class ModelRegistryTest {
     assertThat(version).isEqualTo("20240102T030405Z");
     registry.save(version, model, ChurnTrainer.metadata(version, r,
         ChurnTrainer.Options.defaults(LocalDate.parse("2024-06-30"), 90, 365, 42), Instant.EPOCH));
-    Files.createDirectories(registry.root().resolve("20990101T000000Z")); // newer but incomplete: ignored
+    Files.createDirectories(Path.of(registry.root()).resolve("20990101T000000Z")); // newer but incomplete: ignored
     assertThat(registry.latest()).contains(version);
 
     assertThat(registry.retrainReason(30, Instant.parse("1970-01-20T00:00:00Z"))).isEmpty();
@@ -81,7 +81,7 @@ class ModelRegistryTest {
     assertThat(loaded.metadata()).containsEntry("calibration", "isotonic");
     SharedSpark.assertSameRows(model.score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE),
         loaded.model().score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE));
-    assertThat(Files.isDirectory(registry.root().resolve(version).resolve(ModelRegistry.CALIBRATOR))).isTrue();
+    assertThat(Files.isDirectory(Path.of(registry.root()).resolve(version).resolve(ModelRegistry.CALIBRATOR))).isTrue();
   }
 
   @Test
@@ -113,7 +113,7 @@ class ModelRegistryTest {
   @Test
   void refusesAFolderWithoutTheMarker() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
-    Path dir = Files.createDirectories(registry.root().resolve("v1"));
+    Path dir = Files.createDirectories(Path.of(registry.root()).resolve("v1"));
     Files.writeString(dir.resolve(ModelRegistry.METADATA), "{}");
     assertThat(registry.latest()).isEmpty();
     assertThatThrownBy(() -> registry.load("v1", EXPECTED)).isInstanceOf(IllegalStateException.class)
@@ -124,7 +124,7 @@ class ModelRegistryTest {
   @Test
   void refusesAModelWithAnotherFeatureSchema() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
-    Path dir = Files.createDirectories(registry.root().resolve("v2"));
+    Path dir = Files.createDirectories(Path.of(registry.root()).resolve("v2"));
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(ModelRegistry.METADATA).toFile(),
         meta("v2", List.of(Map.of("name", "days_since_last", "type", "double"),
             Map.of("name", "loyalty_tier", "type", "string"))));
