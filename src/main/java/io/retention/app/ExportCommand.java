@@ -11,7 +11,6 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.schema.ChurnColumns;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
@@ -71,7 +70,7 @@ public final class ExportCommand extends SparkCommand {
     }
     LocalDate d = ClvCommand.date("--as-of", asOf);
     Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
-    return new AtRiskExport.Options(d == null ? fallbackAsOf : d, Path.of(out == null ? config.export().dir() : out),
+    return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? config.export().dir() : out,
         n, minRisk, hmac, rules(config));
   }
 

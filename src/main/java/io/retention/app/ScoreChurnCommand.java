@@ -33,7 +33,8 @@ public final class ScoreChurnCommand extends SparkCommand {
   public ChurnScorer.Options options(JobConfig config) {
     JobConfig.ChurnSettings c = config.churn();
     return new ChurnScorer.Options(ClvCommand.date("--as-of", asOf), c.lookbackDays(), c.horizonDays(),
-        config.clv().penalizer(), c.bandHigh(), c.bandMedium(), modelVersion);
+        config.clv().penalizer(), c.bandHigh(), c.bandMedium(), modelVersion,
+        TrainChurnCommand.categoricals(config));
   }
 
   @Override

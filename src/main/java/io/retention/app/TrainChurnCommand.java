@@ -8,9 +8,9 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.RunLog;
 import io.retention.lake.StageRun;
 import io.retention.lake.Table;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -48,7 +48,42 @@ public final class TrainChurnCommand extends SparkCommand {
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
         config.clv().penalizer(), c.seed(), ChurnTrainer.Options.LR_MAX_ITER_DEFAULT,
         ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT,
-        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, version == null ? "0.1.0-dev" : version);
+        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, calibrationFolds(config), version == null ? "0.1.0-dev" : version,
+        categoricals(config));
+  }
+
+  /** churn.categoricalAttributes (absent in older configuration files: none), names checked. */
+  static List<String> categoricals(JobConfig config) {
+    String key = JobConfig.ROOT + ".churn.categoricalAttributes";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return List.of();
+    }
+    List<String> names;
+    try {
+      names = config.raw().getStringList(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("churn.categoricalAttributes must be a list of attribute names: " + e.getMessage());
+    }
+    for (String n : names) {
+      if (!n.matches("[A-Za-z0-9_]+")) {
+        throw new ConfigException("churn.categoricalAttributes: a name must be letters, digits or _, cannot be: '"
+            + n + "'");
+      }
+    }
+    return names;
+  }
+
+  /** churn.calibrationFolds (absent: the default), at least 2. */
+  static int calibrationFolds(JobConfig config) {
+    String key = JobConfig.ROOT + ".churn.calibrationFolds";
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return ChurnTrainer.Options.CALIBRATION_FOLDS_DEFAULT;
+    }
+    int k = config.raw().getInt(key);
+    if (k < 2 || k > 20) {
+      throw new ConfigException("churn.calibrationFolds must be between 2 and 20, cannot be: " + k);
+    }
+    return k;
   }
 
   int horizon(JobConfig config) {
@@ -84,9 +119,9 @@ public final class TrainChurnCommand extends SparkCommand {
     }
     Instant now = Instant.now();
     String version = ChurnTrainer.version(now);
-    Path dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
+    String dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
         ChurnTrainer.metadata(version, r, o, now));
-    String warning = r.beatsBaselines() ? null : "kept model does not beat both baselines";
+    String warning = r.warning();
     new RunLog(tables).record(StageRun.simple(runId, "train-churn", started, r.trainRows(), r.validationRows(),
         Map.of("train_rows", r.trainRows(), "validation_rows", r.validationRows()), warning));
     err.printf("train-churn: trained at %s, validated with labels at %s (horizon %d days)%n",
@@ -95,9 +130,13 @@ public final class TrainChurnCommand extends SparkCommand {
     for (ChurnEvaluation.Metrics m : r.all()) {
       err.println("  " + m.describe());
     }
-    if (!r.beatsBaselines()) {
-      err.println("WARNING: THE KEPT MODEL (" + r.modelType() + ") DOES NOT BEAT BOTH BASELINES; its scores are "
-          + "no better than ranking by recency or 1 - P(alive)");
+    err.println("  calibration of " + r.modelType() + " (fitted on out-of-fold training scores):");
+    for (ChurnEvaluation.Metrics m : r.calibrations()) {
+      err.println("    " + m.describe());
+    }
+    err.println("  kept calibration: " + r.calibration() + " (lowest Brier on the out-of-time validation)");
+    if (r.warning() != null) {
+      err.println("WARNING: " + r.warning());
     }
     err.println("model " + version + " (" + r.modelType() + ") registered in " + dir);
     return 0;

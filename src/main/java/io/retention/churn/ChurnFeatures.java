@@ -8,6 +8,10 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
@@ -40,7 +44,11 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>gaps between consecutive purchase days: mean, max, standard deviation, and the overdue ratio
  *       (days since last purchase / mean gap; 0 with a single purchase day);</li>
  *   <li>trend: (orders in (c&minus;90, c] + 1) / (orders in (c&minus;180, c&minus;90] + 1); refund share of gross;</li>
- *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks).</li>
+ *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks);</li>
+ *   <li>cohort: whole months from the first purchase's month to c's month (a tenure bucket that, unlike the
+ *       calendar cohort, means the same at training and scoring time);</li>
+ *   <li>configured categorical attributes: the value at the latest purchase &le; c that has it (STRING,
+ *       NULL when none; one-hot encoded in the model pipeline with an "unknown" slot).</li>
  * </ul>
  *
  * <p>Cost: one groupBy by customer (one shuffle), materialised eagerly with a local checkpoint (one Spark
@@ -54,9 +62,25 @@ public final class ChurnFeatures {
   private static final String GROSS = "gross";
   private static final String REFUNDS = "refunds";
 
-  /** Cutoff, lookback (population), horizon (expected purchases) and the BG/NBD penalizer. */
-  public record Options(LocalDate cutoff, int lookbackDays, int horizonDays, double penalizer) {
+  /**
+   * Cutoff, lookback (population), horizon (expected purchases), the BG/NBD penalizer and the categorical
+   * attributes (keys of silver's {@code attributes} map) to take from each customer's latest purchase on or
+   * before the cutoff that has them.
+   */
+  public record Options(LocalDate cutoff, int lookbackDays, int horizonDays, double penalizer,
+      List<String> categoricals) {
+    public Options(LocalDate cutoff, int lookbackDays, int horizonDays, double penalizer) {
+      this(cutoff, lookbackDays, horizonDays, penalizer, List.of());
+    }
+
     public Options {
+      categoricals = List.copyOf(categoricals);
+      for (String a : categoricals) {
+        if (!a.matches("[A-Za-z0-9_]+")) {
+          throw new IllegalArgumentException("churn features: a categorical attribute name must be letters, digits "
+              + "or _, cannot be: '" + a + "'");
+        }
+      }
       if (cutoff == null) {
         throw new IllegalArgumentException("churn features: cutoff is required");
       }
@@ -94,6 +118,9 @@ public final class ChurnFeatures {
     for (String f : FEATURES) {
       out.add(col(f).cast(DataTypes.DoubleType).as(f));
     }
+    for (String a : o.categoricals()) {
+      out.add(col(attribute(a)));
+    }
     out.add(col(FIRST_ORDER_DATE));
     out.add(col(LAST_ORDER_DATE));
     return withModel.select(out.toArray(new Column[0]));
@@ -116,7 +143,23 @@ public final class ChurnFeatures {
             sum(when(isPurchase, 0.0).otherwise(amount.multiply(-1))).as(REFUNDS),
             sum(when(isPurchase.and(last90), 1L).otherwise(0L)).as(ORDERS_LAST_90),
             sum(when(isPurchase.and(prev90), 1L).otherwise(0L)).as(ORDERS_PREV_90));
+    for (String a : o.categoricals()) {
+      agg = agg.join(latestAttribute(purchases.where(day.leq(lit(Date.valueOf(c)))), a), Columns.CUSTOMER_ID);
+    }
     return derive(agg.where(size(col(DAYS)).gt(0)), c);
+  }
+
+  /**
+   * customer_id, attr_&lt;name&gt;: the attribute at the customer's latest purchase (date, then time, then
+   * order id) that has it; NULL when none has. A separate small aggregation joined by customer.
+   */
+  private static Dataset<Row> latestAttribute(Dataset<Row> upToCutoff, String name) {
+    Column value = List.of(upToCutoff.columns()).contains(Columns.ATTRIBUTES)
+        ? element_at(col(Columns.ATTRIBUTES), lit(name)) : lit(null).cast(DataTypes.StringType);
+    Column isPurchase = col(Columns.KIND).equalTo(lit(Columns.KIND_PURCHASE));
+    Column order = when(isPurchase.and(value.isNotNull()),
+        struct(col(Columns.ORDER_DATE), col(Columns.ORDER_TS), col(Columns.ORDER_ID)));
+    return upToCutoff.groupBy(col(Columns.CUSTOMER_ID)).agg(max_by(value, order).as(attribute(name)));
   }
 
   private static Dataset<Row> derive(Dataset<Row> agg, LocalDate c) {
@@ -133,6 +176,7 @@ public final class ChurnFeatures {
         .withColumn(PURCHASE_DAYS, n)
         .withColumn(RECENCY_DAYS, datediff(end, last))
         .withColumn(TENURE_DAYS, datediff(end, first))
+        .withColumn(COHORT_MONTHS, months_between(trunc(end, "month"), trunc(first, "month")))
         .withColumn(MEAN_GAP_DAYS, meanGap)
         .withColumn("gaps", when(repeat, gaps));
     Column variance = expr("aggregate(gaps, 0D, (acc, g) -> acc + (g - " + MEAN_GAP_DAYS + ") * (g - "

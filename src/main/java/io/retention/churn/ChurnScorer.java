@@ -14,6 +14,7 @@ import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF7;
@@ -44,8 +45,14 @@ public final class ChurnScorer {
 
   /** As-of date (null = latest purchase day), population, band thresholds, model version (null = newest). */
   public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
-      double bandMedium, String modelVersion) {
+      double bandMedium, String modelVersion, List<String> categoricals) {
+    public Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
+        double bandMedium, String modelVersion) {
+      this(asOf, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium, modelVersion, List.of());
+    }
+
     public Options {
+      categoricals = List.copyOf(categoricals);
       if (!(bandMedium >= 0 && bandMedium <= bandHigh && bandHigh <= 1)) {
         throw new IllegalArgumentException("score-churn: bands must satisfy 0 <= medium <= high <= 1, cannot be: "
             + bandMedium + ", " + bandHigh);
@@ -53,7 +60,7 @@ public final class ChurnScorer {
     }
 
     Options withAsOf(LocalDate d) {
-      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium, modelVersion);
+      return new Options(d, lookbackDays, horizonDays, penalizer, bandHigh, bandMedium, modelVersion, categoricals);
     }
   }
 
@@ -75,7 +82,8 @@ public final class ChurnScorer {
     String version = options.modelVersion() != null ? options.modelVersion() : registry.latest()
         .orElseThrow(() -> new IllegalStateException("score-churn: no complete churn model under "
             + registry.root() + ": run train-churn first"));
-    ModelRegistry.Loaded model = registry.load(version, ModelRegistry.expectedSchema(FEATURES));
+    ModelRegistry.Loaded model = registry.load(version,
+        ModelRegistry.expectedSchema(FEATURES, options.categoricals()));
     if (!tables.exists(Table.PURCHASES)) {
       throw new IllegalStateException("score-churn: " + Table.PURCHASES.qualifiedName() + " does not exist: "
           + "run ingest first");
@@ -106,7 +114,7 @@ public final class ChurnScorer {
   }
 
   private static ChurnFeatures.Options featureOptions(Options o) {
-    return new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer());
+    return new ChurnFeatures.Options(o.asOf(), o.lookbackDays(), o.horizonDays(), o.penalizer(), o.categoricals());
   }
 
   /** The gold.churn_scores rows at {@code o.asOf()} (must be set) for {@code purchases} (pure). */
@@ -117,7 +125,7 @@ public final class ChurnScorer {
   /** The gold.churn_scores rows from features at {@code o.asOf()}. */
   static Dataset<Row> score(Dataset<Row> f, ModelRegistry.Loaded model, Options o) {
     UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
-    Dataset<Row> s = ChurnTrainer.score(model.model(), f);
+    Dataset<Row> s = model.model().score(f);
     return s.select(col(Columns.CUSTOMER_ID),
         lit(Date.valueOf(o.asOf())).as(SCORE_DATE),
         round(col(ChurnTrainer.SCORE), 4).as(CHURN_RISK),

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import io.retention.schema.ClvColumns;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
@@ -61,8 +60,11 @@ public final class AtRiskExport {
     }
   }
 
-  /** Score date, output folder, top N or minimum risk (one of them, the other null), HMAC key or null. */
-  public record Options(LocalDate asOf, Path outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules) {
+  /**
+   * Score date, output folder (a local path or a file system URI such as s3a://bucket/exports), top N or
+   * minimum risk (one of them, the other null), HMAC key or null.
+   */
+  public record Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules) {
     public Options {
       if (asOf == null || outDir == null || rules == null) {
         throw new IllegalArgumentException("export: as-of date, output folder and rules are required");

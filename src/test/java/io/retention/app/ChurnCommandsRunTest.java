@@ -35,9 +35,9 @@ class ChurnCommandsRunTest {
     ModelRegistry registry = ModelRegistry.under(wh);
     assertThat(registry.metadata(registry.latest().orElseThrow())).containsKeys("features", "metrics", "training",
         "code_version");
-    Files.createDirectories(registry.root().resolve("29990101T000000Z")); // a crashed training: no marker
+    Files.createDirectories(Path.of(registry.root()).resolve("29990101T000000Z")); // a crashed training: no marker
     assertThatThrownBy(() -> run(new ScoreChurnCommand(), "--warehouse", wh, "--model-version", "29990101T000000Z"))
-        .isInstanceOf(JobFailure.class).hasMessage("churn model " + registry.root().resolve("29990101T000000Z")
+        .isInstanceOf(JobFailure.class).hasMessage("churn model " + Path.of(registry.root()).resolve("29990101T000000Z")
             + " has no _COMPLETE marker: it was not completely written; retrain with train-churn");
     assertThat(run(new ScoreChurnCommand(), "--warehouse", wh)).isZero(); // the newest complete model
     assertThat(run(new ScoreChurnCommand(), "--warehouse", wh)).isZero(); // a rerun replaces the date

@@ -29,20 +29,20 @@ class ExportRerunTest {
   void anIdenticalExportKeepsTheFolderAndADifferentOneReplacesIt() throws Exception {
     Path out = SharedSpark.tempDir("export-rerun");
     ExportWriter.Written first = ExportWriter.write(rows("a", "b"), out, DAY, "v1");
-    Path manifest = first.folder().resolve(ExportWriter.MANIFEST);
+    Path manifest = Path.of(first.folder()).resolve(ExportWriter.MANIFEST);
     String firstManifest = Files.readString(manifest);
-    var firstModified = Files.getLastModifiedTime(first.file());
+    var firstModified = Files.getLastModifiedTime(Path.of(first.file()));
     Thread.sleep(20);
 
     ExportWriter.Written same = ExportWriter.write(rows("a", "b"), out, DAY, "v2");
     assertThat(same.file()).isEqualTo(first.file());
     assertThat(same.sha256()).isEqualTo(first.sha256());
     assertThat(Files.readString(manifest)).as("kept, not rewritten").isEqualTo(firstManifest).contains("\"v1\"");
-    assertThat(Files.getLastModifiedTime(first.file())).isEqualTo(firstModified);
+    assertThat(Files.getLastModifiedTime(Path.of(first.file()))).isEqualTo(firstModified);
 
     ExportWriter.Written other = ExportWriter.write(rows("c"), out, DAY, "v3");
     assertThat(other.sha256()).isNotEqualTo(first.sha256());
-    assertThat(Files.readAllLines(other.file())).containsExactly("customer_id", "c");
+    assertThat(Files.readAllLines(Path.of(other.file()))).containsExactly("customer_id", "c");
     assertThat(Files.readString(manifest)).contains("\"v3\"");
     try (Stream<Path> s = Files.list(out.resolve("at_risk"))) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).as("no leftovers").isEqualTo(List.of("2024-06-30"));

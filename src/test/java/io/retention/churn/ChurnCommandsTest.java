@@ -9,7 +9,6 @@ import io.retention.app.JobConfig;
 import io.retention.app.ScoreChurnCommand;
 import io.retention.app.TrainChurnCommand;
 import io.retention.export.AtRiskExport;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class ChurnCommandsTest {
     AtRiskExport.Options o = parse(new ExportCommand()).options(CONFIG, D, null);
     assertThat(o.top()).isEqualTo(500);
     assertThat(o.minRisk()).isNull();
-    assertThat(o.outDir()).isEqualTo(Path.of("exports"));
+    assertThat(o.outDir()).isEqualTo("exports");
     assertThat(o.rules()).isEqualTo(new AtRiskExport.Rules(200.0, 0.6));
     JobConfig set = JobConfig.load(null, Map.of("export.actions.vipMinClv", "1000"));
     assertThat(parse(new ExportCommand()).options(set, D, null).rules().vipMinClv()).isEqualTo(1000.0);

@@ -64,10 +64,16 @@ class ChurnFeaturesTest {
     assertThat(x.<Double>getAs(ChurnColumns.EXPECTED_PURCHASES)).isGreaterThanOrEqualTo(0.0);
   }
 
+  /** K: country DE, then FR at its latest purchase <= c, a later purchase without it, a US refund. */
+  private static ChurnRows withCountries(ChurnRows r) {
+    return r.add("K", "2024-01-01", "10", Map.of("country", "DE")).add("K", "2024-05-01", "10", Map.of("country", "FR"))
+        .add("K", "2024-06-10", "10").add("K", "2024-06-20", "-5", Map.of("country", "US"));
+  }
+
   @Test
   void movingOrAddingPurchasesAfterTheCutoffChangesNoFeature() {
-    ChurnFeatures.Options o = new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0);
-    Dataset<Row> base = ChurnFeatures.compute(labelFixture().frame(), o);
+    ChurnFeatures.Options o = new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0, List.of("country"));
+    Dataset<Row> base = ChurnFeatures.compute(withCountries(labelFixture()).frame(), o);
     ChurnRows moved = new ChurnRows()
         .add("A", "2024-05-01", "10").add("A", "2024-07-01", "500")      // moved from 08-01 to the day after c
         .add("B", "2024-06-30", "10").add("B", "2025-01-01", "10")       // a new purchase long after c
@@ -76,9 +82,15 @@ class ChurnFeaturesTest {
         .add("E", "2024-01-01", "10").add("E", "2024-07-10", "-10")
         .add("F", "2024-03-01", "10").add("F", "2024-09-29", "10").add("F", "2024-07-02", "-3")
         .add("G", "2024-02-01", "-5").add("R", "2024-02-01", "10").add("R", "2024-04-01", "10")
-        .add("NEW", "2024-07-01", "10").add("NEW", "2024-08-01", "10");
-    Dataset<Row> after = ChurnFeatures.compute(moved.frame(), o);
-    assertThat(base.count()).isEqualTo(6); // A, B, D, E, F, R: the label population
+        .add("NEW", "2024-07-01", "10").add("NEW", "2024-08-01", "10")
+        .add("A", "2024-07-02", "10", Map.of("country", "NL")) // attributes after c change nothing either
+        .add("K", "2024-07-01", "10", Map.of("country", "NL"));
+    Dataset<Row> after = ChurnFeatures.compute(withCountries(moved).frame(), o);
+    assertThat(base.count()).isEqualTo(7); // A, B, D, E, F, R, K: the label population
+    Row k = after.where("customer_id = 'K'").first();
+    assertThat(k.<String>getAs(ChurnColumns.attribute("country"))).isEqualTo("FR");
+    assertThat(k.<Double>getAs(ChurnColumns.COHORT_MONTHS)).isEqualTo(5.0); // 2024-01 -> 2024-06
+    assertThat(after.where("customer_id = 'A'").first().<String>getAs("attr_country")).isNull();
     SharedSpark.assertSameRows(base, after);
     assertThat(after.columns()).containsAll(ChurnColumns.FEATURES);
     assertThat(List.of(after.columns())).doesNotContain(ChurnColumns.LABEL);

@@ -33,11 +33,21 @@ public final class ChurnRows {
   }
 
   public ChurnRows add(String customer, LocalDate date, BigDecimal amount) {
+    return add(customer, date, amount, Map.of());
+  }
+
+  /** As {@link #add(String, String, String)} with silver {@code attributes} (e.g. country). */
+  public ChurnRows add(String customer, String date, String amount, Map<String, String> attributes) {
+    return add(customer, LocalDate.parse(date), new BigDecimal(amount), attributes);
+  }
+
+  public ChurnRows add(String customer, LocalDate date, BigDecimal amount, Map<String, String> attributes) {
     String key = customer + "-" + date.toString().replace("-", "");
     int k = perDay.merge(key, 1, Integer::sum);
     String kind = amount.signum() < 0 ? Columns.KIND_REFUND : Columns.KIND_PURCHASE;
     rows.add(RowFactory.create(key + "-" + k, customer, Timestamp.valueOf(date.atStartOfDay()), Date.valueOf(date),
-        amount, "USD", 1L, kind, scala.collection.immutable.Map$.MODULE$.empty(), null, "test", 0L, "test"));
+        amount, "USD", 1L, kind, scala.jdk.javaapi.CollectionConverters.asScala(new HashMap<>(attributes)), null,
+        "test", 0L, "test"));
     return this;
   }
 
@@ -60,6 +70,52 @@ public final class ChurnRows {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return p.frame();
+  }
+
+  /**
+   * UCI Online Retail (by-day files) as silver rows, cleaned as SOURCE.md describes (customer id present, no
+   * C/A invoices, Quantity &gt; 0, UnitPrice &gt; 0), one order per invoice (value = sum of Quantity x
+   * UnitPrice, date of its earliest line, attribute Country as the online-retail ingest profile keeps it);
+   * skips the test when ../shared/datasets is absent.
+   */
+  public static Dataset<Row> onlineRetail() {
+    Path d = SharedSpark.sharedDatasets();
+    Path dir = d == null ? null : d.resolve("online_retail_uci/by-day");
+    Assumptions.assumeTrue(dir != null && Files.isDirectory(dir), "../shared/datasets absent: skipping");
+    Map<String, Object[]> invoices = new java.util.TreeMap<>();
+    DateTimeFormatter ts = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.csv.gz")) {
+      for (Path f : files) {
+        try (java.io.Reader r = new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+            Files.newInputStream(f)), StandardCharsets.UTF_8)) {
+          for (org.apache.commons.csv.CSVRecord rec : org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader()
+              .setSkipHeaderRecord(true).get().parse(r)) {
+            String invoice = rec.get("InvoiceNo");
+            String customer = rec.get("CustomerID");
+            long qty = Long.parseLong(rec.get("Quantity"));
+            BigDecimal price = new BigDecimal(rec.get("UnitPrice"));
+            if (customer.isEmpty() || invoice.startsWith("C") || invoice.startsWith("A") || qty <= 0
+                || price.signum() <= 0) {
+              continue;
+            }
+            String id = customer.endsWith(".0") ? customer.substring(0, customer.length() - 2) : customer;
+            LocalDate day = java.time.LocalDateTime.parse(rec.get("InvoiceDate"), ts).toLocalDate();
+            BigDecimal value = price.multiply(BigDecimal.valueOf(qty));
+            invoices.merge(invoice, new Object[] {id, day, value, rec.get("Country")}, (x, y) -> new Object[] {x[0],
+                ((LocalDate) x[1]).isBefore((LocalDate) y[1]) ? x[1] : y[1], ((BigDecimal) x[2]).add(
+                (BigDecimal) y[2]), x[3]});
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChurnRows p = new ChurnRows();
+    for (Object[] i : invoices.values()) {
+      p.add((String) i[0], (LocalDate) i[1], ((BigDecimal) i[2]).setScale(2, java.math.RoundingMode.HALF_UP),
+          Map.of("Country", (String) i[3]));
     }
     return p.frame();
   }

