@@ -84,6 +84,7 @@ public final class TrainChurnCommand extends SparkCommand {
     }
     Instant now = Instant.now();
     String version = ChurnTrainer.version(now);
+    ChurnEvaluation.write(tables, version, r.curves()); // before the registry: a registered model has its curves
     Path dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
         ChurnTrainer.metadata(version, r, o, now));
     String warning = r.beatsBaselines() ? null : "kept model does not beat both baselines";

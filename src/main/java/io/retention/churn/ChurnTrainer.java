@@ -68,7 +68,14 @@ public final class ChurnTrainer {
 
   /** The kept model, all validation metrics, whether it beat both baselines, the row counts. */
   public record Result(PipelineModel model, String modelType, ChurnEvaluation.Metrics kept,
-      List<ChurnEvaluation.Metrics> all, boolean beatsBaselines, long trainRows, long validationRows) {}
+      List<ChurnEvaluation.Metrics> all, boolean beatsBaselines, long trainRows, long validationRows,
+      List<ChurnEvaluation.CurvePoint> curves) {
+    /** A result without evaluation curves (for gold.churn_evaluation, see {@link ChurnEvaluation#curves}). */
+    public Result(PipelineModel model, String modelType, ChurnEvaluation.Metrics kept,
+        List<ChurnEvaluation.Metrics> all, boolean beatsBaselines, long trainRows, long validationRows) {
+      this(model, modelType, kept, all, beatsBaselines, trainRows, validationRows, List.of());
+    }
+  }
 
   private ChurnTrainer() {}
 
@@ -101,8 +108,15 @@ public final class ChurnTrainer {
             + "keeping it anyway (best trained model) - treat its scores with caution !!!", kept.name(),
             kept.rocAuc(), rec.rocAuc(), pal.rocAuc());
       }
+      // gold.churn_evaluation: ROC, lift by decile and calibration of every scorer (bounded, aggregated)
+      List<ChurnEvaluation.CurvePoint> curves = ChurnEvaluation.curves(List.of(
+          new ChurnEvaluation.Scored("logistic", score(lr, validSet), SCORE, lrm),
+          new ChurnEvaluation.Scored("gbt", score(gbt, validSet), SCORE, gbm),
+          new ChurnEvaluation.Scored("recency", validSet, ChurnColumns.RECENCY_DAYS, rec),
+          new ChurnEvaluation.Scored("p_alive", validSet.withColumn(SCORE, lit(1.0).minus(col(ChurnColumns.P_ALIVE))),
+              SCORE, pal)), gbtBetter ? "gbt" : "logistic");
       return new Result(gbtBetter ? gbt : lr, kept.name(), kept, List.of(lrm, gbm, rec, pal), beats, trainRows,
-          validRows);
+          validRows, curves);
     } finally {
       trainSet.unpersist();
       validSet.unpersist();
