@@ -40,7 +40,7 @@ public final class ExportCommand extends SparkCommand {
   Double minRisk;
 
   @Option(names = "--pseudonymise", description = "Replace customer ids by HMAC-SHA256 pseudonyms keyed from "
-      + "$" + HMAC_KEY_ENV + ".")
+      + "$" + HMAC_KEY_ENV + " (also on with export.pseudonymise = true).")
   boolean pseudonymise;
 
   private AtRiskExport.Options options;
@@ -61,17 +61,28 @@ public final class ExportCommand extends SparkCommand {
     if (minRisk != null && !(minRisk >= 0 && minRisk <= 1)) {
       throw new ConfigException("--min-risk must be in [0, 1], cannot be: " + minRisk);
     }
-    byte[] hmac = null;
-    if (pseudonymise) {
-      if (key == null || key.getBytes(StandardCharsets.UTF_8).length < 16) {
-        throw new ConfigException("--pseudonymise needs $" + HMAC_KEY_ENV + " set to a key of at least 16 bytes");
-      }
-      hmac = key.getBytes(StandardCharsets.UTF_8);
-    }
+    byte[] hmac = hmacKey(pseudonymise || pseudonymiseConfigured(config), key);
     LocalDate d = ClvCommand.date("--as-of", asOf);
     Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
     return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? config.export().dir() : out,
         n, minRisk, hmac, rules(config));
+  }
+
+  /** The pseudonymisation key when {@code on} ({@code key} = $RETENTION_EXPORT_HMAC_KEY), else null. */
+  public static byte[] hmacKey(boolean on, String key) {
+    if (!on) {
+      return null;
+    }
+    if (key == null || key.getBytes(StandardCharsets.UTF_8).length < 16) {
+      throw new ConfigException("--pseudonymise needs $" + HMAC_KEY_ENV + " set to a key of at least 16 bytes");
+    }
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** export.pseudonymise (older configuration files lack it: off). */
+  public static boolean pseudonymiseConfigured(JobConfig config) {
+    String key = JobConfig.ROOT + ".export.pseudonymise";
+    return config.raw() != null && config.raw().hasPath(key) && config.raw().getBoolean(key);
   }
 
   /** export.actions.* when present (older configuration files lack them), else the defaults. */

@@ -135,8 +135,8 @@ public final class NightlyCommand extends SparkCommand {
         () -> score.run(config, spark));
     if (asOf != null) {
       AtRiskExport.Options o = export.options(config, asOf, System.getenv(ExportCommand.HMAC_KEY_ENV));
-      cached(night, "export", exportFingerprint(o), o.outDir().toAbsolutePath().resolve("at_risk")
-          .resolve(asOf.toString()), () -> export.run(config, spark));
+      cached(night, "export", exportFingerprint(o), localFolder(o.outDir(), "at_risk", asOf.toString()),
+          () -> export.run(config, spark));
       // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)
       night.upstream().addAll(EnumSet.complementOf(EnumSet.of(Table.RUNS)));
       cached(night, "report", asOf + " " + report.outDir(config) + " window=" + config.activeWindowDays(),
@@ -159,9 +159,22 @@ public final class NightlyCommand extends SparkCommand {
     return tables.exists(Table.PURCHASES) ? LatestPurchase.day(tables.read(Table.PURCHASES)).orElse(null) : null;
   }
 
+  /**
+   * The local folder {@code dir/more…} whose files the ledger hashes, or null for a remote URI (hdfs://, s3a://):
+   * then only the table versions and options decide whether the export is unchanged.
+   */
+  private static java.nio.file.Path localFolder(String dir, String... more) {
+    java.net.URI uri = java.net.URI.create(dir.replace('\\', '/'));
+    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
+      return null;
+    }
+    java.nio.file.Path p = uri.getScheme() == null ? java.nio.file.Path.of(dir) : java.nio.file.Path.of(uri);
+    return p.toAbsolutePath().resolve(java.nio.file.Path.of("", more));
+  }
+
   /** Everything that decides the export's content and place (the HMAC key only as a hash). */
   private static String exportFingerprint(AtRiskExport.Options o) {
-    return o.asOf() + " " + o.outDir().toAbsolutePath() + " top=" + o.top() + " minRisk=" + o.minRisk()
+    return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
         + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
             java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules();
   }

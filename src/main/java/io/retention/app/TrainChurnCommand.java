@@ -119,6 +119,7 @@ public final class TrainChurnCommand extends SparkCommand {
     }
     Instant now = Instant.now();
     String version = ChurnTrainer.version(now);
+    ChurnEvaluation.write(tables, version, r.curves()); // before the registry: a registered model has its curves
     String dir = ModelRegistry.under(config.warehouse()).save(version, r.model(),
         ChurnTrainer.metadata(version, r, o, now));
     String warning = r.warning();

@@ -96,11 +96,15 @@ public final class ChurnTrainer {
    * The kept scorer (raw scorer + calibrator), its calibration method, the kept scorer's calibrated
    * validation metrics, the raw validation metrics of the four candidates (logistic regression, GBT,
    * recency, 1 &minus; P(alive), in that order), the validation metrics of each calibration tried on the
-   * kept scorer, whether it beat both baselines, the warning (null when none), the row counts.
+   * kept scorer, whether it beat both baselines, the warning (null when none), the row counts, and the
+   * validation curves of every scorer for gold.churn_evaluation (the kept one with its calibrated risk).
    */
   public record Result(ChurnModel model, String modelType, String calibration, ChurnEvaluation.Metrics kept,
       List<ChurnEvaluation.Metrics> all, List<ChurnEvaluation.Metrics> calibrations, boolean beatsBaselines,
-      String warning, long trainRows, long validationRows) {}
+      String warning, long trainRows, long validationRows, List<ChurnEvaluation.CurvePoint> curves) {}
+
+  /** Scorer names in gold.churn_evaluation, in candidate order (classifiers, then baselines). */
+  static final List<String> SCORERS = List.of("logistic", "gbt", "recency", "p_alive");
 
   private ChurnTrainer() {}
 
@@ -150,8 +154,19 @@ public final class ChurnTrainer {
       String name = all.get(sel.chosen()).name();
       try {
         Calibrated c = calibrate(name, raw, sel.chosen() != 2, heldOut, validSet);
+        // gold.churn_evaluation: ROC, lift by decile and calibration of every scorer (bounded, aggregated);
+        // the kept scorer with the calibrated risk that score-churn writes
+        List<ChurnEvaluation.Scored> scored = new ArrayList<>(List.of(
+            new ChurnEvaluation.Scored(SCORERS.get(0), score(lr, validSet), SCORE, lrm),
+            new ChurnEvaluation.Scored(SCORERS.get(1), score(gbt, validSet), SCORE, gbm),
+            new ChurnEvaluation.Scored(SCORERS.get(2), validSet, ChurnColumns.RECENCY_DAYS, rec),
+            new ChurnEvaluation.Scored(SCORERS.get(3),
+                validSet.withColumn(SCORE, lit(1.0).minus(col(ChurnColumns.P_ALIVE))), SCORE, pal)));
+        scored.set(sel.chosen(), new ChurnEvaluation.Scored(SCORERS.get(sel.chosen()), c.model().score(validSet),
+            SCORE, c.kept()));
+        List<ChurnEvaluation.CurvePoint> curves = ChurnEvaluation.curves(scored, SCORERS.get(sel.chosen()));
         return new Result(c.model(), name, c.method(), c.kept(), all, c.tried(), sel.beats(), sel.warning(),
-            trainRows, validRows);
+            trainRows, validRows, curves);
       } finally {
         heldOut.unpersist();
       }

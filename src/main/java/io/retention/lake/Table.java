@@ -21,6 +21,7 @@ public enum Table {
   CLV_EVALUATION("gold", "clv_evaluation"),
   CHURN_FEATURES("gold", "churn_features"),
   CHURN_SCORES("gold", "churn_scores"),
+  CHURN_EVALUATION("gold", "churn_evaluation"),
   RUNS("ops", "runs"),
   INGESTED_FILES("ops", "ingested_files");
 

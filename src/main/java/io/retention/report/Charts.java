@@ -36,7 +36,7 @@ public final class Charts {
   public static final int HEIGHT = 420;
   static final int DPI = 144;
   static final int CURVE_COHORTS = 5;
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+  static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
       new Color(0x9467bd), new Color(0xff7f0e)};
 
   static {
@@ -175,7 +175,7 @@ public final class Charts {
     return c;
   }
 
-  private static XYChart xy(String title, String xTitle, String yTitle) {
+  static XYChart xy(String title, String xTitle, String yTitle) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     style(c.getStyler());
@@ -195,7 +195,7 @@ public final class Charts {
         .setChartTitleBoxVisible(false);
   }
 
-  private static Image save(Chart<?, ?> c, Path dir, String name) throws IOException {
+  static Image save(Chart<?, ?> c, Path dir, String name) throws IOException {
     String file = name + ".png";
     BitmapEncoder.saveBitmapWithDPI(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG, DPI);
     return new Image(file, WIDTH, HEIGHT);

@@ -153,25 +153,59 @@ public final class HtmlReport {
 
   private static void churn(Page p, ReportModel m, Path dir) throws IOException {
     p.h2("Churn risk");
-    if (m.churn() == null) {
+    var c = m.churn();
+    if (c == null) {
       p.missing("gold.churn_scores", "score-churn");
+    } else {
+      p.raw("<p class=\"meta\">").text("Scores of " + c.scoreDate() + " · model " + (c.modelVersion() == null ? "–"
+          : c.modelVersion()) + " · " + count(c.scored()) + " customers scored · bands: ");
+      c.bands().forEach(b -> p.text(b.band() + " " + count(b.customers()) + "  "));
+      p.raw("</p>");
+      p.figure(Charts.churnRisk(dir, c.riskHistogram()), "Churn risk distribution", Readings.churn(c));
+    }
+    churnModel(p, m.churnModel(), dir);
+    if (c == null) {
       return;
     }
-    var c = m.churn();
-    p.raw("<p class=\"meta\">").text("Scores of " + c.scoreDate() + " · model " + (c.modelVersion() == null ? "–"
-        : c.modelVersion()) + " · " + count(c.scored()) + " customers scored · bands: ");
-    c.bands().forEach(b -> p.text(b.band() + " " + count(b.customers()) + "  "));
-    p.raw("</p>");
-    p.figure(Charts.churnRisk(dir, c.riskHistogram()), "Churn risk distribution", Readings.churn(c));
-    p.raw("<p class=\"missing\">").text("ROC curve, lift by decile and calibration plot of the churn model: not "
-        + "computed yet (no model-evaluation table in the warehouse).").raw("</p>");
     p.raw("<h3>").text("Top of the at-risk list").raw("</h3>");
+    if (c.pseudonymised()) {
+      p.raw("<p class=\"meta\">").text("Customer ids are pseudonymised (HMAC-SHA256 keyed like the CRM export).")
+          .raw("</p>");
+    }
     p.raw("<table><thead><tr><th>customer</th><th>churn risk</th><th>band</th><th>top reasons</th>")
         .raw("<th>predicted CLV</th><th>value at risk</th></tr></thead><tbody>");
     for (AtRisk a : c.top()) {
       p.row(a.customerId(), pct(a.risk()), a.band(), a.reasons(), num(a.predictedClv(), 2), num(a.valueAtRisk(), 2));
     }
     p.raw("</tbody></table>");
+  }
+
+  /** Version, metrics and curves of the churn model (gold.churn_evaluation). */
+  private static void churnModel(Page p, ReportModel.ChurnModel e, Path dir) throws IOException {
+    p.raw("<h3 id=\"churn-model\">").text("Churn model: out-of-time validation").raw("</h3>");
+    if (e == null || e.scorers().isEmpty()) {
+      p.missing("gold.churn_evaluation (ROC, lift and calibration of the churn model)", "train-churn");
+      return;
+    }
+    ReportModel.Scorer chosen = e.chosen();
+    p.raw("<p class=\"meta\">").text("Model " + e.modelVersion() + " · chosen: " + chosen.name()
+        + (chosen.customers() == null ? "" : " · validated on " + count(chosen.customers()) + " customers"))
+        .raw("</p>");
+    if (e.note() != null) {
+      p.raw("<p class=\"missing\">").text(e.note()).raw("</p>");
+    }
+    p.raw("<table><thead><tr><th>scorer</th><th>ROC-AUC</th><th>PR-AUC</th><th>top-decile lift</th>")
+        .raw("<th>Brier score</th></tr></thead><tbody>");
+    for (ReportModel.Scorer s : e.scorers()) {
+      p.row(s.label(), num(s.rocAuc(), 3), num(s.prAuc(), 3), num(s.topDecileLift(), 2), num(s.brier(), 4));
+    }
+    p.raw("</tbody></table>");
+    p.figure(ChurnCharts.roc(dir, e), "ROC curve of the churn model and the baselines", Readings.roc(e));
+    p.figure(ChurnCharts.lift(dir, e), "Lift by decile of the churn model and the baselines", Readings.lift(e));
+    if (ChurnCharts.hasCalibration(e)) {
+      p.figure(ChurnCharts.calibration(dir, e), "Calibration plot of the churn probabilities",
+          Readings.churnCalibration(e));
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {

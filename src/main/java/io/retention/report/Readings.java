@@ -135,6 +135,58 @@ final class Readings {
         high, c.scored(), pct(c.scored() == 0 ? null : (double) high / c.scored()));
   }
 
+  /** ROC-AUC of the chosen model against the baselines (gold.churn_evaluation metric rows). */
+  static String roc(ReportModel.ChurnModel m) {
+    ReportModel.Scorer c = m.chosen();
+    if (c == null || c.rocAuc() == null) {
+      return "The closer a curve runs to the top-left corner, the better the score ranks churners first.";
+    }
+    List<ReportModel.Scorer> base = m.scorers().stream().filter(s -> s.baseline() && s.rocAuc() != null).toList();
+    if (base.isEmpty()) {
+      return String.format(Locale.ROOT, "The chosen model (%s) has a ROC-AUC of %.3f; no baseline was evaluated.",
+          c.name(), c.rocAuc());
+    }
+    boolean beats = base.stream().allMatch(b -> c.rocAuc() > b.rocAuc());
+    return String.format(Locale.ROOT, "The chosen model (%s) has a ROC-AUC of %.3f against %s: %s.", c.name(),
+        c.rocAuc(), String.join(" and ", base.stream().map(b -> String.format(Locale.ROOT, "%.3f for %s",
+            b.rocAuc(), b.name())).toList()),
+        beats ? "it beats both baselines" : "it does NOT beat every baseline, so rank with caution");
+  }
+
+  /** Top-decile lift and the share of churners in the top 20 % (chosen model against the baselines). */
+  static String lift(ReportModel.ChurnModel m) {
+    ReportModel.Scorer c = m.scorers().stream().filter(s -> !s.lift().isEmpty()).findFirst().orElse(null);
+    if (c == null) {
+      return "No churner in the validation set, so lift is undefined.";
+    }
+    List<String> base = m.scorers().stream().filter(s -> s.baseline() && !s.lift().isEmpty())
+        .map(s -> s.name() + ": " + pct(topShare(s.lift(), 2))).toList();
+    return String.format(Locale.ROOT, "Customers in the top decile of %s churn %.1f× as often as average; its top "
+        + "20 %% of customers hold %s of the churners%s.", c.name(), c.lift().get(0).y(), pct(topShare(c.lift(), 2)),
+        base.isEmpty() ? "" : " (" + String.join(", ", base) + ")");
+  }
+
+  /** Share of all churners in deciles 1..k: lift × customers is proportional to the churners of a decile. */
+  static Double topShare(List<ReportModel.Point> lift, int k) {
+    double all = lift.stream().mapToDouble(p -> p.y() * (p.n() == null ? 0 : p.n())).sum();
+    double top = lift.stream().filter(p -> p.x() <= k).mapToDouble(p -> p.y() * (p.n() == null ? 0 : p.n())).sum();
+    return all == 0 ? null : top / all;
+  }
+
+  /** The largest gap between predicted and observed churn among the chosen model's bins, and its Brier score. */
+  static String churnCalibration(ReportModel.ChurnModel m) {
+    ReportModel.Scorer c = m.scorers().stream().filter(s -> !s.calibration().isEmpty()).findFirst().orElse(null);
+    if (c == null) {
+      return "No probability scorer was evaluated.";
+    }
+    ReportModel.Point worst = c.calibration().stream()
+        .max(Comparator.comparingDouble(p -> Math.abs(p.y() - p.x()))).orElseThrow();
+    return String.format(Locale.ROOT, "%s: predicted and observed churn differ by at most %.1f pts over %d bins "
+        + "(predicted %s, observed %s, %s customers)%s.", cap(c.name()), 100 * Math.abs(worst.y() - worst.x()),
+        c.calibration().size(), pct(worst.x()), pct(worst.y()), count(worst.n()),
+        c.brier() == null ? "" : String.format(Locale.ROOT, "; Brier score %.4f", c.brier()));
+  }
+
   private static String cap(String s) {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }

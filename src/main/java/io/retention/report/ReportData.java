@@ -35,8 +35,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
 /**
  * Reads the warehouse into a {@link ReportModel}: every number comes from the tables {@code query} reads
  * (silver.purchases, the gold tables). Only aggregates reach the driver: the last {@value #COHORTS} cohorts ×
- * {@value #PERIODS} periods, the last {@value #KPI_PERIODS} KPI periods, a 27-bin gap histogram, 5 transitions, and
- * (in {@link ValueData}) CLV bins, per-month averages, evaluation bins and the top of the at-risk list.
+ * {@value #PERIODS} periods, the last {@value #KPI_PERIODS} KPI periods, a 27-bin gap histogram, 5 transitions,
+ * (in {@link ValueData}) CLV bins, per-month averages, evaluation bins and the top of the at-risk list, and (in
+ * {@link ChurnModelData}) the churn model's curves of one version.
  *
  * <p>Cost: one aggregate scan of silver for the customer counts and one shuffle of its distinct purchase days
  * by customer (the gap window); the gold tables are small per-period tables, scanned once each.
@@ -48,13 +49,24 @@ public final class ReportData {
   static final int GAP_BIN_DAYS = 14;
   static final int GAP_BINS = 26;
 
-  /** What to read: the as-of date (null = latest purchase day), the active window and the CLV horizon. */
-  public record Options(LocalDate asOf, int activeWindowDays) {
+  /**
+   * What to read: the as-of date (null = latest purchase day), the active window, and the HMAC key that
+   * pseudonymises the at-risk ids as the export does (null = raw ids).
+   */
+  public record Options(LocalDate asOf, int activeWindowDays, byte[] pseudonymKey) {
     public Options {
       if (activeWindowDays < 1) {
         throw new IllegalArgumentException("report: active window must be at least 1 day, cannot be: "
             + activeWindowDays);
       }
+      if (pseudonymKey != null && pseudonymKey.length < 16) {
+        throw new IllegalArgumentException("report: the HMAC key must be at least 16 bytes, cannot be: "
+            + pseudonymKey.length + " bytes");
+      }
+    }
+
+    public Options(LocalDate asOf, int activeWindowDays) {
+      this(asOf, activeWindowDays, null);
     }
   }
 
@@ -85,14 +97,15 @@ public final class ReportData {
       KpiPoint last = complete.isEmpty() ? null : complete.get(complete.size() - 1);
       KpiPoint prev = complete.size() < 2 ? null : complete.get(complete.size() - 2);
       long[] counts = customerCounts(asOf, o.activeWindowDays());
-      ValueData values = new ValueData(tables, asOf);
+      ValueData values = new ValueData(tables, asOf, o.pseudonymKey());
       ReportModel.Clv clv = values.clv();
       var headline = new ReportModel.Headline(counts == null ? null : counts[0], counts == null ? null : counts[1],
           o.activeWindowDays(), last, prev, clv == null ? null : clv.totalPredicted(),
           clv == null ? null : clv.horizonMonths());
       String grain = grain();
+      ReportModel.Churn churn = values.churn();
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
-          values.churn());
+          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()));
     } finally {
       sc.clearJobGroup();
     }

@@ -17,9 +17,11 @@ import java.util.List;
  * @param clv customer lifetime value (null: gold.customer_clv absent)
  * @param calibration holdout check by calibration frequency (empty: gold.clv_evaluation absent)
  * @param churn churn scores (null: gold.churn_scores absent)
+ * @param churnModel out-of-time evaluation of the churn model (null: gold.churn_evaluation absent)
  */
 public record ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
-    List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn) {
+    List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
+    ChurnModel churnModel) {
 
   public ReportModel {
     cohorts = cohorts == null ? List.of() : List.copyOf(cohorts);
@@ -59,9 +61,55 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
   /** gold.clv_evaluation: mean actual vs predicted holdout purchases of one calibration-frequency bin. */
   public record CalibrationBin(String bin, long customers, double actualMean, double predictedMean) {}
 
-  /** The latest churn scores on or before the as-of date. */
+  /** The latest churn scores on or before the as-of date; {@code pseudonymised}: ids in {@code top} are HMACs. */
   public record Churn(LocalDate scoreDate, String modelVersion, long scored, List<BandCount> bands,
-      List<Bin> riskHistogram, List<AtRisk> top) {}
+      List<Bin> riskHistogram, List<AtRisk> top, boolean pseudonymised) {}
+
+  /**
+   * gold.churn_evaluation of one model version, the chosen scorer first; {@code note} says why this version is
+   * shown when it is not the one of the scores (null otherwise).
+   */
+  public record ChurnModel(String modelVersion, List<Scorer> scorers, String note) {
+    public ChurnModel {
+      scorers = List.copyOf(scorers);
+    }
+
+    /** The chosen scorer (the first one). */
+    public Scorer chosen() {
+      return scorers.isEmpty() ? null : scorers.get(0);
+    }
+  }
+
+  /**
+   * One scorer's validation curves and metrics (any metric null when absent; Brier only for probabilities).
+   * roc: x = false positive rate, y = true positive rate; lift: x = decile 1..10, y = lift, n = customers;
+   * calibration: x = mean predicted risk, y = observed churn rate, n = customers in the bin.
+   */
+  public record Scorer(String scorer, boolean chosen, List<Point> roc, List<Point> lift, List<Point> calibration,
+      Double rocAuc, Double prAuc, Double topDecileLift, Double brier, Long customers) {
+    /** The scorer in words. */
+    public String name() {
+      return switch (scorer) {
+        case "logistic" -> "logistic regression";
+        case "gbt" -> "gradient-boosted trees";
+        case "recency" -> "recency alone";
+        case "p_alive" -> "1 - P(alive)";
+        default -> scorer;
+      };
+    }
+
+    /** The label shown in charts and tables. */
+    public String label() {
+      return (baseline() ? "baseline: " : "") + name() + (chosen ? " (chosen)" : "");
+    }
+
+    public boolean baseline() {
+      return "recency".equals(scorer) || "p_alive".equals(scorer);
+    }
+  }
+
+  /** One point of a curve. */
+  public record Point(double x, double y, Long n) {}
 
   /** Customers per risk band. */
   public record BandCount(String band, long customers) {}

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 
+import io.retention.export.CsvSafety;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.report.ReportModel.AtRisk;
@@ -48,10 +49,13 @@ final class ValueData {
 
   private final DeltaTables tables;
   private final LocalDate asOf;
+  private final byte[] pseudonymKey;
 
-  ValueData(DeltaTables tables, LocalDate asOf) {
+  /** {@code pseudonymKey}: HMAC key for the at-risk ids (the export's pseudonyms), null to show raw ids. */
+  ValueData(DeltaTables tables, LocalDate asOf, byte[] pseudonymKey) {
     this.tables = tables;
     this.asOf = asOf;
+    this.pseudonymKey = pseudonymKey == null ? null : pseudonymKey.clone();
   }
 
   ReportModel.Clv clv() {
@@ -149,7 +153,7 @@ final class ValueData {
       bins.add(new Bin(i / 10.0, (i + 1) / 10.0, hist[i]));
       scored += hist[i];
     }
-    return new ReportModel.Churn(date, version, scored, bands, bins, top(scores, cols, band));
+    return new ReportModel.Churn(date, version, scored, bands, bins, top(scores, cols, band), pseudonymKey != null);
   }
 
   /** The highest-risk customers with their reasons and predicted CLV (top {@value #AT_RISK} only). */
@@ -170,7 +174,9 @@ final class ValueData {
     List<AtRisk> out = new ArrayList<>();
     for (Row r : top.select(col("id"), col("risk"), col("band"), col("why"), value)
         .orderBy(col("risk").desc(), col("id")).collectAsList()) {
-      out.add(new AtRisk(r.getString(0), nz(dbl(r, 1)), r.getString(2), r.getString(3), dbl(r, 4)));
+      // the export's keyed HMAC (same key, same pseudonym as in the CRM file), applied to these few rows only
+      String id = pseudonymKey == null ? r.getString(0) : CsvSafety.pseudonym(pseudonymKey, r.getString(0));
+      out.add(new AtRisk(id, nz(dbl(r, 1)), r.getString(2), r.getString(3), dbl(r, 4)));
     }
     return out;
   }

@@ -35,6 +35,9 @@ class ChurnCommandsRunTest {
     ModelRegistry registry = ModelRegistry.under(wh);
     assertThat(registry.metadata(registry.latest().orElseThrow())).containsKeys("features", "metrics", "training",
         "code_version");
+    var eval = tables.read(Table.CHURN_EVALUATION).where("model_version = '" + registry.latest().orElseThrow() + "'");
+    assertThat(eval.select("scorer").distinct().count()).isEqualTo(4);
+    assertThat(eval.where("chosen AND curve = 'lift'").count()).isEqualTo(10);
     Files.createDirectories(Path.of(registry.root()).resolve("29990101T000000Z")); // a crashed training: no marker
     assertThatThrownBy(() -> run(new ScoreChurnCommand(), "--warehouse", wh, "--model-version", "29990101T000000Z"))
         .isInstanceOf(JobFailure.class).hasMessage("churn model " + Path.of(registry.root()).resolve("29990101T000000Z")

@@ -36,6 +36,20 @@ class ReportCommandTest {
   }
 
   @Test
+  void pseudonymisationFollowsTheFlagOrTheExportSettingAndNeedsTheKey() {
+    ReportCommand off = parse();
+    assertThat(off.key(off.common.load(), "a-long-enough-secret-key")).isNull();
+    ReportCommand flag = parse("--pseudonymise");
+    assertThat(flag.key(flag.common.load(), "a-long-enough-secret-key"))
+        .isEqualTo("a-long-enough-secret-key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> flag.key(flag.common.load(), "short")).isInstanceOf(ConfigException.class)
+        .hasMessage("--pseudonymise needs $RETENTION_EXPORT_HMAC_KEY set to a key of at least 16 bytes");
+    ReportCommand conf = parse("--set", "export.pseudonymise=true");
+    assertThat(conf.key(conf.common.load(), "a-long-enough-secret-key")).isNotNull();
+    assertThatThrownBy(() -> conf.key(conf.common.load(), null)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void defaultOutIsTheConfiguredReportDir() {
     ReportCommand cmd = parse("--set", "report.dir=/tmp/somewhere/reports");
     assertThat(cmd.outDir(cmd.common.load())).isEqualTo(Path.of("/tmp/somewhere/reports"));

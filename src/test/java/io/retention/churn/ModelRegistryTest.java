@@ -64,7 +64,7 @@ class ModelRegistryTest {
         ChurnModel.rawScores(raw, rows), true));
     ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+isotonic", 1, 1, 2, 0, List.of());
     ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "isotonic", m, List.of(),
-        List.of(m), true, null, 20, 20);
+        List.of(m), true, null, 20, 20, List.of());
     String version = ChurnTrainer.version(Instant.parse("2024-01-02T03:04:05Z"));
     assertThat(version).isEqualTo("20240102T030405Z");
     registry.save(version, model, ChurnTrainer.metadata(version, r,
@@ -95,7 +95,7 @@ class ModelRegistryTest {
         3, 3, "test", List.of("country"));
     ChurnEvaluation.Metrics m = new ChurnEvaluation.Metrics("logistic_regression+none", 1, 1, 2, 0, List.of());
     ChurnTrainer.Result r = new ChurnTrainer.Result(model, "logistic_regression", "none", m, List.of(), List.of(m),
-        true, null, 20, 20);
+        true, null, 20, 20, List.of());
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("registry"));
     registry.save("c1", model, ChurnTrainer.metadata("c1", r, o, Instant.EPOCH));
     List<String> schema = ModelRegistry.expectedSchema(ChurnColumns.FEATURES, List.of("country"));

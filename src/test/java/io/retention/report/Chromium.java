@@ -38,12 +38,17 @@ final class Chromium {
   }
 
   static Run screenshot(Path html, Path png, Path work) throws IOException, InterruptedException {
+    return screenshot(html.toUri().toString(), png, work);
+  }
+
+  /** A screenshot of {@code url} (a file:// address, optionally with a #fragment to scroll to). */
+  static Run screenshot(String url, Path png, Path work) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory(work, "chromium-profile");
     Path log = work.resolve("chromium-" + System.nanoTime() + ".log");
     Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--screenshot=" + png, "--window-size=1280,2400",
-        "--hide-scrollbars", "--enable-logging=stderr", "--v=0", html.toUri().toString())
+        "--hide-scrollbars", "--enable-logging=stderr", "--v=0", url)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();

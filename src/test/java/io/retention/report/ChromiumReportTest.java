@@ -29,14 +29,14 @@ class ChromiumReportTest {
     Chromium.assertNonTrivial(page.screenshot());
 
     Chromium.Run probe = Chromium.screenshot(Chromium.probe(dir), work.resolve("probe.png"), work);
-    assertThat(probe.log()).contains("IMAGES OK 10").doesNotContain("IMAGE MISSING");
+    assertThat(probe.log()).contains("IMAGES OK 13").doesNotContain("IMAGE MISSING");
   }
 
   @Test
   void aMissingImageIsCaught() throws Exception {
     Path dir = HtmlReport.write(ReportFixtures.full(), work.resolve("reports"));
-    Files.delete(dir.resolve("kpi_aov.png"));
+    Files.delete(dir.resolve("churn_lift.png"));
     Chromium.Run probe = Chromium.screenshot(Chromium.probe(dir), work.resolve("probe.png"), work);
-    assertThat(probe.log()).contains("IMAGE MISSING kpi_aov.png").contains("IMAGES OK 9");
+    assertThat(probe.log()).contains("IMAGE MISSING churn_lift.png").contains("IMAGES OK 12");
   }
 }

@@ -36,7 +36,7 @@ class HtmlReportTest {
     }
     assertThat(images).containsExactly("cohort_heatmap.png", "retention_curves.png", "kpi_rates.png",
         "kpi_aov.png", "gap_histogram.png", "gap_percentiles.png", "clv_distribution.png", "clv_by_cohort.png",
-        "clv_calibration.png", "churn_risk.png");
+        "clv_calibration.png", "churn_risk.png", "churn_roc.png", "churn_lift.png", "churn_calibration.png");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".png")))
           .containsExactlyInAnyOrderElementsOf(images);
@@ -46,6 +46,35 @@ class HtmlReportTest {
         .contains("-1.0 pts vs previous period")
         .contains("Total predicted CLV</div><div class=\"value\">42,000.50</div>")
         .contains("Over all 430 customers the model predicted 0.420 holdout purchases per customer against 0.400");
+  }
+
+  @Test
+  void churnModelSectionShowsVersionMetricsAndReadingsFromTheEvaluation() throws Exception {
+    String html = Files.readString(HtmlReport.write(ReportFixtures.full(), out).resolve("index.html"));
+    assertThat(html).contains("Model v&lt;1&gt; · chosen: gradient-boosted trees · validated on 1,000 customers")
+        .contains("<tr><td>gradient-boosted trees (chosen)</td><td>0.812</td><td>0.655</td><td>2.50</td>"
+            + "<td>0.1734</td></tr>")
+        .contains("<tr><td>baseline: recency alone</td><td>0.701</td><td>0.520</td><td>2.00</td><td>–</td></tr>")
+        .contains("<figcaption>The chosen model (gradient-boosted trees) has a ROC-AUC of 0.812 against 0.701 for "
+            + "recency alone and 0.744 for 1 - P(alive): it beats both baselines.</figcaption>")
+        // lifts x 100 customers: top two deciles 400 of 900 = 44.4 %; baselines 340 of 900 = 37.8 %
+        .contains("<figcaption>Customers in the top decile of gradient-boosted trees churn 2.5× as often as average; "
+            + "its top 20 % of customers hold 44.4 % of the churners (recency alone: 37.8 %, 1 - P(alive): 37.8 %)."
+            + "</figcaption>")
+        .contains("<figcaption>Gradient-boosted trees: predicted and observed churn differ by at most 15.0 pts over 2 "
+            + "bins (predicted 75.0 %, observed 60.0 %, 400 customers); Brier score 0.1734.</figcaption>")
+        .doesNotContain("not computed yet (no model-evaluation table");
+  }
+
+  @Test
+  void aBaselineThatWinsIsSaidLoudly() {
+    ReportModel.ChurnModel m = ReportFixtures.churnModel();
+    var s = new java.util.ArrayList<>(m.scorers());
+    ReportModel.Scorer p = s.get(2);
+    s.set(2, new ReportModel.Scorer(p.scorer(), false, p.roc(), p.lift(), p.calibration(), 0.9, p.prAuc(),
+        p.topDecileLift(), p.brier(), p.customers()));
+    assertThat(Readings.roc(new ReportModel.ChurnModel("v", s, null)))
+        .endsWith("0.900 for 1 - P(alive): it does NOT beat every baseline, so rank with caution.");
   }
 
   @Test
@@ -68,6 +97,8 @@ class HtmlReportTest {
         .contains("Not computed yet: gold.customer_clv does not exist. Run `clv`")
         .contains("Not computed yet: gold.clv_evaluation (calibration/holdout check) does not exist.")
         .contains("Not computed yet: gold.churn_scores does not exist. Run `score-churn`")
+        .contains("Not computed yet: gold.churn_evaluation (ROC, lift and calibration of the churn model) does not "
+            + "exist. Run `train-churn` to fill this section.")
         .contains("Total predicted CLV</div><div class=\"value\">not computed yet</div>")
         .doesNotContain("<img");
   }
@@ -90,7 +121,7 @@ class HtmlReportTest {
     var kpi = new ReportModel.KpiPoint(d, d.plusDays(6), true, null, null, null, null, null, 0L);
     var partial = new ReportModel.CohortCell(d, 0, 1, 1, 1.0, 1.0, false);
     ReportModel m = new ReportModel(d.plusDays(3), "week", new ReportModel.Headline(1L, 1L, 90, kpi, null, null,
-        null), List.of(partial), List.of(kpi), null, null, List.of(), null);
+        null), List.of(partial), List.of(kpi), null, null, List.of(), null, null);
     String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));
     assertThat(html).contains("CRR</div><div class=\"value\">–</div>")
         .contains("No cohort has a complete second week yet")

@@ -3,6 +3,7 @@ package io.retention.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.retention.churn.ChurnEvaluation;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.report.ReportModel.CohortCell;
@@ -134,6 +135,106 @@ class ReportDataTest {
     for (String png : List.of("cohort_heatmap.png", "kpi_rates.png", "gap_histogram.png", "clv_distribution.png",
         "clv_calibration.png", "churn_risk.png")) {
       assertThat(Files.size(dir.resolve(png))).as(png).isGreaterThan(1000);
+    }
+  }
+
+  private static void scores(DeltaTables t, String version, String... ids) {
+    StructType schema = Schemas.struct(Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
+        Schemas.field("score_date", DataTypes.DateType), Schemas.field("churn_risk", DataTypes.DoubleType),
+        Schemas.field("risk_band", DataTypes.StringType), Schemas.field("top_reasons", DataTypes.StringType),
+        Schemas.field("model_version", DataTypes.StringType));
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      rows.add(RowFactory.create(ids[i], Date.valueOf(ReportWarehouse.LAST), 0.9 - 0.1 * i, "high", "idle", version));
+    }
+    t.overwrite(Table.CHURN_SCORES, SharedSpark.get().createDataFrame(rows, schema));
+  }
+
+  private static List<ChurnEvaluation.CurvePoint> evaluation(String chosen, double auc) {
+    List<ChurnEvaluation.CurvePoint> pts = new java.util.ArrayList<>();
+    for (String s : List.of("recency", "gbt", "logistic")) {
+      boolean c = s.equals(chosen);
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "roc", 0, 0.0, 0.0, null));
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "roc", 1, 0.25, 0.7, null));
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "roc", 2, 1.0, 1.0, null));
+      for (int d = 1; d <= 10; d++) {
+        pts.add(new ChurnEvaluation.CurvePoint(s, c, "lift", d - 1, (double) d, d == 1 ? 3.0 : 7.0 / 9, 5L));
+      }
+      if (!s.equals("recency")) {
+        pts.add(new ChurnEvaluation.CurvePoint(s, c, "calibration", 0, 0.2, 0.25, 30L));
+        pts.add(new ChurnEvaluation.CurvePoint(s, c, "calibration", 1, 0.7, 0.6, 20L));
+        pts.add(new ChurnEvaluation.CurvePoint(s, c, "brier", 0, null, 0.19, 50L));
+      }
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "roc_auc", 0, null, s.equals("recency") ? 0.7 : auc, 50L));
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "pr_auc", 0, null, 0.5, 50L));
+      pts.add(new ChurnEvaluation.CurvePoint(s, c, "top_decile_lift", 0, null, 3.0, 50L));
+    }
+    return pts;
+  }
+
+  @Test
+  void churnModelSectionReadsTheEvaluationOfTheScoresModelVersion() throws Exception {
+    DeltaTables t = tables;
+    try {
+      ChurnEvaluation.write(t, "m1", evaluation("gbt", 0.81));
+      ChurnEvaluation.write(t, "m2", evaluation("logistic", 0.77));
+      scores(t, "m1", "c03", "c04");
+      ReportModel m = new ReportData(t).load(new ReportData.Options(null, 90));
+      ReportModel.ChurnModel e = m.churnModel();
+      assertThat(e.modelVersion()).isEqualTo("m1");
+      assertThat(e.note()).isNull();
+      assertThat(e.scorers()).extracting(ReportModel.Scorer::scorer).containsExactly("gbt", "logistic", "recency");
+      ReportModel.Scorer gbt = e.chosen();
+      assertThat(gbt.chosen()).isTrue();
+      assertThat(gbt.rocAuc()).isEqualTo(0.81);
+      assertThat(gbt.brier()).isEqualTo(0.19);
+      assertThat(gbt.customers()).isEqualTo(50L);
+      assertThat(gbt.roc()).extracting(ReportModel.Point::x).containsExactly(0.0, 0.25, 1.0);
+      assertThat(gbt.lift()).hasSize(10).first().isEqualTo(new ReportModel.Point(1, 3.0, 5L));
+      assertThat(e.scorers().get(2).calibration()).isEmpty();
+      assertThat(e.scorers().get(2).brier()).isNull();
+      // 3.0 x 5 of (3.0 + 9 x 7/9) x 5 churner-weights: the top decile holds 30 %, the top two 37.8 %
+      assertThat(Readings.topShare(gbt.lift(), 1)).isCloseTo(0.3, within(1e-12));
+
+      String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));
+      assertThat(html).contains("Model m1 · chosen: gradient-boosted trees · validated on 50 customers")
+          .contains("<img src=\"churn_roc.png\"").contains("<img src=\"churn_lift.png\"")
+          .contains("<img src=\"churn_calibration.png\"")
+          .contains("has a ROC-AUC of 0.810 against 0.700 for recency alone: it beats both baselines");
+
+      scores(t, "m0", "c03");
+      ReportModel.ChurnModel other = new ReportData(t).load(new ReportData.Options(null, 90)).churnModel();
+      assertThat(other.modelVersion()).as("m0 has no evaluation: the newest one is shown").isEqualTo("m2");
+      assertThat(other.note()).contains("model m0, which has no rows in gold.churn_evaluation");
+      assertThat(other.chosen().scorer()).isEqualTo("logistic");
+    } finally {
+      HtmlReport.deleteTree(Path.of(t.path(Table.CHURN_SCORES)));
+      HtmlReport.deleteTree(Path.of(t.path(Table.CHURN_EVALUATION)));
+    }
+  }
+
+  @Test
+  void atRiskIdsArePseudonymisedWithTheExportKeyWhenTheOptionIsOn() throws Exception {
+    DeltaTables t = tables;
+    byte[] key = "a-long-enough-secret-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      scores(t, "m1", ReportWarehouse.HOSTILE, "c07");
+      ReportModel plain = new ReportData(t).load(new ReportData.Options(null, 90));
+      ReportModel pseudo = new ReportData(t).load(new ReportData.Options(null, 90, key));
+      String on = Files.readString(HtmlReport.write(pseudo, out.resolve("on")).resolve("index.html"));
+      String off = Files.readString(HtmlReport.write(plain, out.resolve("off")).resolve("index.html"));
+
+      assertThat(pseudo.churn().top()).extracting(ReportModel.AtRisk::customerId).containsExactly(
+          io.retention.export.CsvSafety.pseudonym(key, ReportWarehouse.HOSTILE),
+          io.retention.export.CsvSafety.pseudonym(key, "c07"));
+      assertThat(pseudo.churn().top().get(0).predictedClv()).as("CLV joined on the raw id")
+          .isEqualTo(plain.churn().top().get(0).predictedClv()).isNotNull();
+      assertThat(off).contains("<td>c07</td>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+      assertThat(on).doesNotContain("<td>c07</td>").doesNotContain("alert(1)")
+          .contains("<td>" + io.retention.export.CsvSafety.pseudonym(key, "c07") + "</td>")
+          .contains("Customer ids are pseudonymised (HMAC-SHA256 keyed like the CRM export).");
+    } finally {
+      HtmlReport.deleteTree(Path.of(t.path(Table.CHURN_SCORES)));
     }
   }
 }

@@ -56,14 +56,41 @@ final class ReportFixtures {
     ReportModel.Churn churn = new ReportModel.Churn(AS_OF, "v<1>", 320,
         List.of(new BandCount("high", 40), new BandCount("low", 280)), risk,
         List.of(new AtRisk(HOSTILE_ID, 0.93, "high", HOSTILE_REASON, 120.0), new AtRisk("c-2", 0.81, "high",
-            "days_since_last; p_alive", null)));
+            "days_since_last; p_alive", null)), false);
     ReportModel.Headline h = new ReportModel.Headline(600L, 250L, 90, kpis.get(4), kpis.get(3), 42000.5, 12);
-    return new ReportModel(AS_OF, "month", h, cells, kpis, new ReportModel.Gaps(gapBins, ts), clv, cal, churn);
+    return new ReportModel(AS_OF, "month", h, cells, kpis, new ReportModel.Gaps(gapBins, ts), clv, cal, churn,
+        churnModel());
+  }
+
+  /**
+   * Three scorers of model "v<1>": a ROC curve through (0.2, 0.6), lifts 2.5, 1.5, 1.0 ... and calibration bins
+   * (0.15 predicted, 0.10 observed) and (0.75, 0.60) for the chosen model.
+   */
+  static ReportModel.ChurnModel churnModel() {
+    List<ReportModel.Point> roc = List.of(new ReportModel.Point(0, 0, null), new ReportModel.Point(0.2, 0.6, null),
+        new ReportModel.Point(1, 1, null));
+    List<ReportModel.Point> baseRoc = List.of(new ReportModel.Point(0, 0, null),
+        new ReportModel.Point(0.3, 0.5, null), new ReportModel.Point(1, 1, null));
+    double[] lifts = {2.5, 1.5, 1.0, 1.0, 0.8, 0.8, 0.6, 0.4, 0.2, 0.2};
+    double[] baseLifts = {2.0, 1.4, 1.2, 1.0, 1.0, 0.8, 0.6, 0.4, 0.4, 0.2};
+    List<ReportModel.Point> lift = new ArrayList<>();
+    List<ReportModel.Point> baseLift = new ArrayList<>();
+    for (int d = 0; d < 10; d++) {
+      lift.add(new ReportModel.Point(d + 1, lifts[d], 100L));
+      baseLift.add(new ReportModel.Point(d + 1, baseLifts[d], 100L));
+    }
+    List<ReportModel.Point> cal = List.of(new ReportModel.Point(0.15, 0.10, 600L),
+        new ReportModel.Point(0.75, 0.60, 400L));
+    return new ReportModel.ChurnModel("v<1>", List.of(
+        new ReportModel.Scorer("gbt", true, roc, lift, cal, 0.812, 0.655, 2.5, 0.1734, 1000L),
+        new ReportModel.Scorer("recency", false, baseRoc, baseLift, List.of(), 0.701, 0.52, 2.0, null, 1000L),
+        new ReportModel.Scorer("p_alive", false, baseRoc, baseLift, List.of(new ReportModel.Point(0.5, 0.4, 1000L)),
+            0.744, 0.55, 2.0, 0.2101, 1000L)), null);
   }
 
   /** Only silver exists: every gold section is "not computed yet". */
   static ReportModel empty() {
     return new ReportModel(AS_OF, "month", new ReportModel.Headline(3L, 1L, 90, null, null, null, null),
-        List.of(), List.of(), null, null, List.of(), null);
+        List.of(), List.of(), null, null, List.of(), null, null);
   }
 }
