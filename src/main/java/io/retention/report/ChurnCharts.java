@@ -43,6 +43,7 @@ final class ChurnCharts {
         "decile of customers by score (1 = highest 10 %)", "lift (× the overall churn rate)");
     c.getStyler().setXAxisDecimalPattern("#0").setYAxisDecimalPattern("#0.0").setYAxisMin(0.0)
         .setXAxisMin(1.0).setXAxisMax(10.0).setXAxisTickMarkSpacingHint(40);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setLegendLayout(Styler.LegendLayout.Vertical);
     reference(c, "no model (lift 1.0)", List.of(1.0, 10.0), List.of(1.0, 1.0));
     series(c, m, Scorer::lift, Scorer::label, true);
     return Charts.save(c, dir, "churn_lift");
