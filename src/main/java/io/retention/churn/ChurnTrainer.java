@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * An isotonic fit on in-sample training scores was tried before and made CDNOW worse: in-sample scores are
  * over-confident, so the step function learnt from them maps held-out scores to the wrong churn rates.
  * Which method wins depends on the data (the validation Brier of each is in the metadata); keeping "none"
- * when neither calibrator helps is deliberate.
+ * when neither calibrator helps is deliberate. Measured (logistic regression kept on both): CDNOW sample at
+ * 1997-09-30, Brier raw 0.1110, Platt 0.1113, isotonic 0.1129, so the raw probability is kept (the calibrators
+ * are fitted at c &minus; H and cannot follow the churn-rate shift to c); UCI Online Retail at 2011-09-10,
+ * raw 0.2121, Platt 0.2114, isotonic 0.2112, so isotonic is kept.
  *
  * <p>Cost: four feature/label aggregations (one shuffle each), two fits on the training rows plus one per
  * calibration fold for the kept model, a handful of metric aggregations. Only metrics, calibrator

@@ -47,6 +47,23 @@ class ChurnCommandsTest {
   }
 
   @Test
+  void categoricalAttributesAndCalibrationFoldsComeFromTheConfig() {
+    assertThat(parse(new TrainChurnCommand()).options(CONFIG, D).categoricals()).isEmpty();
+    assertThat(parse(new TrainChurnCommand()).options(CONFIG, D).calibrationFolds()).isEqualTo(3);
+    JobConfig set = JobConfig.load(null, Map.of("churn.categoricalAttributes", "[\"Country\"]",
+        "churn.calibrationFolds", "5"));
+    assertThat(parse(new TrainChurnCommand()).options(set, D).categoricals()).containsExactly("Country");
+    assertThat(parse(new TrainChurnCommand()).options(set, D).calibrationFolds()).isEqualTo(5);
+    assertThat(parse(new ScoreChurnCommand()).options(set).categoricals()).containsExactly("Country");
+    JobConfig bad = JobConfig.load(null, Map.of("churn.categoricalAttributes", "[\"bad name\"]"));
+    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(bad, D)).isInstanceOf(ConfigException.class)
+        .hasMessage("churn.categoricalAttributes: a name must be letters, digits or _, cannot be: 'bad name'");
+    JobConfig folds = JobConfig.load(null, Map.of("churn.calibrationFolds", "1"));
+    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(folds, D)).isInstanceOf(ConfigException.class)
+        .hasMessage("churn.calibrationFolds must be between 2 and 20, cannot be: 1");
+  }
+
+  @Test
   void exportOptions() {
     AtRiskExport.Options o = parse(new ExportCommand()).options(CONFIG, D, null);
     assertThat(o.top()).isEqualTo(500);
