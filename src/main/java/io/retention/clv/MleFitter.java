@@ -113,11 +113,11 @@ final class MleFitter {
           trial[i] = theta[i] + step * d[i];
         }
         fTrial = objective(trial, gTrial);
-        if (fTrial <= f + 1e-4 * step * slope) {
+        if (fTrial <= f + 1e-4 * step * slope || atFloor(f, fTrial, norm(g), gTrial)) {
           break;
         }
         step /= 2;
-        if (step < 1e-12) {
+        if (step < 1e-8) {
           return it;
         }
       }
@@ -138,7 +138,7 @@ final class MleFitter {
         }
         h = bfgsUpdate(h, s, y, sy);
       }
-      stalled = f - fTrial <= 1e-15 * Math.max(1, Math.abs(f)) ? stalled + 1 : 0;
+      stalled = f - fTrial <= 1e-15 * Math.max(1, Math.abs(f)) && norm(gTrial) > norm(g) / 2 ? stalled + 1 : 0;
       System.arraycopy(trial, 0, theta, 0, n);
       System.arraycopy(gTrial, 0, g, 0, n);
       f = fTrial;
@@ -147,6 +147,15 @@ final class MleFitter {
       }
     }
     return it;
+  }
+
+  /**
+   * Near the optimum of a large data set the objective's rounding noise (~1e-16 |f|) exceeds the decrease a step
+   * can show, so a value test alone rejects every step: accept a trial whose value equals the current one within
+   * rounding if it lowers the gradient norm (the analytic gradient stays accurate there).
+   */
+  private static boolean atFloor(double f, double fTrial, double gradNorm, double[] gTrial) {
+    return Math.abs(fTrial - f) <= 1e-14 * Math.max(1, Math.abs(f)) && norm(gTrial) < gradNorm;
   }
 
   /** H+ = (I - rho s y') H (I - rho y s') + rho s s', rho = 1 / (s'y). */
@@ -216,14 +225,18 @@ final class MleFitter {
   private int newtonPolish(double[] theta) {
     int steps = 0;
     double previous = Double.POSITIVE_INFINITY;
+    double previousNorm = Double.POSITIVE_INFINITY;
     for (; steps < 30; steps++) {
       double[] g = new double[theta.length];
       double f = objective(theta, g);
-      // converged, or the last step gained nothing above rounding (the gradient's floor on large data)
-      if (norm(g) <= BFGS_TOLERANCE || previous - f <= 1e-15 * Math.max(1, Math.abs(f))) {
+      double gn = norm(g);
+      // converged, or the last step gained nothing: neither the value (above rounding) nor the gradient norm
+      if (gn <= BFGS_TOLERANCE
+          || (previous - f <= 1e-15 * Math.max(1, Math.abs(f)) && gn > previousNorm / 2)) {
         break;
       }
       previous = f;
+      previousNorm = gn;
       double[] d;
       try {
         d = new CholeskyDecomposition(hessian(theta, this::objective)).getSolver()
@@ -231,20 +244,22 @@ final class MleFitter {
       } catch (MathIllegalArgumentException e) {
         break;
       }
-      if (!improve(theta, d, f)) {
+      if (!improve(theta, d, f, gn)) {
         break;
       }
     }
     return steps;
   }
 
-  private boolean improve(double[] theta, double[] d, double f) {
+  private boolean improve(double[] theta, double[] d, double f, double gradNorm) {
     for (double s = 1; s > 1e-4; s /= 2) {
       double[] trial = theta.clone();
       for (int i = 0; i < trial.length; i++) {
         trial[i] += s * d[i];
       }
-      if (objective(trial, null) < f) {
+      double[] g = new double[theta.length];
+      double fTrial = objective(trial, g);
+      if (fTrial < f || atFloor(f, fTrial, gradNorm, g)) {
         System.arraycopy(trial, 0, theta, 0, theta.length);
         return true;
       }
