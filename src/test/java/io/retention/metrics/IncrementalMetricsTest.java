@@ -101,6 +101,12 @@ class IncrementalMetricsTest {
     for (MetricsStage.Options o : List.of(month, month.withGrain(Grain.WEEK), month.withBreakdown("Country"))) {
       MetricsStage.Result f = new MetricsStage(full, o, "full").run();
       MetricsStage.Result i = new MetricsStage(inc, o, "inc").run();
+      if (o == month) {
+        assertThat(i.state().mode()).isEqualTo(CustomerState.Mode.INCREMENTAL);
+        assertThat(i.state().rowsRead()).isEqualTo(second.size());
+      } else {
+        assertThat(i.state().mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
+      }
       assertThat(i.options().asOf()).isEqualTo(f.options().asOf());
       for (Table t : GOLD) {
         SharedSpark.assertSameRows(full.read(t), inc.read(t));
@@ -112,21 +118,10 @@ class IncrementalMetricsTest {
     assertThat(commits).as("full build + one merge").isEqualTo(2);
     assertThat(new MetricsStage(inc, month, "again").run().state().mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
     assertThat(inc.delta(Table.CUSTOMER_ACTIVITY).history().count()).isEqualTo(commits);
-  }
-
-  @Test
-  void theFirstIncrementalRunMergesAndTheRestLeaveTheStateAlone() {
-    List<Row> all = orders();
-    DeltaTables inc = silverWithChangeFeed("metrics-modes");
-    ingest(inc, all.subList(0, 40));
-    MetricsStage.Options o = MetricsStage.Options.defaults();
-    assertThat(new MetricsStage(inc, o, "1").run().state().mode()).isEqualTo(CustomerState.Mode.FULL);
-    ingest(inc, all.subList(40, all.size()));
-    CustomerState.Refresh r = new MetricsStage(inc, o, "2").run().state();
-    assertThat(r.mode()).isEqualTo(CustomerState.Mode.INCREMENTAL);
-    assertThat(r.rowsRead()).isEqualTo(all.size() - 40);
-    assertThat(new MetricsStage(inc, o, "3").run().state().mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
-    assertThat(new MetricsStage(inc, o, "4", true).run().state().reason()).isEqualTo("full rebuild asked for");
+    CustomerState.Refresh forced = new MetricsStage(inc, month, "forced", true).run().state();
+    assertThat(forced.mode()).isEqualTo(CustomerState.Mode.FULL);
+    assertThat(forced.reason()).isEqualTo("full rebuild asked for");
+    assertThat(forced.rowsRead()).isEqualTo(all.size());
   }
 
   @Test
