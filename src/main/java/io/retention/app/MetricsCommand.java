@@ -60,6 +60,11 @@ public final class MetricsCommand extends SparkCommand {
           + "taken from each customer's first purchase.")
   String breakdown;
 
+  @Option(names = "--full",
+      description = "Rebuild the per-customer state gold.customer_activity from all of silver.purchases instead of "
+          + "merging only the rows added since the last run.")
+  boolean full;
+
   private MetricsStage.Options options;
 
   @Override
@@ -106,13 +111,13 @@ public final class MetricsCommand extends SparkCommand {
     }
     MetricsStage.Result r;
     try {
-      r = new MetricsStage(tables, options, "metrics-" + UUID.randomUUID()).run();
+      r = new MetricsStage(tables, options, "metrics-" + UUID.randomUUID(), full).run();
     } catch (IllegalStateException e) {
       throw new JobFailure(Main.oneLine(e.getMessage()), e);
     }
     err.printf(Locale.ROOT, "metrics: as of %s, grain %s: %d customers, %d cohort cells, %d KPI periods, "
-        + "%d gap rows%n", r.options().asOf(), r.options().grain().id(), r.customers(), r.cohortCells(),
-        r.kpiPeriods(), r.gapRows());
+        + "%d gap rows; %s%n", r.options().asOf(), r.options().grain().id(), r.customers(), r.cohortCells(),
+        r.kpiPeriods(), r.gapRows(), r.state().note());
     printMatrix(tables.read(Table.COHORT_RETENTION));
     printKpis(tables.read(Table.RETENTION_KPIS));
     return Main.OK;

@@ -105,11 +105,28 @@ public final class IngestStage {
     }
   }
 
+  static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
+
   private void createTables() {
     tables.createIfNotExists(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);
     tables.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
+    enableChangeDataFeed(Table.PURCHASES);
     tables.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
     tables.createIfNotExists(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
+  }
+
+  /**
+   * Turns on Delta's change data feed for {@code t} when it is not on yet (new tables right after creation,
+   * older warehouses on their next ingest): the metrics stage reads silver's inserted rows from it to update its
+   * per-customer state incrementally. One metadata commit, once.
+   */
+  private void enableChangeDataFeed(Table t) {
+    Row detail = tables.delta(t).detail().select("properties").first();
+    java.util.Map<String, String> props = detail.isNullAt(0) ? java.util.Map.of() : detail.getJavaMap(0);
+    if (!"true".equalsIgnoreCase(props.get(CHANGE_DATA_FEED))) {
+      tables.spark().sql("ALTER TABLE delta.`" + tables.path(t).replace("`", "``") + "` SET TBLPROPERTIES ('"
+          + CHANGE_DATA_FEED + "' = 'true')");
+    }
   }
 
   /** The files not yet ingested with the same path, size and modification time (metadata only). */

@@ -13,6 +13,7 @@ public enum Table {
   PURCHASES("silver", "purchases"),
   QUARANTINE("silver", "quarantine"),
   CUSTOMERS("gold", "customers"),
+  CUSTOMER_ACTIVITY("gold", "customer_activity"),
   COHORT_RETENTION("gold", "cohort_retention"),
   RETENTION_KPIS("gold", "retention_kpis"),
   PURCHASE_GAPS("gold", "purchase_gaps"),

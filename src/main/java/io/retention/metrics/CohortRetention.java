@@ -15,10 +15,19 @@ import static io.retention.schema.MetricsColumns.PERIOD_START;
 import static io.retention.schema.MetricsColumns.RETENTION_RATE;
 import static io.retention.schema.MetricsColumns.REVENUE;
 import static io.retention.schema.MetricsColumns.UNBOUNDED_RETENTION_RATE;
-import static org.apache.spark.sql.functions.coalesce;
+import static io.retention.schema.Columns.AMOUNT;
+import static io.retention.schema.Columns.CUSTOMER_ID;
+import static io.retention.schema.Columns.KIND;
+import static io.retention.schema.Columns.KIND_PURCHASE;
+import static io.retention.schema.Columns.ORDER_DATE;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +51,15 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *   <li>{@code is_complete} = false when the period ends after the as-of date: counts are what was observed.</li>
  * </ul>
  *
- * <p>Cost: no shuffle of purchases beyond {@link CustomerActivity}'s one. Each customer row is exploded into
- * its distinct active periods, its orders and one "last active period" marker, then aggregated per
- * (cohort, k) with map-side partial aggregation, so only cohorts × periods rows are shuffled; the dense grid and
- * the running sums (windows per cohort) work on that small table. Nothing reaches the driver.
+ * <p>Cost. From the state ({@link #fromActivity}, what the metrics stage runs): no shuffle of purchases at
+ * all; each customer row is exploded into its distinct active periods, its per-day entries and one "last active
+ * period" marker, aggregated per (cohort, k) with map-side partial aggregation, so only cohorts × periods rows
+ * are shuffled. From the purchases ({@link #compute}, what the benchmark times): one shuffle of narrow rows
+ * (customer, period, purchase flag, amount) by customer; the per-(customer, period) hash aggregate and the
+ * window giving each customer's first and last purchase period run on those partitions without another
+ * exchange; then the same per-(cohort, k) partial aggregate. Either way the cohort sizes are the k = 0 cells
+ * and the dense grid is generated from one row per cohort holding its cells as a map (no join, no second pass
+ * over the customers); the running sums are windows over that small table. Nothing reaches the driver.
  */
 public final class CohortRetention {
   private static final String C = "c";
@@ -55,37 +69,66 @@ public final class CohortRetention {
   private static final String REV = "rev";
   private static final String ENDS = "ends";
   private static final String SIZE = "size";
+  private static final String M = "m";
 
   private CohortRetention() {}
 
+  /**
+   * From the purchases. Without a breakdown this is the lean plan of the benchmark: one shuffle of narrow rows
+   * by customer, then per (customer, period) a hash aggregate, the customer's first and last active period by a
+   * window over the same partitions (no second exchange), and a partial aggregate per (cohort, k); with a
+   * breakdown it goes through {@link CustomerActivity} (the first purchase's attributes are needed).
+   */
   public static Dataset<Row> compute(Dataset<Row> purchases, MetricsStage.Options options) {
+    CustomerActivity.check(purchases, options);
     MetricsStage.Options o = options.resolve(purchases);
-    return fromActivity(CustomerActivity.compute(purchases, o), o);
+    if (o.breakdown() != null) {
+      return fromActivity(CustomerActivity.compute(purchases, o), o);
+    }
+    Grain g = o.grain();
+    WindowSpec byCustomer = Window.partitionBy(col(CUSTOMER_ID));
+    Dataset<Row> perPeriod = CustomerActivity.upToAsOf(purchases, o)
+        .selectExpr(CUSTOMER_ID, g.period(ORDER_DATE) + " AS p", KIND + " = '" + KIND_PURCHASE + "' AS buy", AMOUNT)
+        .repartition(col(CUSTOMER_ID))
+        .groupBy(col(CUSTOMER_ID), col("p"))
+        .agg(max(col("buy")).as("buy"), sum(col(AMOUNT)).as(REV))
+        .select(col("p"), col("buy"), col(REV), min(when(col("buy"), col("p"))).over(byCustomer).as(C),
+            max(when(col("buy"), col("p"))).over(byCustomer).as("l"))
+        .filter(col(C).isNotNull());
+    Dataset<Row> cells = perPeriod
+        .selectExpr(C, "greatest(p - " + C + ", 0) AS " + K, "IF(buy, 1L, 0L) AS " + ACT, REV,
+            "IF(buy AND p = l, 1L, 0L) AS " + ENDS)
+        .groupBy(col(C), col(K))
+        .agg(sum(col(ACT)).as(ACT), sum(col(REV)).as(REV), sum(col(ENDS)).as(ENDS));
+    return fromCells(cells, o, List.of(C));
   }
 
   /** From the per-customer activity ({@code o} resolved). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
     List<String> keys = CustomerActivity.cohortKeys(o, C);
-    Dataset<Row> cells = perCell(activity, o, keys);
-    Dataset<Row> sizes = cells.filter(col(K).equalTo(0))
-        .select(cols(keys, col(ACT).as(SIZE)));
+    return fromCells(perCell(activity, o, keys), o, keys);
+  }
+
+  /**
+   * From the sums per (keys, k): one row per cohort holding its cells as a map (a small shuffle by cohort),
+   * exploded to the dense grid 0 .. the as-of period; the cohort size is its k = 0 cell (no second pass).
+   */
+  private static Dataset<Row> fromCells(Dataset<Row> cells, MetricsStage.Options o, List<String> keys) {
     int last = o.grain().periodOf(o.asOf());
-    Dataset<Row> grid = sizes.select(cols(keys, col(SIZE),
-        org.apache.spark.sql.functions.expr("explode(sequence(0, " + last + " - " + C + "))").as(K)));
-    Dataset<Row> g = grid.as("g");
-    Dataset<Row> x = cells.as("x");
-    Column on = col("g." + K).equalTo(col("x." + K));
-    List<Column> joined = new ArrayList<>();
-    for (String k : keys) {
-      on = on.and(col("g." + k).eqNullSafe(col("x." + k)));
-      joined.add(col("g." + k).as(k));
-    }
-    joined.addAll(List.of(col("g." + SIZE).as(SIZE), col("g." + K).as(K),
-        coalesce(col("x." + ACT), lit(0L)).as(ACT),
-        coalesce(col("x." + REV), lit(0L).cast("decimal(18,2)")).as(REV),
-        coalesce(col("x." + ENDS), lit(0L)).as(ENDS)));
-    Dataset<Row> dense = g.join(x, on, "left").select(joined.toArray(new Column[0]));
-    return finish(dense, o, keys);
+    Dataset<Row> perCohort = cells
+        .groupBy(cols(keys))
+        .agg(map_from_entries(collect_list(struct(col(K), struct(col(ACT), col(REV), col(ENDS))))).as(M));
+    List<String> grid = new ArrayList<>(keys);
+    grid.add("try_element_at(" + M + ", 0)." + ACT + " AS " + SIZE);
+    grid.add("explode(sequence(0, " + last + " - " + C + ")) AS " + K);
+    grid.add(M);
+    List<String> dense = new ArrayList<>(keys);
+    dense.addAll(List.of(SIZE, K,
+        "coalesce(try_element_at(" + M + ", " + K + ")." + ACT + ", 0L) AS " + ACT,
+        "coalesce(try_element_at(" + M + ", " + K + ")." + REV + ", CAST(0 AS DECIMAL(18,2))) AS " + REV,
+        "coalesce(try_element_at(" + M + ", " + K + ")." + ENDS + ", 0L) AS " + ENDS));
+    return finish(perCohort.selectExpr(grid.toArray(new String[0])).selectExpr(dense.toArray(new String[0])),
+        o, keys);
   }
 
   /** Sums per (keys, k) of active customers, revenue and "last active period" markers. */
@@ -94,8 +137,8 @@ public final class CohortRetention {
     String zero = "CAST(0 AS DECIMAL(18,2))";
     String events = "explode(concat("
         + "transform(ps, p -> named_struct('k', p - c, 'act', 1L, 'rev', " + zero + ", 'ends', 0L)), "
-        + "transform(" + LINES + ", x -> named_struct('k', greatest(" + g.period("x.d") + " - c, 0), 'act', 0L, "
-        + "'rev', x.a, 'ends', 0L)), "
+        + "transform(" + LINES + ", x -> named_struct('k', greatest(" + g.period("x." + CustomerActivity.DAY)
+        + " - c, 0), 'act', 0L, 'rev', x." + CustomerActivity.NET + ", 'ends', 0L)), "
         + "array(named_struct('k', element_at(ps, -1) - c, 'act', 0L, 'rev', " + zero + ", 'ends', 1L)))) AS e";
     List<String> pre = new ArrayList<>(keys.subList(0, keys.size() - 1));
     pre.add(g.period("element_at(" + DAYS + ", 1)") + " AS c");

@@ -11,19 +11,19 @@ import static io.retention.schema.Columns.ORDER_TS;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.SchemaChecks;
 import io.retention.schema.Schemas;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,16 +32,43 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row per customer with everything the metrics tables need, built in ONE aggregation (one shuffle of the
- * purchases by customer id): the sorted distinct purchase days, the (day, amount) of every order including
- * refunds, the number of purchase orders, the net revenue and, with a breakdown, the attribute value of the
- * customer's first purchase. Rows after the as-of date are ignored. Customers whose only activity is refunds
- * get an empty {@code days} array (the tables that need a cohort drop them).
+ * The compact per-customer state every metrics table is computed from (persisted as gold.customer_activity by
+ * {@link CustomerState}), and the per-customer view of it at an as-of date.
+ *
+ * <p>State columns (one row per customer with at least one order):
+ * <ul>
+ *   <li>{@code activity}: {@code ARRAY<STRUCT<day: DATE, purchases: BIGINT, net: DECIMAL(18,2)>>}, one entry per
+ *       day with any order, sorted by day: purchase orders that day and the net amount (purchases minus
+ *       refunds). A purchase day is an entry with purchases &gt; 0.</li>
+ *   <li>{@code first_purchase}: {@code STRUCT<order_ts, order_id>} of the customer's first purchase (the
+ *       earliest by timestamp, then order id), and {@code first_attributes}: that order's {@code attributes} map
+ *       (what {@code --breakdown} reads); both NULL for a refund-only customer.</li>
+ * </ul>
+ *
+ * <p>Cost of {@link #state}: the orders are shuffled ONCE, by customer id (narrow rows: id, day, amount, kind);
+ * the per-(customer, day) hash aggregate and the per-customer array run in the same stage on those partitions
+ * (no second exchange), and the first-purchase attributes, when asked for, reuse the same exchange. The
+ * per-customer arrays hold one entry per active day, not per order. Nothing reaches the driver.
+ *
+ * <p>{@link #view} turns the state into what the table classes read: the entries up to the as-of date, the
+ * sorted distinct purchase days ({@code days}), purchase orders, net revenue and, with a breakdown, the
+ * attribute value of the first purchase. It is a projection: no shuffle.
  */
 public final class CustomerActivity {
-  /** Sorted distinct purchase days: {@code ARRAY<DATE>}. */
+  /** State: the per-day entries. */
+  public static final String ACTIVITY = "activity";
+  /** State: (order_ts, order_id) of the first purchase. */
+  public static final String FIRST_PURCHASE = "first_purchase";
+  /** State: attributes of the first purchase. */
+  public static final String FIRST_ATTRIBUTES = "first_attributes";
+  /** Fields of an activity entry. */
+  public static final String DAY = "day";
+  public static final String PURCHASES = "purchases";
+  public static final String NET = "net";
+
+  /** View: sorted distinct purchase days, {@code ARRAY<DATE>}. */
   static final String DAYS = "days";
-  /** Every order: {@code ARRAY<STRUCT<d: DATE, a: DECIMAL(18,2)>>}. */
+  /** View: the activity entries up to the as-of date. */
   static final String LINES = "lines";
 
   static final StructType REQUIRED = Schemas.struct(
@@ -68,21 +95,72 @@ public final class CustomerActivity {
     return purchases.filter(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(o.asOf()))));
   }
 
+  /** The per-customer view at the options' as-of date, computed from the purchases (for tests and the bench). */
   public static Dataset<Row> compute(Dataset<Row> purchases, MetricsStage.Options options) {
     check(purchases, options);
     MetricsStage.Options o = options.resolve(purchases);
+    return view(state(upToAsOf(purchases, o), o.breakdown() != null), o);
+  }
+
+  /**
+   * The state of the given orders (silver.purchases columns; {@code attributes} optional). With
+   * {@code firstAttributes} false the first-purchase columns are NULL (a cheaper plan for one-off tables).
+   */
+  public static Dataset<Row> state(Dataset<Row> orders, boolean firstAttributes) {
     Column isPurchase = col(KIND).equalTo(KIND_PURCHASE);
-    List<Column> aggs = new ArrayList<>(List.of(
-        array_sort(collect_set(when(isPurchase, col(ORDER_DATE)))).as(DAYS),
-        collect_list(struct(col(ORDER_DATE).as("d"), col(AMOUNT).as("a"))).as(LINES),
-        count(when(isPurchase, lit(1))).as(MetricsColumns.ORDERS),
-        sum(col(AMOUNT)).cast(Schemas.MONEY).as(MetricsColumns.NET_REVENUE)));
-    if (o.breakdown() != null) {
-      Column value = try_element_at(col(ATTRIBUTES), lit(o.breakdown()));
-      aggs.add(min_by(value, when(isPurchase, struct(col(ORDER_TS), col(ORDER_ID)))).as(MetricsColumns.BREAKDOWN));
+    Dataset<Row> byCustomer = orders.filter(col(ORDER_DATE).isNotNull())
+        .repartition(col(CUSTOMER_ID));
+    Dataset<Row> perDay = byCustomer.groupBy(col(CUSTOMER_ID), col(ORDER_DATE).as(DAY))
+        .agg(count(when(isPurchase, lit(1))).as(PURCHASES), sum(col(AMOUNT)).cast(Schemas.MONEY).as(NET));
+    Dataset<Row> s = perDay.groupBy(col(CUSTOMER_ID))
+        .agg(array_sort(collect_list(struct(col(DAY), col(PURCHASES), col(NET)))).as(ACTIVITY));
+    boolean hasAttributes = Arrays.asList(orders.columns()).contains(ATTRIBUTES);
+    if (firstAttributes) {
+      Column key = struct(col(ORDER_TS), col(ORDER_ID));
+      Column attrs = hasAttributes ? col(ATTRIBUTES) : lit(null).cast(Schemas.STRING_MAP);
+      Dataset<Row> first = byCustomer.filter(isPurchase).groupBy(col(CUSTOMER_ID))
+          .agg(min(key).as(FIRST_PURCHASE), min_by(attrs, key).as(FIRST_ATTRIBUTES));
+      return s.join(first, CUSTOMER_ID, "left")
+          .select(col(CUSTOMER_ID), col(ACTIVITY), col(FIRST_PURCHASE), col(FIRST_ATTRIBUTES));
     }
-    return upToAsOf(purchases, o).groupBy(col(CUSTOMER_ID))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
+    return s.select(col(CUSTOMER_ID), col(ACTIVITY),
+        lit(null).cast(firstPurchaseType()).as(FIRST_PURCHASE),
+        lit(null).cast(Schemas.STRING_MAP).as(FIRST_ATTRIBUTES));
+  }
+
+  static StructType firstPurchaseType() {
+    return Schemas.struct(Schemas.field(ORDER_TS, DataTypes.TimestampType),
+        Schemas.field(ORDER_ID, DataTypes.StringType));
+  }
+
+  /**
+   * The per-customer view at the as-of date of {@code o} (resolved): customer_id, {@code lines} (entries up to
+   * as-of), {@code days}, orders, net_revenue and, with a breakdown, the breakdown value. Customers without an
+   * order on or before as-of are dropped.
+   */
+  public static Dataset<Row> view(Dataset<Row> state, MetricsStage.Options o) {
+    String asOf = MetricsStage.dateLiteral(o.asOf());
+    String acc = "DECIMAL(38,2)";
+    List<String> cols = new ArrayList<>(List.of(
+        CUSTOMER_ID,
+        LINES,
+        "transform(filter(" + LINES + ", x -> x." + PURCHASES + " > 0), x -> x." + DAY + ") AS " + DAYS,
+        "aggregate(" + LINES + ", 0L, (a, x) -> a + x." + PURCHASES + ") AS " + MetricsColumns.ORDERS,
+        "CAST(aggregate(" + LINES + ", CAST(0 AS " + acc + "), (a, x) -> CAST(a + x." + NET + " AS " + acc
+            + ")) AS " + Schemas.MONEY.sql() + ") AS " + MetricsColumns.NET_REVENUE));
+    if (o.breakdown() != null) {
+      cols.add("try_element_at(" + FIRST_ATTRIBUTES + ", " + sqlString(o.breakdown()) + ") AS "
+          + MetricsColumns.BREAKDOWN);
+    }
+    return state
+        .selectExpr(CUSTOMER_ID, "filter(" + ACTIVITY + ", x -> x." + DAY + " <= " + asOf + ") AS " + LINES,
+            FIRST_ATTRIBUTES)
+        .filter("size(" + LINES + ") > 0")
+        .selectExpr(cols.toArray(new String[0]));
+  }
+
+  private static String sqlString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** The columns that identify a cohort: the breakdown value (when asked for) then the cohort. */

@@ -75,10 +75,10 @@ public final class CustomerSummary {
     return base.selectExpr(cols.toArray(new String[0]));
   }
 
-  /** SQL: the gaps (INT days) between consecutive purchase days of the {@code days} array (needs size ≥ 1). */
+  /** SQL: the gaps (INT days) between consecutive purchase days of the {@code days} array (empty for size ≤ 1). */
   static String gapsSql() {
-    return "zip_with(slice(" + DAYS + ", 2, size(" + DAYS + ")), slice(" + DAYS + ", 1, size(" + DAYS
-        + ") - 1), (a, b) -> datediff(a, b))";
+    return "zip_with(slice(" + DAYS + ", 2, size(" + DAYS + ")), slice(" + DAYS + ", 1, greatest(size(" + DAYS
+        + ") - 1, 0)), (a, b) -> datediff(a, b))";
   }
 
   private static String medianSql() {

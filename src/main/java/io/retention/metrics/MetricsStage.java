@@ -21,11 +21,12 @@ import org.apache.spark.storage.StorageLevel;
  * gold.purchase_gaps (DESIGN §4, §5, §9). Each table is replaced in one Delta commit, so a re-run for the same
  * data and options gives identical tables.
  *
- * <p>Cost: one scan of silver for the default as-of date (a single value reaches the driver), then
- * {@link CustomerActivity} shuffles the purchases once by customer; that per-customer frame is cached and feeds
- * all four tables, whose further shuffles carry only per-cohort / per-period rows. {@link RetentionKpis} scans
- * the purchases once more for per-period revenue (a partial aggregate: one small row per period is shuffled).
- * Nothing customer-level is collected to the driver.
+ * <p>Cost: {@link CustomerState} brings the compact per-customer state gold.customer_activity up to date
+ * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
+ * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
+ * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows. The default as-of
+ * date is the state's latest purchase day (a single value reaches the driver). Nothing customer-level is
+ * collected to the driver.
  */
 public final class MetricsStage {
   public static final String STAGE = "metrics";
@@ -91,44 +92,72 @@ public final class MetricsStage {
     }
   }
 
-  /** What a run wrote. */
+  /**
+   * What a run wrote.
+   *
+   * @param state how gold.customer_activity was brought up to date (full, incremental or unchanged)
+   */
   public record Result(String runId, Options options, long customers, long cohortCells, long kpiPeriods,
-      long gapRows) {}
+      long gapRows, CustomerState.Refresh state) {}
 
   private final DeltaTables tables;
   private final Options options;
   private final String runId;
+  private final boolean fullState;
 
   public MetricsStage(DeltaTables tables, Options options, String runId) {
+    this(tables, options, runId, false);
+  }
+
+  /** With {@code fullState} the per-customer state is rebuilt from all of silver (else incremental). */
+  public MetricsStage(DeltaTables tables, Options options, String runId, boolean fullState) {
     this.tables = tables;
     this.options = options;
     this.runId = runId;
+    this.fullState = fullState;
   }
 
-  /** Reads silver.purchases, computes the four gold tables and overwrites them. */
+  /**
+   * Brings gold.customer_activity up to date with silver.purchases ({@link CustomerState}), computes the four
+   * gold tables from it and overwrites them.
+   */
   public Result run() {
     Instant started = Instant.now();
     tables.spark().sparkContext().setJobGroup(STAGE, "metrics " + runId, false);
     try {
-      Dataset<Row> purchases = tables.read(Table.PURCHASES);
-      Options o = options.resolve(purchases);
-      Dataset<Row> activity = CustomerActivity.compute(purchases, o).persist(StorageLevel.MEMORY_AND_DISK());
+      CustomerActivity.check(tables.read(Table.PURCHASES), options);
+      CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
+      Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
+      Options o = options.asOf() != null ? options : options.withAsOf(latestPurchaseDay(state));
+      Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
         tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
-        tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(purchases, activity, o));
+        tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
         tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
       } finally {
         activity.unpersist();
       }
       Result result = new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
-          count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS));
-      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, purchases.count(), result.customers(), counts(result),
-          "grain=" + o.grain().id() + " as_of=" + o.asOf() + breakdownNote(o)));
+          count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh);
+      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, refresh.rowsRead(), result.customers(),
+          counts(result), "grain=" + o.grain().id() + " as_of=" + o.asOf() + breakdownNote(o) + " "
+          + refresh.note()));
       return result;
     } finally {
       tables.spark().sparkContext().clearJobGroup();
     }
+  }
+
+  /** The latest purchase day in the state (DESIGN §9's default as-of date); one value reaches the driver. */
+  static LocalDate latestPurchaseDay(Dataset<Row> state) {
+    Row r = state.selectExpr("try_element_at(filter(" + CustomerActivity.ACTIVITY + ", x -> x."
+        + CustomerActivity.PURCHASES + " > 0), -1)." + CustomerActivity.DAY + " AS l")
+        .agg(org.apache.spark.sql.functions.max(col("l"))).first();
+    if (r.isNullAt(0)) {
+      throw new IllegalStateException("metrics: the input has no purchases, so there is no default as-of date");
+    }
+    return r.getDate(0).toLocalDate();
   }
 
   private long count(Table t) {

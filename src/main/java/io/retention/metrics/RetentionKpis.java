@@ -21,14 +21,10 @@ import static io.retention.schema.MetricsColumns.REACTIVATED;
 import static io.retention.schema.MetricsColumns.REPEAT_PURCHASE_RATE;
 import static io.retention.schema.MetricsColumns.RETAINED;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
-import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,18 +49,18 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * (base membership is a union of "purchase day + window" intervals, mapped to runs of period ends), which are
  * summed per period with map-side partial aggregation; S, E and retained are then running sums over the small
  * per-period table (one partition, a few hundred rows at most). Revenue and orders come from one extra partial
- * aggregate of the purchases per period. Nothing reaches the driver.
+ * aggregate of the customers' per-day entries per period (not of the purchases). Nothing reaches the driver.
  */
 public final class RetentionKpis {
   private RetentionKpis() {}
 
   public static Dataset<Row> compute(Dataset<Row> purchases, MetricsStage.Options options) {
     MetricsStage.Options o = options.resolve(purchases);
-    return fromActivity(purchases, CustomerActivity.compute(purchases, o), o);
+    return fromActivity(CustomerActivity.compute(purchases, o), o);
   }
 
-  /** From the purchases and their per-customer activity ({@code o} resolved). */
-  public static Dataset<Row> fromActivity(Dataset<Row> purchases, Dataset<Row> activity, MetricsStage.Options o) {
+  /** From the per-customer activity ({@code o} resolved). */
+  public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
     int last = o.grain().periodOf(o.asOf());
     Dataset<Row> events = activity.filter("size(" + DAYS + ") > 0")
         .selectExpr(DAYS, runsSql(o, last) + " AS r", o.grain().period("element_at(" + DAYS + ", 1)") + " AS c",
@@ -76,10 +72,9 @@ public final class RetentionKpis {
             sum("v.nw").as("nw"), sum("v.ne").as("ne"));
     Dataset<Row> periods = events.filter("nw > 0").agg(expr("min(n)").as("f"))
         .selectExpr("explode(sequence(f, " + last + ")) AS n");
-    Dataset<Row> money = CustomerActivity.upToAsOf(purchases, o)
-        .groupBy(expr(o.grain().period(Columns.ORDER_DATE)).as("n"))
-        .agg(sum(Columns.AMOUNT).as("net"),
-            count(when(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE), lit(1))).as("orders"));
+    Dataset<Row> money = activity.selectExpr("explode(" + CustomerActivity.LINES + ") AS x")
+        .groupBy(expr(o.grain().period("x." + CustomerActivity.DAY)).as("n"))
+        .agg(sum("x." + CustomerActivity.NET).as("net"), sum("x." + CustomerActivity.PURCHASES).as("orders"));
     Dataset<Row> dense = periods.join(events, "n", "left").join(money, "n", "left").na().fill(0L);
     WindowSpec byN = Window.orderBy(col("n"));
     WindowSpec upToN = byN.rowsBetween(Window.unboundedPreceding(), Window.currentRow());

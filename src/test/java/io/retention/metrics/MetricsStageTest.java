@@ -45,7 +45,9 @@ class MetricsStageTest {
       SharedSpark.assertSameRows(snapshot.get(t), tables.read(t));
     }
     assertThat(first.options().asOf()).isEqualTo(LocalDate.parse("2024-03-16"));
-    assertThat(second).isEqualTo(new MetricsStage.Result("run-2", first.options(), 4, 6, 3, 4));
+    assertThat(second).isEqualTo(new MetricsStage.Result("run-2", first.options(), 4, 6, 3, 4,
+        new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "")));
+    assertThat(first.state().mode()).isEqualTo(CustomerState.Mode.FULL);
     assertThat(tables.read(Table.RUNS).filter(functions.col("stage").equalTo("metrics")).count()).isEqualTo(2);
   }
 
