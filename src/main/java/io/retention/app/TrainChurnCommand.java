@@ -46,9 +46,12 @@ public final class TrainChurnCommand extends SparkCommand {
     LocalDate at = ClvCommand.date("--cutoff", cutoff);
     String version = TrainChurnCommand.class.getPackage().getImplementationVersion();
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
-        config.clv().penalizer(), c.seed(), ChurnTrainer.Options.LR_MAX_ITER_DEFAULT,
-        ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT,
-        ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, calibrationFolds(config), version == null ? "0.1.0-dev" : version,
+        config.clv().penalizer(), c.seed(),
+        (int) hyper(config, "logistic.maxIter", ChurnTrainer.Options.LR_MAX_ITER_DEFAULT, 1, 10_000),
+        hyper(config, "logistic.regParam", ChurnTrainer.Options.LR_REG_PARAM_DEFAULT, 0, 1_000),
+        (int) hyper(config, "gbt.maxIter", ChurnTrainer.Options.GBT_MAX_ITER_DEFAULT, 1, 10_000),
+        (int) hyper(config, "gbt.maxDepth", ChurnTrainer.Options.GBT_MAX_DEPTH_DEFAULT, 1, 30),
+        calibrationFolds(config), version == null ? "0.1.0-dev" : version,
         categoricals(config));
   }
 
@@ -74,6 +77,34 @@ public final class TrainChurnCommand extends SparkCommand {
   }
 
   /** churn.calibrationFolds (absent: the default), at least 2. */
+  /**
+   * A classifier hyper-parameter {@code churn.<name>} (absent in older configuration files: the default),
+   * checked against [min, max]; integer keys must hold whole numbers.
+   */
+  static double hyper(JobConfig config, String name, double fallback, double min, double max) {
+    String key = JobConfig.ROOT + ".churn." + name;
+    if (config.raw() == null || !config.raw().hasPath(key)) {
+      return fallback;
+    }
+    double v;
+    try {
+      v = config.raw().getDouble(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("churn." + name + " must be a number, cannot be: "
+          + config.raw().getValue(key).render());
+    }
+    boolean whole = fallback == Math.rint(fallback) && !name.endsWith("regParam");
+    if (v < min || v > max || (whole && v != Math.rint(v))) {
+      throw new ConfigException("churn." + name + " must be " + (whole ? "a whole number " : "") + "between "
+          + fmt(min) + " and " + fmt(max) + ", cannot be: " + fmt(v));
+    }
+    return v;
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
   static int calibrationFolds(JobConfig config) {
     String key = JobConfig.ROOT + ".churn.calibrationFolds";
     if (config.raw() == null || !config.raw().hasPath(key)) {

@@ -10,6 +10,7 @@ import io.retention.app.ScoreChurnCommand;
 import io.retention.app.TrainChurnCommand;
 import io.retention.export.AtRiskExport;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -61,6 +62,24 @@ class ChurnCommandsTest {
     JobConfig folds = JobConfig.load(null, Map.of("churn.calibrationFolds", "1"));
     assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(folds, D)).isInstanceOf(ConfigException.class)
         .hasMessage("churn.calibrationFolds must be between 2 and 20, cannot be: 1");
+  }
+
+  @Test
+  void classifierHyperParametersComeFromTheConfig() {
+    ChurnTrainer.Options d = parse(new TrainChurnCommand()).options(CONFIG, D);
+    assertThat(List.of(d.lrMaxIter(), d.lrRegParam(), d.gbtMaxIter(), d.gbtMaxDepth()))
+        .containsExactly(50, 0.01, 20, 4); // conf/application.conf
+    JobConfig set = JobConfig.load(null, Map.of("churn.logistic.maxIter", "7", "churn.logistic.regParam", "0.5",
+        "churn.gbt.maxIter", "3", "churn.gbt.maxDepth", "2"));
+    ChurnTrainer.Options o = parse(new TrainChurnCommand()).options(set, D);
+    assertThat(List.of(o.lrMaxIter(), o.lrRegParam(), o.gbtMaxIter(), o.gbtMaxDepth()))
+        .containsExactly(7, 0.5, 3, 2);
+    JobConfig depth = JobConfig.load(null, Map.of("churn.gbt.maxDepth", "2.5"));
+    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(depth, D)).isInstanceOf(ConfigException.class)
+        .hasMessage("churn.gbt.maxDepth must be a whole number between 1 and 30, cannot be: 2.5");
+    JobConfig reg = JobConfig.load(null, Map.of("churn.logistic.regParam", "-1"));
+    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(reg, D)).isInstanceOf(ConfigException.class)
+        .hasMessage("churn.logistic.regParam must be between 0 and 1000, cannot be: -1");
   }
 
   @Test
