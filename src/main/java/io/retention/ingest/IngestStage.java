@@ -33,8 +33,8 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Parsing and validation run on the executors, one task per file group; per-file counts (one row per file)
  *       and counts by reason are the only things that reach the driver.</li>
  *   <li>The run id is derived from the files (path, size, modification time), and every write is keyed by it
- *       (Delta idempotent appends; silver gets only order ids the classifier found absent): a run killed at any point and started again writes each
- *       row exactly once. Each write is one Delta commit, so readers always see a consistent version.</li>
+ *       (Delta idempotent appends; silver gets only order ids the classifier found absent): a run killed at
+ *       any point and started again writes each row exactly once. Each write is one Delta commit, so readers always see a consistent version.</li>
  *   <li>The books must balance per file ({@link IngestAccounting}) or nothing is written.</li>
  * </ul>
  */
