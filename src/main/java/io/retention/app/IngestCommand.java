@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -69,20 +70,21 @@ public final class IngestCommand extends SparkCommand {
     JobConfig.IngestSettings s = config.ingest();
     ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
         s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
-    IngestStage.Options opts = new IngestStage.Options(JobConfig.absolute(input), profile, rules);
+    IngestStage.Options opts = new IngestStage.Options(JobConfig.absolute(input), profile, rules,
+        (long) s.batchMegabytes() << 20);
     IngestStage.Result r = StageRunner.run(tables, null, "ingest", () -> new IngestStage(tables, opts).run(),
         IngestCommand::toRun);
     print(r, profile.name(), input, err);
-    printOrders(tables, r.runId(), err);
+    printOrders(tables, r.batchRunIds(), err);
     return r;
   }
 
-  /** Orders of this run in silver by kind, and their customers (one small aggregate). */
-  static void printOrders(DeltaTables tables, String runId, PrintStream err) {
+  /** Orders of this run (its batches' run ids) in silver by kind, and their customers (one small aggregate). */
+  static void printOrders(DeltaTables tables, List<String> runIds, PrintStream err) {
     if (!tables.exists(Table.PURCHASES)) {
       return;
     }
-    Row r = tables.read(Table.PURCHASES).filter(col(Columns.INGEST_RUN_ID).equalTo(runId)).agg(
+    Row r = tables.read(Table.PURCHASES).filter(col(Columns.INGEST_RUN_ID).isin(runIds.toArray())).agg(
         count(when(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE), true)),
         count(when(col(Columns.KIND).equalTo(Columns.KIND_REFUND), true)),
         countDistinct(col(Columns.CUSTOMER_ID))).first();
@@ -106,8 +108,9 @@ public final class IngestCommand extends SparkCommand {
   static void print(IngestStage.Result r, String profile, String input, PrintStream err) {
     IngestAccounting b = r.books();
     err.printf("ingest  %s (profile %s), run %s%n", input, profile, r.runId());
-    err.printf("  files: %d found, %d already ingested (skipped), %d read%n", r.filesFound(), r.filesSkipped(),
-        b.files().size());
+    err.printf("  files: %d found, %d already ingested (skipped), %d read%s%n", r.filesFound(), r.filesSkipped(),
+        b.files().size(), r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
+            + String.join(", ", r.batchRunIds()) + ")" : "");
     err.printf("  %s%n", b.statement());
     err.printf("  orders inserted into silver.purchases: %d%n", r.ordersInserted());
     b.quarantineByReason().forEach((k, v) -> err.printf("  quarantined %-22s %d%n", k, v));

@@ -40,7 +40,7 @@ public record JobConfig(
 
   /** Ingest validation rules. */
   public record IngestSettings(String defaultCurrency, List<String> allowedCurrencies, double maxAbsAmount,
-      int futureToleranceDays, boolean namespaceOrderIds) {}
+      int futureToleranceDays, boolean namespaceOrderIds, int batchMegabytes) {}
 
   /** Metrics defaults. */
   public record MetricsSettings(String grain, String percentiles) {}
@@ -161,7 +161,8 @@ public record JobConfig(
         ing.getStringList("allowedCurrencies").stream().map(JobConfig::upper).toList(),
         positive(ing, "ingest.maxAbsAmount", ing.getDouble("maxAbsAmount")),
         (int) atLeast("ingest.futureToleranceDays", ing.getInt("futureToleranceDays"), 0),
-        ing.getBoolean("namespaceOrderIds"));
+        ing.getBoolean("namespaceOrderIds"),
+        (int) atLeast("ingest.batchMegabytes", ing.getInt("batchMegabytes"), 1));
     Config m = c.getConfig("metrics");
     MetricsSettings metrics = new MetricsSettings(
         oneOf("metrics.grain", m.getString("grain"), "day", "week", "month", "quarter"),

@@ -23,10 +23,13 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests landed purchase logs into bronze.purchase_events (every record, append-only), silver.purchases
- * (accepted orders, MERGE on order_id) and silver.quarantine (rejected records with a reason).
+ * (accepted orders, one row per order id: only ids not there yet are appended) and silver.quarantine (rejected
+ * records with a reason).
  *
  * <ul>
  *   <li>Files already ingested (same path and content hash, recorded in ops.ingested_files) are skipped.</li>
@@ -39,18 +42,38 @@ import org.apache.spark.storage.StorageLevel;
  * </ul>
  */
 public final class IngestStage {
-  /** What to ingest and how. */
-  public record Options(String input, SourceProfile profile, ValidationRules rules) {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
+  /**
+   * What to ingest and how.
+   *
+   * @param batchBytes the files are ingested in batches of at most this many bytes (as landed; a larger file is a
+   *     batch of its own), each with its own run id and commits: bounds the memory of a large first load
+   */
+  public record Options(String input, SourceProfile profile, ValidationRules rules, long batchBytes) {
+    public static final long BATCH_BYTES_DEFAULT = 128L << 20;
+
     public Options {
       if (input == null || input.isBlank()) {
         throw new IllegalArgumentException("input must name a file, folder or glob, cannot be: " + input);
       }
+      if (batchBytes < 1) {
+        throw new IllegalArgumentException("batchBytes must be at least 1, cannot be: " + batchBytes);
+      }
+    }
+
+    public Options(String input, SourceProfile profile, ValidationRules rules) {
+      this(input, profile, rules, BATCH_BYTES_DEFAULT);
     }
   }
 
-  /** What the run did. */
-  public record Result(String runId, int filesFound, int filesSkipped, long ordersInserted,
-      IngestAccounting books) {}
+  /**
+   * What the run did.
+   *
+   * @param runId the id of the whole run (from all its files); with one batch also the id its rows carry
+   * @param batchRunIds the run id each batch's rows carry (ingest_run_id), in order
+   */
+  public record Result(String runId, List<String> batchRunIds, int filesFound, int filesSkipped,
+      long ordersInserted, IngestAccounting books) {}
 
   private final DeltaTables tables;
   private final Options options;
@@ -68,13 +91,64 @@ public final class IngestStage {
       throw new IllegalArgumentException("no input files match " + options.input());
     }
     Dataset<Row> ingested = tables.read(Table.INGESTED_FILES).cache();
-    List<LandingFiles.Landed> candidates = unchanged(found, ingested);
-    String runId = runId(candidates);
-    if (candidates.isEmpty()) {
+    try {
+      List<LandingFiles.Landed> candidates = unchanged(found, ingested);
+      String runId = runId(candidates);
+      List<List<LandingFiles.Landed>> batches = batches(candidates, options.batchBytes());
+      List<String> batchRunIds = new ArrayList<>();
+      List<IngestAccounting.FileBook> files = new ArrayList<>();
+      Map<String, Long> reasons = new HashMap<>();
+      long inserted = 0;
+      for (int i = 0; i < batches.size(); i++) {
+        List<LandingFiles.Landed> batch = batches.get(i);
+        String batchRunId = batches.size() == 1 ? runId : runId(batch);
+        if (batches.size() > 1) {
+          LOG.info("ingest: batch {}/{}: {} files, {} MB ({})", i + 1, batches.size(), batch.size(),
+              batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);
+        }
+        Batch b = ingestBatch(spark, batch, ingested, batchRunId);
+        batchRunIds.add(batchRunId);
+        files.addAll(b.books().files());
+        b.books().quarantineByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
+        inserted += b.inserted();
+      }
+      return new Result(runId, batchRunIds, found.size(), found.size() - files.size(), inserted,
+          new IngestAccounting(files, reasons));
+    } finally {
       ingested.unpersist();
-      return new Result(runId, found.size(), found.size(), 0,
-          new IngestAccounting(List.of(), Map.of()));
     }
+  }
+
+  /**
+   * The candidates in landing order, cut into consecutive batches of at most {@code maxBytes} (a larger file is
+   * a batch of its own). Cutting depends only on the files, so a run killed between batches and started again
+   * cuts the remaining files as before (the finished batches' files are skipped as ingested) and each batch keeps
+   * its run id.
+   */
+  static List<List<LandingFiles.Landed>> batches(List<LandingFiles.Landed> files, long maxBytes) {
+    List<List<LandingFiles.Landed>> out = new ArrayList<>();
+    List<LandingFiles.Landed> current = new ArrayList<>();
+    long bytes = 0;
+    for (LandingFiles.Landed f : files) {
+      if (!current.isEmpty() && bytes + f.size() > maxBytes) {
+        out.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(f);
+      bytes += f.size();
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  private record Batch(IngestAccounting books, long inserted) {}
+
+  /** One batch: extract, classify, check the books, write (one commit per table). */
+  private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, Dataset<Row> ingested,
+      String runId) {
     spark.sparkContext().setJobGroup("ingest", "ingest " + candidates.size() + " files (" + runId + ")", false);
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -83,24 +157,33 @@ public final class IngestStage {
               ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES)
           .collectAsList();
       Set<String> sameContent = alreadyIngested(fileRows, ingested);
+      // the per-file columns are only needed for the books (fileRows): keep them out of the classifier's shuffle
       Dataset<Row> records = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_RECORD)
-          .and(not(col(SOURCE_FILE).isin(sameContent.toArray()))));
-      OrderClassifier.Classified c = OrderClassifier.classify(records,
-          tables.read(Table.PURCHASES).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID), options.profile(),
+          .and(not(col(SOURCE_FILE).isin(sameContent.toArray()))))
+          .drop(ExtractedSchema.ROW_TYPE, FILE_HASH, FILE_SIZE, LINES_READ, ExtractedSchema.BLANK_LINES,
+              ExtractedSchema.HEADER_LINES, MODIFIED_AT);
+      Dataset<Row> silver = tables.read(Table.PURCHASES);
+      // a first load (empty silver) needs no lookup of its ids in silver: no join, no second pass over the batch
+      Dataset<Row> silverKeys = silver.isEmpty() ? null : silver.select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
+      // the source fields map is only written to bronze (from the extraction), never carried through the
+      // classifier's shuffle and cache
+      OrderClassifier.Classified c = OrderClassifier.classify(records.drop(FIELDS), silverKeys, options.profile(),
           options.rules(), runId);
       Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
-      IngestAccounting books = books(judged, fileRows, sameContent);
-      if (!books.imbalances().isEmpty()) {
-        throw new IllegalStateException("ingest accounting does not balance, nothing written: "
-            + String.join("; ", books.imbalances()));
+      try {
+        IngestAccounting books = books(judged, fileRows, sameContent);
+        if (!books.imbalances().isEmpty()) {
+          throw new IllegalStateException("ingest accounting does not balance, nothing written for "
+              + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
+        }
+        // every candidate was touched but unchanged: nothing to write, no table changes
+        long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, runId);
+        return new Batch(books, inserted);
+      } finally {
+        judged.unpersist();
       }
-      // every candidate was touched but unchanged: nothing to write, no table changes
-      long inserted = books.files().isEmpty() ? 0 : write(judged, c.inserts(), books, runId);
-      judged.unpersist();
-      return new Result(runId, found.size(), found.size() - books.files().size(), inserted, books);
     } finally {
       extracted.unpersist();
-      ingested.unpersist();
       spark.sparkContext().clearJobGroup();
     }
   }
@@ -205,9 +288,11 @@ public final class IngestStage {
     return new IngestAccounting(books, reasons);
   }
 
-  private long write(Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books, String runId) {
+  /** {@code records}: every record read (bronze); {@code judged}: the same records with their outcome. */
+  private long write(Dataset<Row> records, Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books,
+      String runId) {
     Timestamp now = Timestamp.from(Instant.now());
-    tables.appendOnce(Table.PURCHASE_EVENTS, judged.select(col(SOURCE_FILE), col(LINE_NUMBER), col(LINE_COUNT),
+    tables.appendOnce(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE), col(LINE_NUMBER), col(LINE_COUNT),
         col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID), lit(now).as(INGESTED_AT)), runId, 1);
     FaultInjection.point("ingest.after-bronze");
     tables.appendOnce(Table.QUARANTINE, judged.filter(col(OrderClassifier.OUTCOME)

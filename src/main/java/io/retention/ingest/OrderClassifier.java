@@ -16,7 +16,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * written by an earlier attempt of this same run), duplicate (same id and content as an earlier row of the
  * batch or of silver), or conflicting_duplicate (same id, other content → quarantine). Every record gets an
  * {@code outcome}. Shuffles: one window by order id (plus one by customer-day for derived ids), one groupBy
- * for aggregated profiles, one join with silver's keys (pre-filtered by a semi join with the batch's ids).
+ * for aggregated profiles, one join with silver's keys (pre-filtered by a semi join with the batch's ids; none
+ * on a first load, when silver is empty).
  * Nothing reaches the driver.
  */
 public final class OrderClassifier {
@@ -33,6 +34,10 @@ public final class OrderClassifier {
 
   private OrderClassifier() {}
 
+  /**
+   * @param silverKeys silver's (order_id, content_hash, ingest_run_id), or null when silver has no rows yet (a
+   *     first load: nothing to look up)
+   */
   public static Classified classify(Dataset<Row> records, Dataset<Row> silverKeys, SourceProfile profile,
       ValidationRules rules, String runId) {
     Dataset<Row> bad = records.filter(col(REASON).isNotNull())
@@ -40,20 +45,35 @@ public final class OrderClassifier {
     Dataset<Row> good = withOrderIds(records.filter(col(REASON).isNull()), profile, rules);
     Dataset<Row> orders = profile.aggregateLines() ? sumLines(good) : good.withColumn(RECORD_COUNT, lit(1L))
         .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY));
-    Dataset<Row> decided = decide(withContentHash(orders), silverKeys, runId).cache();
-    Dataset<Row> inserts = decided.filter(col(DECISION).equalTo(INSERT))
-        .withColumn(INGEST_RUN_ID, lit(runId))
-        .select(Schemas.PURCHASES.fieldNames()[0], rest(Schemas.PURCHASES.fieldNames()));
-    Dataset<Row> lineOutcomes = profile.aggregateLines()
-        ? good.join(decided.select(col(ORDER_ID), col(DECISION), col("decision_detail")), ORDER_ID)
-        : decided;
-    Dataset<Row> judged = lineOutcomes
+    Dataset<Row> decided = decide(withContentHash(orders), silverKeys, runId);
+    if (!profile.aggregateLines()) {
+      // one record = one order: the judged records carry what silver needs, so the caller's one cache of them
+      // also feeds the inserts (no second cache of the same rows)
+      Dataset<Row> judged = bad.unionByName(withOutcome(decided), true);
+      return new Classified(judged, insertsFrom(judged, runId));
+    }
+    decided = decided.cache(); // per order: far fewer rows than lines; read by the line join and the inserts
+    Dataset<Row> lineOutcomes = good.join(decided.select(col(ORDER_ID), col(DECISION), col("decision_detail")),
+        ORDER_ID);
+    return new Classified(bad.unionByName(withOutcome(lineOutcomes).select(asCols(bad.columns()))),
+        insertsFrom(decided, runId));
+  }
+
+  /** The records' outcome, reason and detail from the decision. */
+  private static Dataset<Row> withOutcome(Dataset<Row> decided) {
+    return decided
         .withColumn(OUTCOME, when(col(DECISION).isin(INSERT, ACCEPTED), lit(ACCEPTED))
             .when(col(DECISION).equalTo(DUPLICATE), lit(DUPLICATE)).otherwise(lit(QUARANTINED)))
         .withColumn(REASON, when(col(OUTCOME).equalTo(QUARANTINED), lit(Reason.CONFLICTING_DUPLICATE.code())))
-        .withColumn(DETAIL, col("decision_detail"));
-    String[] cols = bad.columns();
-    return new Classified(bad.unionByName(judged.select(asCols(cols))), inserts);
+        .withColumn(DETAIL, col("decision_detail"))
+        .drop("decision_detail");
+  }
+
+  /** The orders decided "insert", in silver's schema. */
+  private static Dataset<Row> insertsFrom(Dataset<Row> decided, String runId) {
+    return decided.filter(col(DECISION).equalTo(INSERT))
+        .withColumn(INGEST_RUN_ID, lit(runId))
+        .select(Schemas.PURCHASES.fieldNames()[0], rest(Schemas.PURCHASES.fieldNames()));
   }
 
   /** CDNOW-style derived ids (customer-yyyymmdd-k in file order) and the optional profile namespace. */
@@ -107,23 +127,33 @@ public final class OrderClassifier {
         .withColumn("rn", row_number().over(w))
         .withColumn("first_hash", first(col(CONTENT_HASH)).over(w))
         .withColumn("first_at", first(concat_ws(":", col(SOURCE_FILE), col(LINE_NUMBER))).over(w));
-    // Only silver's rows for this batch's ids: a night's small batch is broadcast into the scan of silver, so
-    // the long history is read (order_id column first) but never shuffled.
-    Dataset<Row> s = silverKeys.join(orders.select(ORDER_ID), ORDER_ID, "left_semi")
-        .select(col(ORDER_ID).as("s_id"), col(CONTENT_HASH).as("s_hash"), col(INGEST_RUN_ID).as("s_run"));
-    Dataset<Row> joined = ranked.join(s, ranked.col(ORDER_ID).equalTo(s.col("s_id")), "left");
-    Column decision = when(col("rn").gt(1).and(col(CONTENT_HASH).equalTo(col("first_hash"))), lit(DUPLICATE))
+    Dataset<Row> joined;
+    if (silverKeys == null) {
+      joined = ranked.withColumn("s_id", lit(null).cast("string")).withColumn("s_hash", lit(null).cast("string"))
+          .withColumn("s_run", lit(null).cast("string"));
+    } else {
+      // Only silver's rows for this batch's ids: a night's small batch is broadcast into the scan of silver, so
+      // the long history is read (order_id column first) but never shuffled.
+      Dataset<Row> s = silverKeys.join(orders.select(ORDER_ID), ORDER_ID, "left_semi")
+          .select(col(ORDER_ID).as("s_id"), col(CONTENT_HASH).as("s_hash"), col(INGEST_RUN_ID).as("s_run"));
+      joined = ranked.join(s, ranked.col(ORDER_ID).equalTo(s.col("s_id")), "left");
+    }
+    // silver first: it holds the content of the id's first occurrence (earlier runs and batches), so a record
+    // is judged the same whether or not the earlier occurrences were ingested in the same batch
+    Column inSilver = col("s_hash").isNotNull();
+    Column decision = when(inSilver.and(col("rn").equalTo(1)).and(col("s_hash").equalTo(col(CONTENT_HASH)))
+            .and(col("s_run").equalTo(lit(runId))), lit(ACCEPTED))
+        .when(inSilver.and(col("s_hash").equalTo(col(CONTENT_HASH))), lit(DUPLICATE))
+        .when(inSilver, lit(Reason.CONFLICTING_DUPLICATE.code()))
+        .when(col("rn").gt(1).and(col(CONTENT_HASH).equalTo(col("first_hash"))), lit(DUPLICATE))
         .when(col("rn").gt(1), lit(Reason.CONFLICTING_DUPLICATE.code()))
-        .when(col("s_hash").isNull(), lit(INSERT))
-        .when(col("s_hash").equalTo(col(CONTENT_HASH)).and(col("s_run").equalTo(lit(runId))), lit(ACCEPTED))
-        .when(col("s_hash").equalTo(col(CONTENT_HASH)), lit(DUPLICATE))
-        .otherwise(lit(Reason.CONFLICTING_DUPLICATE.code()));
-    Column detail = when(col("rn").gt(1).and(col(CONTENT_HASH).notEqual(col("first_hash"))),
-        concat(lit("order id " ), col(ORDER_ID), lit(" already read at "), col("first_at"),
-            lit(" with different content")))
-        .when(col("s_hash").isNotNull().and(col("s_hash").notEqual(col(CONTENT_HASH))),
+        .otherwise(lit(INSERT));
+    Column detail = when(inSilver.and(col("s_hash").notEqual(col(CONTENT_HASH))),
             concat(lit("order id "), col(ORDER_ID), lit(" is already in silver.purchases (ingest run "),
-                col("s_run"), lit(") with different content")));
+                col("s_run"), lit(") with different content")))
+        .when(col("rn").gt(1).and(col(CONTENT_HASH).notEqual(col("first_hash"))),
+            concat(lit("order id " ), col(ORDER_ID), lit(" already read at "), col("first_at"),
+                lit(" with different content")));
     return joined.withColumn(DECISION, decision).withColumn("decision_detail", detail)
         .drop("rn", "first_hash", "first_at", "s_id", "s_hash", "s_run");
   }

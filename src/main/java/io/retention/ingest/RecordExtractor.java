@@ -121,7 +121,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         return true;
       }
       if (format.equals("whitespace") && profile.header().equals("auto")) {
-        String[] toks = rec.text().trim().split("\\s+");
+        String[] toks = FieldParser.WHITESPACE.split(rec.text().trim());
         return toks.length < 2 || !toks[1].matches("\\d+");
       }
       return format.equals("whitespace") && profile.header().equals("true");
@@ -153,7 +153,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     }
 
     private FieldParser.Parsed whitespace(String text) {
-      int n = text.trim().split("\\s+").length;
+      int n = FieldParser.WHITESPACE.split(text.trim()).length;
       List<String> names = profile.layouts().get(n);
       if (names == null) {
         return FieldParser.Parsed.error(Reason.WRONG_COLUMN_COUNT,

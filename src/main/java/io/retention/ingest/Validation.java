@@ -17,12 +17,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Checks one record's source fields against a profile and the rules, and types them. The first failing check
  * decides the quarantine reason, in this order: ids, timestamp, amount, quantity, currency, kind.
  */
 final class Validation {
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,3})?");
+  private static final Pattern DECIMAL_ZERO = Pattern.compile("\\d+\\.0+");
   /** A typed order line (amount exact, rounded to cents only after lines are summed). */
   record Line(String orderId, String customerId, Instant ts, LocalDate orderDate, BigDecimal amount,
       String currency, long quantity, String kind, Map<String, String> attributes) {}
@@ -60,7 +64,7 @@ final class Validation {
     if (customer == null) {
       return Outcome.reject(Reason.MISSING_CUSTOMER_ID, "no " + profile.column(Columns.CUSTOMER_ID));
     }
-    if (profile.customerIdStripDecimalZero() && customer.matches("\\d+\\.0+")) {
+    if (profile.customerIdStripDecimalZero() && DECIMAL_ZERO.matcher(customer).matches()) {
       customer = customer.substring(0, customer.indexOf('.'));
     }
     String tsText = value(fields, Columns.ORDER_TS);
@@ -180,10 +184,11 @@ final class Validation {
   }
 
   static BigDecimal parseAmount(String s) {
-    if (s == null || !s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,3})?")) {
+    if (s == null || !DECIMAL.matcher(s).matches()) {
       return null; // also rejects NaN, Infinity, hex and thousands separators
     }
-    return new BigDecimal(s).setScale(Math.max(2, Math.min(6, new BigDecimal(s).scale())), RoundingMode.HALF_UP);
+    BigDecimal d = new BigDecimal(s);
+    return d.setScale(Math.max(2, Math.min(6, d.scale())), RoundingMode.HALF_UP);
   }
 
   private static Long parseLong(String s) {
