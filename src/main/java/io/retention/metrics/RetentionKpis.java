@@ -70,12 +70,24 @@ public final class RetentionKpis {
         .groupBy(col("v.n").as("n"))
         .agg(sum("v.de").as("de"), sum("v.dr").as("dr"), sum("v.b").as("b"), sum("v.rp").as("rp"),
             sum("v.nw").as("nw"), sum("v.ne").as("ne"));
-    Dataset<Row> periods = events.filter("nw > 0").agg(expr("min(n)").as("f"))
-        .selectExpr("explode(sequence(f, " + last + ")) AS n");
+    // One row holding the per-period sums as a map and the first period with a new customer, exploded to the
+    // dense grid f .. last: the events above are computed once (a join of the grid with them would run the
+    // per-customer explode a second time for the grid's lower bound).
+    String[] sums = {"de", "dr", "b", "rp", "nw", "ne"};
+    Dataset<Row> grid = events
+        .agg(expr("min(IF(nw > 0, n, NULL))").as("f"),
+            expr("map_from_entries(collect_list(struct(n, struct(" + String.join(", ", sums) + "))))").as("m"))
+        .selectExpr("explode(sequence(f, " + last + ")) AS n", "m");
+    String[] cells = new String[sums.length + 1];
+    cells[0] = "n";
+    for (int i = 0; i < sums.length; i++) {
+      cells[i + 1] = "try_element_at(m, n)." + sums[i] + " AS " + sums[i];
+    }
+    Dataset<Row> periods = grid.selectExpr(cells);
     Dataset<Row> money = activity.selectExpr("explode(" + CustomerActivity.LINES + ") AS x")
         .groupBy(expr(o.grain().period("x." + CustomerActivity.DAY)).as("n"))
         .agg(sum("x." + CustomerActivity.NET).as("net"), sum("x." + CustomerActivity.PURCHASES).as("orders"));
-    Dataset<Row> dense = periods.join(events, "n", "left").join(money, "n", "left").na().fill(0L);
+    Dataset<Row> dense = periods.join(money, "n", "left").na().fill(0L);
     WindowSpec byN = Window.orderBy(col("n"));
     WindowSpec upToN = byN.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> counted = dense
