@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -52,9 +53,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * </ul>
  *
  * <p>Cost. From the state ({@link #fromActivity}, what the metrics stage runs): no shuffle of purchases at
- * all; each customer row is exploded into its distinct active periods, its per-day entries and one "last active
- * period" marker, aggregated per (cohort, k) with map-side partial aggregation, so only cohorts × periods rows
- * are shuffled. From the purchases ({@link #compute}, what the benchmark times): one shuffle of narrow rows
+ * all; each customer's distinct active periods, per-day entries and one "last active period" marker are summed
+ * per (cohort, k) by {@link CohortCells} in plain Java per partition (not by an interpreted per-customer SQL
+ * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the benchmark times): one shuffle of narrow rows
  * (customer, period, purchase flag, amount) by customer; the per-(customer, period) hash aggregate and the
  * window giving each customer's first and last purchase period run on those partitions without another
  * exchange; then the same per-(cohort, k) partial aggregate. Either way the cohort sizes are the k = 0 cells
@@ -64,7 +65,6 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class CohortRetention {
   private static final String C = "c";
   private static final String K = "k";
-  private static final String E = "e";
   private static final String ACT = "act";
   private static final String REV = "rev";
   private static final String ENDS = "ends";
@@ -131,26 +131,19 @@ public final class CohortRetention {
         o, keys);
   }
 
-  /** Sums per (keys, k) of active customers, revenue and "last active period" markers. */
+  /** Sums per (keys, k) of active customers, revenue and "last active period" markers ({@link CohortCells}). */
   private static Dataset<Row> perCell(Dataset<Row> activity, MetricsStage.Options o, List<String> keys) {
-    Grain g = o.grain();
-    String zero = "CAST(0 AS DECIMAL(18,2))";
-    String events = "explode(concat("
-        + "transform(ps, p -> named_struct('k', p - c, 'act', 1L, 'rev', " + zero + ", 'ends', 0L)), "
-        + "transform(" + LINES + ", x -> named_struct('k', greatest(" + g.period("x." + CustomerActivity.DAY)
-        + " - c, 0), 'act', 0L, 'rev', x." + CustomerActivity.NET + ", 'ends', 0L)), "
-        + "array(named_struct('k', element_at(ps, -1) - c, 'act', 0L, 'rev', " + zero + ", 'ends', 1L)))) AS e";
-    List<String> pre = new ArrayList<>(keys.subList(0, keys.size() - 1));
-    pre.add(g.period("element_at(" + DAYS + ", 1)") + " AS c");
-    pre.add("array_distinct(transform(" + DAYS + ", d -> " + g.period("d") + ")) AS ps");
-    pre.add(LINES);
-    List<String> post = new ArrayList<>(keys);
-    post.add(events);
-    Dataset<Row> exploded = activity.filter("size(" + DAYS + ") > 0")
-        .selectExpr(pre.toArray(new String[0]))
-        .selectExpr(post.toArray(new String[0]));
-    return exploded.groupBy(cols(keys, col(E + "." + K).as(K)))
-        .agg(sum(E + "." + ACT).as(ACT), sum(E + "." + REV).as(REV), sum(E + "." + ENDS).as(ENDS));
+    boolean breakdown = o.breakdown() != null;
+    List<Column> in = new ArrayList<>();
+    if (breakdown) {
+      in.add(col(BREAKDOWN));
+    }
+    in.add(col(DAYS));
+    in.add(col(LINES));
+    return activity.select(in.toArray(new Column[0]))
+        .mapPartitions(new CohortCells(o.grain(), breakdown), Encoders.row(CohortCells.schema(breakdown)))
+        .groupBy(cols(keys, col(K)))
+        .agg(sum(ACT).as(ACT), sum(REV).cast(CohortCells.REV_TYPE).as(REV), sum(ENDS).as(ENDS));
   }
 
   private static Dataset<Row> finish(Dataset<Row> dense, MetricsStage.Options o, List<String> keys) {

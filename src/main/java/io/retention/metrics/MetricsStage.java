@@ -160,8 +160,17 @@ public final class MetricsStage {
     return r.getDate(0).toLocalDate();
   }
 
+  /**
+   * Rows in {@code t} as just written by this run: the {@code numOutputRows} metric of the table's latest commit
+   * (the overwrite above; the warehouse lock keeps other writers out), read from the Delta log alone, so the
+   * freshly written table is not scanned again. Falls back to a count when the commit carries no such metric
+   * (commit metrics disabled).
+   */
   private long count(Table t) {
-    return tables.read(t).count();
+    Row last = tables.delta(t).history(1).select("operationMetrics").first();
+    Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
+    String rows = metrics.get("numOutputRows");
+    return rows == null ? tables.read(t).count() : Long.parseLong(rows);
   }
 
   private static String breakdownNote(Options o) {

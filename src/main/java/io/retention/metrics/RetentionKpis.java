@@ -26,6 +26,10 @@ import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.sum;
 
 import io.retention.schema.Schemas;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -46,10 +50,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * </ul>
  *
  * <p>Cost, without a self-join: each customer's sorted purchase days become a few membership-change events
- * (base membership is a union of "purchase day + window" intervals, mapped to runs of period ends), which are
- * summed per period with map-side partial aggregation; S, E and retained are then running sums over the small
- * per-period table (one partition, a few hundred rows at most). Revenue and orders come from one extra partial
- * aggregate of the customers' per-day entries per period (not of the purchases). Nothing reaches the driver.
+ * (base membership is a union of "purchase day + window" intervals, mapped to runs of period ends), summed per
+ * period together with the per-day revenue and orders by {@link KpiEvents} in plain Java per partition (Spark
+ * runs higher-order SQL lambdas interpreted, row by row, which made this the slowest step), so only periods ×
+ * partitions rows are shuffled; S, E and retained are then running sums over the small per-period table (one
+ * partition, a few hundred rows at most). Nothing reaches the driver.
  */
 public final class RetentionKpis {
   private RetentionKpis() {}
@@ -62,20 +67,28 @@ public final class RetentionKpis {
   /** From the per-customer activity ({@code o} resolved). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
     int last = o.grain().periodOf(o.asOf());
-    Dataset<Row> events = activity.filter("size(" + DAYS + ") > 0")
-        .selectExpr(DAYS, runsSql(o, last) + " AS r", o.grain().period("element_at(" + DAYS + ", 1)") + " AS c",
-            "transform(" + DAYS + ", d -> " + o.grain().period("d") + ") AS q")
-        .selectExpr("explode(concat(" + runEventsSql() + ", " + dayEventsSql() + ", " + newEventSql() + ")) AS v")
-        .filter("v.n <= " + last)
-        .groupBy(col("v.n").as("n"))
-        .agg(sum("v.de").as("de"), sum("v.dr").as("dr"), sum("v.b").as("b"), sum("v.rp").as("rp"),
-            sum("v.nw").as("nw"), sum("v.ne").as("ne"));
-    Dataset<Row> periods = events.filter("nw > 0").agg(expr("min(n)").as("f"))
-        .selectExpr("explode(sequence(f, " + last + ")) AS n");
-    Dataset<Row> money = activity.selectExpr("explode(" + CustomerActivity.LINES + ") AS x")
-        .groupBy(expr(o.grain().period("x." + CustomerActivity.DAY)).as("n"))
-        .agg(sum("x." + CustomerActivity.NET).as("net"), sum("x." + CustomerActivity.PURCHASES).as("orders"));
-    Dataset<Row> dense = periods.join(events, "n", "left").join(money, "n", "left").na().fill(0L);
+    Column[] total = new Column[KpiEvents.COUNTS.length + 2];
+    for (int i = 0; i < KpiEvents.COUNTS.length; i++) {
+      total[i] = sum(KpiEvents.COUNTS[i]).as(KpiEvents.COUNTS[i]);
+    }
+    total[KpiEvents.COUNTS.length] = sum(KpiEvents.NET).cast(KpiEvents.NET_TYPE).as(KpiEvents.NET);
+    total[KpiEvents.COUNTS.length + 1] = sum(KpiEvents.ORDERS).as(KpiEvents.ORDERS);
+    Dataset<Row> sums = activity.select(DAYS, CustomerActivity.LINES)
+        .mapPartitions(new KpiEvents(o.grain(), o.asOf(), o.activeWindowDays()), Encoders.row(KpiEvents.SCHEMA))
+        .groupBy(KpiEvents.N)
+        .agg(total[0], java.util.Arrays.copyOfRange(total, 1, total.length));
+    // One row holding the per-period sums as a map and the first period with a new customer, exploded to the
+    // dense grid f .. last (periods without any event get zeros).
+    List<String> fields = new ArrayList<>(List.of(KpiEvents.COUNTS));
+    fields.add(KpiEvents.NET);
+    fields.add(KpiEvents.ORDERS);
+    Dataset<Row> grid = sums
+        .agg(expr("min(IF(nw > 0, n, NULL))").as("f"),
+            expr("map_from_entries(collect_list(struct(n, struct(" + String.join(", ", fields) + "))))").as("m"))
+        .selectExpr("explode(sequence(f, " + last + ")) AS n", "m");
+    List<String> cells = new ArrayList<>(List.of("n"));
+    fields.forEach(f -> cells.add("try_element_at(m, n)." + f + " AS " + f));
+    Dataset<Row> dense = grid.selectExpr(cells.toArray(new String[0])).na().fill(0L);
     WindowSpec byN = Window.orderBy(col("n"));
     WindowSpec upToN = byN.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> counted = dense
@@ -83,45 +96,6 @@ public final class RetentionKpis {
         .withColumn("ret", sum("dr").over(upToN));
     counted = counted.withColumn("s_", lag(col("e_"), 1, 0L).over(byN));
     return counted.selectExpr(output(o));
-  }
-
-  /** SQL: merged-ready runs [s, e] of period numbers whose (clamped) end lies in [day, day + window]. */
-  private static String runsSql(MetricsStage.Options o, int last) {
-    Grain g = o.grain();
-    int w = o.activeWindowDays();
-    return "filter(transform(" + DAYS + ", d -> named_struct('s', " + g.period("d") + ", 'e', IF(date_add(d, " + w
-        + ") >= " + dateLiteral(o.asOf()) + ", " + last + ", " + g.period("date_add(d, " + (w + 1) + ")")
-        + " - 1))), x -> x.e >= x.s)";
-  }
-
-  /** SQL: +1 to E at a run start, +1 to retained the period after, -1 to both after the run's end. */
-  private static String runEventsSql() {
-    String starts = "IF(i = 1, 1, IF(element_at(r, i).s > element_at(r, i - 1).e + 1, 1, 0))";
-    String ends = "IF(i = size(r), 1, IF(element_at(r, i + 1).s > element_at(r, i).e + 1, 1, 0))";
-    return "flatten(transform(filter(sequence(0, size(r)), i -> i > 0), i -> array("
-        + event("element_at(r, i).s", starts, "0", "0", "0", "0", "0") + ", "
-        + event("element_at(r, i).s + 1", "0", starts, "0", "0", "0", "0") + ", "
-        + event("element_at(r, i).e + 1", "-" + ends, "-" + ends, "0", "0", "0", "0") + ")))";
-  }
-
-  /** SQL: a buyer event at each period's first purchase day, a repeat event at its second. */
-  private static String dayEventsSql() {
-    String qj = "element_at(q, j)";
-    String prevDiffers = "element_at(q, j - 1) != " + qj;
-    String buyer = "IF(j = 1, 1, IF(" + prevDiffers + ", 1, 0))";
-    String repeat = "IF(j = 1, 0, IF(" + prevDiffers + ", 0, IF(j = 2, 1, IF(element_at(q, j - 2) != " + qj
-        + ", 1, 0))))";
-    return "transform(sequence(1, size(q)), j -> " + event(qj, "0", "0", buyer, repeat, "0", "0") + ")";
-  }
-
-  /** SQL: the customer's first period counts one new customer, and one new-in-E when it is in the base then. */
-  private static String newEventSql() {
-    return "array(" + event("c", "0", "0", "0", "0", "1", "IF(size(r) > 0 AND element_at(r, 1).s = c, 1, 0)") + ")";
-  }
-
-  private static String event(String n, String de, String dr, String b, String rp, String nw, String ne) {
-    return "named_struct('n', " + n + ", 'de', " + de + ", 'dr', " + dr + ", 'b', " + b + ", 'rp', " + rp
-        + ", 'nw', " + nw + ", 'ne', " + ne + ")";
   }
 
   private static String[] output(MetricsStage.Options o) {

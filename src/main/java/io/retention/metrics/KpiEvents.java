@@ -1,0 +1,145 @@
+package io.retention.metrics;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import io.retention.schema.Schemas;
+
+/**
+ * The per-period sums behind gold.retention_kpis, pre-aggregated per partition of the per-customer view (what
+ * {@link RetentionKpis} documents, computed in plain Java instead of higher-order SQL functions, which Spark
+ * evaluates without code generation and which made the per-customer event explode the slowest step of the
+ * metrics stage). Input rows: {@code days} (sorted distinct purchase days) and {@code lines} (the per-day
+ * entries up to as-of). Output: one row per period seen in the partition, so only periods × partitions rows are
+ * shuffled; nothing customer-level leaves the executor.
+ *
+ * <p>Per customer with a purchase day: the "base" runs [s, e] of period numbers (a purchase day d puts the
+ * customer in the base at the end of periods period(d) .. period(d + window + 1) - 1, the as-of period when
+ * d + window reaches as-of), +1 to E ({@code de}) at a run start and to retained ({@code dr}) the period after,
+ * -1 to both after a run's end (overlapping or adjacent runs merge); one buyer event ({@code b}) per period with
+ * a purchase day and one repeat event ({@code rp}) at its second purchase day; one new customer ({@code nw}) in
+ * the first purchase period, also new-in-E ({@code ne}) when the first run starts there. Every customer's
+ * per-day entries add their net amount and purchase orders to the day's period. Periods after as-of are
+ * dropped.
+ */
+final class KpiEvents implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  static final String N = "n";
+  static final String[] COUNTS = {"de", "dr", "b", "rp", "nw", "ne"};
+  static final String NET = "net";
+  static final String ORDERS = "orders";
+  /** sum(DECIMAL(18,2)): what the per-period revenue sum has always been typed as. */
+  static final org.apache.spark.sql.types.DecimalType NET_TYPE = DataTypes.createDecimalType(28, 2);
+  static final StructType SCHEMA;
+
+  static {
+    StructType s = new StructType().add(N, DataTypes.IntegerType, false);
+    for (String c : COUNTS) {
+      s = s.add(c, DataTypes.LongType, false);
+    }
+    SCHEMA = s.add(NET, NET_TYPE, true).add(ORDERS, DataTypes.LongType, false);
+  }
+
+  private final Grain grain;
+  private final LocalDate asOf;
+  private final int window;
+  private final int last;
+
+  KpiEvents(Grain grain, LocalDate asOf, int window) {
+    this.grain = grain;
+    this.asOf = asOf;
+    this.window = window;
+    this.last = grain.periodOf(asOf);
+  }
+
+  /** Sums of one period. */
+  private static final class Sums {
+    final long[] counts = new long[COUNTS.length];
+    BigDecimal net;
+    long orders;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    Map<Integer, Sums> out = new HashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      List<Date> days = r.getList(0);
+      if (!days.isEmpty()) {
+        customer(days, out);
+      }
+      List<Row> lines = r.getList(1);
+      for (Row x : lines) {
+        Sums s = out.computeIfAbsent(grain.periodOf(x.getDate(0).toLocalDate()), k -> new Sums());
+        s.orders += x.getLong(1);
+        if (!x.isNullAt(2)) {
+          BigDecimal net = x.getDecimal(2);
+          s.net = s.net == null ? net : s.net.add(net);
+        }
+      }
+    }
+    List<Row> result = new ArrayList<>(out.size());
+    for (Map.Entry<Integer, Sums> e : out.entrySet()) {
+      Object[] v = new Object[COUNTS.length + 3];
+      v[0] = e.getKey();
+      for (int i = 0; i < COUNTS.length; i++) {
+        v[i + 1] = e.getValue().counts[i];
+      }
+      v[COUNTS.length + 1] = e.getValue().net;
+      v[COUNTS.length + 2] = e.getValue().orders;
+      result.add(RowFactory.create(v));
+    }
+    return result.iterator();
+  }
+
+  private void customer(List<Date> days, Map<Integer, Sums> out) {
+    int size = days.size();
+    int[] q = new int[size];
+    int[] rs = new int[size];
+    int[] re = new int[size];
+    int runs = 0;
+    for (int j = 0; j < size; j++) {
+      LocalDate d = days.get(j).toLocalDate();
+      q[j] = grain.periodOf(d);
+      int e = !d.plusDays(window).isBefore(asOf) ? last : grain.periodOf(d.plusDays(window + 1L)) - 1;
+      if (e >= q[j]) {
+        rs[runs] = q[j];
+        re[runs] = e;
+        runs++;
+      }
+    }
+    for (int i = 0; i < runs; i++) {
+      long starts = i == 0 || rs[i] > re[i - 1] + 1 ? 1 : 0;
+      long ends = i == runs - 1 || rs[i + 1] > re[i] + 1 ? 1 : 0;
+      add(out, rs[i], 0, starts);
+      add(out, rs[i] + 1, 1, starts);
+      add(out, re[i] + 1, 0, -ends);
+      add(out, re[i] + 1, 1, -ends);
+    }
+    for (int j = 0; j < size; j++) {
+      boolean firstOfPeriod = j == 0 || q[j - 1] != q[j];
+      add(out, q[j], 2, firstOfPeriod ? 1 : 0);
+      boolean secondOfPeriod = !firstOfPeriod && (j == 1 || q[j - 2] != q[j]);
+      add(out, q[j], 3, secondOfPeriod ? 1 : 0);
+    }
+    add(out, q[0], 4, 1);
+    add(out, q[0], 5, runs > 0 && rs[0] == q[0] ? 1 : 0);
+  }
+
+  /** Adds {@code v} to count {@code i} of period {@code n} (periods after as-of are dropped). */
+  private void add(Map<Integer, Sums> out, int n, int i, long v) {
+    if (n <= last) {
+      out.computeIfAbsent(n, k -> new Sums()).counts[i] += v;
+    }
+  }
+}
