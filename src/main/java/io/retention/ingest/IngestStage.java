@@ -35,10 +35,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Files already ingested (same path and content hash, recorded in ops.ingested_files) are skipped.</li>
  *   <li>Parsing and validation run on the executors, one task per file group; per-file counts (one row per file)
  *       and counts by reason are the only things that reach the driver.</li>
- *   <li>The run id is derived from the files (path, size, modification time), and every write is keyed by it
- *       (Delta idempotent appends; silver gets only order ids the classifier found absent): a run killed at
- *       any point and started again writes each row exactly once. Each write is one Delta commit, so readers always see a consistent version.</li>
- *   <li>The books must balance per file ({@link IngestAccounting}) or nothing is written.</li>
+ *   <li>The files are ingested in batches of consecutive files of bounded size ({@link Options#batchBytes}),
+ *       so the cache a large first load needs stays bounded; an order id of an earlier batch is judged against
+ *       silver exactly as one earlier in the same batch.</li>
+ *   <li>A batch's run id is derived from its files (path, size, modification time), and every write is keyed by
+ *       it (Delta idempotent appends; silver gets only order ids the classifier found absent): a run killed at
+ *       any point and started again writes each row exactly once. Each write is one Delta commit, so readers
+ *       always see a consistent version.</li>
+ *   <li>The books must balance per file ({@link IngestAccounting}) or nothing is written for the batch.</li>
  * </ul>
  */
 public final class IngestStage {

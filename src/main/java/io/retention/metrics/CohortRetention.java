@@ -55,10 +55,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * <p>Cost. From the state ({@link #fromActivity}, what the metrics stage runs): no shuffle of purchases at
  * all; each customer's distinct active periods, per-day entries and one "last active period" marker are summed
  * per (cohort, k) by {@link CohortCells} in plain Java per partition (not by an interpreted per-customer SQL
- * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the benchmark times): one shuffle of narrow rows
- * (customer, period, purchase flag, amount) by customer; the per-(customer, period) hash aggregate and the
- * window giving each customer's first and last purchase period run on those partitions without another
- * exchange; then the same per-(cohort, k) partial aggregate. Either way the cohort sizes are the k = 0 cells
+ * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the
+ * benchmark times): one shuffle of narrow rows (customer, period, purchase flag, amount) by customer; the
+ * per-(customer, period) hash aggregate and the window giving each customer's first and last purchase period
+ * run on those partitions without another exchange; then a per-(cohort, k) partial aggregate. Either way the cohort sizes are the k = 0 cells
  * and the dense grid is generated from one row per cohort holding its cells as a map (no join, no second pass
  * over the customers); the running sums are windows over that small table. Nothing reaches the driver.
  */
