@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import io.retention.schema.Schemas;
 
 /**
  * The per-period sums behind gold.retention_kpis, pre-aggregated per partition of the per-customer view (what

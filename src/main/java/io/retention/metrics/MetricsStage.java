@@ -6,7 +6,6 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.RunLog;
 import io.retention.lake.StageRun;
 import io.retention.lake.Table;
-import io.retention.schema.Columns;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
