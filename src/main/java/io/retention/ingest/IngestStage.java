@@ -105,7 +105,7 @@ public final class IngestStage {
       long inserted = 0;
       for (int i = 0; i < batches.size(); i++) {
         List<LandingFiles.Landed> batch = batches.get(i);
-        String batchRunId = batches.size() == 1 ? runId : runId(batch);
+        String batchRunId = runId(batch); // with one batch, the run's own id
         if (batches.size() > 1) {
           LOG.info("ingest: batch {}/{}: {} files, {} MB ({})", i + 1, batches.size(), batch.size(),
               batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);

@@ -1,6 +1,7 @@
 package io.retention.metrics;
 
 import io.retention.schema.MetricsColumns;
+import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -33,8 +33,6 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
   static final String ACT = "act";
   static final String REV = "rev";
   static final String ENDS = "ends";
-  /** sum(DECIMAL(18,2)): what the per-cell revenue sum has always been typed as. */
-  static final DecimalType REV_TYPE = DataTypes.createDecimalType(28, 2);
   private static final BigDecimal ZERO = new BigDecimal("0.00");
 
   private final Grain grain;
@@ -51,7 +49,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
     }
     return s.add(C, DataTypes.IntegerType, false).add(K, DataTypes.IntegerType, false)
-        .add(ACT, DataTypes.LongType, false).add(REV, REV_TYPE, true).add(ENDS, DataTypes.LongType, false);
+        .add(ACT, DataTypes.LongType, false).add(REV, Schemas.MONEY_SUM, true).add(ENDS, DataTypes.LongType, false);
   }
 
   private record Key(String breakdown, int c, int k) {}

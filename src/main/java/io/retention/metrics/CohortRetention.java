@@ -29,6 +29,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.schema.Schemas;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -58,9 +59,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the
  * benchmark times): one shuffle of narrow rows (customer, period, purchase flag, amount) by customer; the
  * per-(customer, period) hash aggregate and the window giving each customer's first and last purchase period
- * run on those partitions without another exchange; then a per-(cohort, k) partial aggregate. Either way the cohort sizes are the k = 0 cells
- * and the dense grid is generated from one row per cohort holding its cells as a map (no join, no second pass
- * over the customers); the running sums are windows over that small table. Nothing reaches the driver.
+ * run on those partitions without another exchange; then a per-(cohort, k) partial aggregate. Either way the
+ * cohort sizes are the k = 0 cells and the dense grid is generated from one row per cohort holding its cells as
+ * a map (no join, no second pass over the customers); the running sums are windows over that small table.
+ * Nothing reaches the driver.
  */
 public final class CohortRetention {
   private static final String C = "c";
@@ -143,7 +145,7 @@ public final class CohortRetention {
     return activity.select(in.toArray(new Column[0]))
         .mapPartitions(new CohortCells(o.grain(), breakdown), Encoders.row(CohortCells.schema(breakdown)))
         .groupBy(cols(keys, col(K)))
-        .agg(sum(ACT).as(ACT), sum(REV).cast(CohortCells.REV_TYPE).as(REV), sum(ENDS).as(ENDS));
+        .agg(sum(ACT).as(ACT), sum(REV).cast(Schemas.MONEY_SUM).as(REV), sum(ENDS).as(ENDS));
   }
 
   private static Dataset<Row> finish(Dataset<Row> dense, MetricsStage.Options o, List<String> keys) {

@@ -1,5 +1,6 @@
 package io.retention.metrics;
 
+import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -37,8 +38,6 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
   static final String[] COUNTS = {"de", "dr", "b", "rp", "nw", "ne"};
   static final String NET = "net";
   static final String ORDERS = "orders";
-  /** sum(DECIMAL(18,2)): what the per-period revenue sum has always been typed as. */
-  static final org.apache.spark.sql.types.DecimalType NET_TYPE = DataTypes.createDecimalType(28, 2);
   static final StructType SCHEMA;
 
   static {
@@ -46,7 +45,7 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
     for (String c : COUNTS) {
       s = s.add(c, DataTypes.LongType, false);
     }
-    SCHEMA = s.add(NET, NET_TYPE, true).add(ORDERS, DataTypes.LongType, false);
+    SCHEMA = s.add(NET, Schemas.MONEY_SUM, true).add(ORDERS, DataTypes.LongType, false);
   }
 
   private final Grain grain;

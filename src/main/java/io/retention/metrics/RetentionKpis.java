@@ -71,7 +71,7 @@ public final class RetentionKpis {
     for (int i = 0; i < KpiEvents.COUNTS.length; i++) {
       total[i] = sum(KpiEvents.COUNTS[i]).as(KpiEvents.COUNTS[i]);
     }
-    total[KpiEvents.COUNTS.length] = sum(KpiEvents.NET).cast(KpiEvents.NET_TYPE).as(KpiEvents.NET);
+    total[KpiEvents.COUNTS.length] = sum(KpiEvents.NET).cast(Schemas.MONEY_SUM).as(KpiEvents.NET);
     total[KpiEvents.COUNTS.length + 1] = sum(KpiEvents.ORDERS).as(KpiEvents.ORDERS);
     Dataset<Row> sums = activity.select(DAYS, CustomerActivity.LINES)
         .mapPartitions(new KpiEvents(o.grain(), o.asOf(), o.activeWindowDays()), Encoders.row(KpiEvents.SCHEMA))

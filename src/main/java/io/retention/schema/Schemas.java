@@ -15,6 +15,8 @@ public final class Schemas {
 
   /** Money is DECIMAL(18,2) everywhere. */
   public static final DecimalType MONEY = DataTypes.createDecimalType(18, 2);
+  /** What Spark's sum of {@link #MONEY} is typed as (precision + 10): partial money sums keep this type. */
+  public static final DecimalType MONEY_SUM = DataTypes.createDecimalType(28, 2);
   public static final DataType STRING_MAP =
       DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true);
   public static final DataType COUNT_MAP =
