@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -52,7 +53,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>{@link #view} turns the state into what the table classes read: the entries up to the as-of date, the
  * sorted distinct purchase days ({@code days}), purchase orders, net revenue and, with a breakdown, the
- * attribute value of the first purchase. It is a projection: no shuffle.
+ * attribute value of the first purchase. It is a row-by-row plain-Java map ({@link ActivityViewRows}): no
+ * shuffle, no higher-order SQL function.
  */
 public final class CustomerActivity {
   /** State: the per-day entries. */
@@ -136,31 +138,19 @@ public final class CustomerActivity {
   /**
    * The per-customer view at the as-of date of {@code o} (resolved): customer_id, {@code lines} (entries up to
    * as-of), {@code days}, orders, net_revenue and, with a breakdown, the breakdown value. Customers without an
-   * order on or before as-of are dropped.
+   * order on or before as-of are dropped. Computed row by row in plain Java ({@link ActivityViewRows}, which
+   * documents the NULL and overflow rules).
    */
   public static Dataset<Row> view(Dataset<Row> state, MetricsStage.Options o) {
-    String asOf = MetricsStage.dateLiteral(o.asOf());
-    String acc = "DECIMAL(38,2)";
-    List<String> cols = new ArrayList<>(List.of(
-        CUSTOMER_ID,
-        LINES,
-        "transform(filter(" + LINES + ", x -> x." + PURCHASES + " > 0), x -> x." + DAY + ") AS " + DAYS,
-        "aggregate(" + LINES + ", 0L, (a, x) -> a + x." + PURCHASES + ") AS " + MetricsColumns.ORDERS,
-        "CAST(aggregate(" + LINES + ", CAST(0 AS " + acc + "), (a, x) -> CAST(a + x." + NET + " AS " + acc
-            + ")) AS " + Schemas.MONEY.sql() + ") AS " + MetricsColumns.NET_REVENUE));
-    if (o.breakdown() != null) {
-      cols.add("try_element_at(" + FIRST_ATTRIBUTES + ", " + sqlString(o.breakdown()) + ") AS "
-          + MetricsColumns.BREAKDOWN);
+    boolean breakdown = o.breakdown() != null;
+    List<Column> in = new ArrayList<>(List.of(col(CUSTOMER_ID), col(ACTIVITY)));
+    if (breakdown) {
+      in.add(col(FIRST_ATTRIBUTES));
     }
-    return state
-        .selectExpr(CUSTOMER_ID, "filter(" + ACTIVITY + ", x -> x." + DAY + " <= " + asOf + ") AS " + LINES,
-            FIRST_ATTRIBUTES)
-        .filter("size(" + LINES + ") > 0")
-        .selectExpr(cols.toArray(new String[0]));
-  }
-
-  private static String sqlString(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    Dataset<Row> input = state.select(in.toArray(new Column[0]));
+    boolean ansi = Boolean.parseBoolean(state.sparkSession().conf().get("spark.sql.ansi.enabled", "false"));
+    return input.mapPartitions(new ActivityViewRows(o.asOf(), o.breakdown(), ansi),
+        Encoders.row(ActivityViewRows.schema(input.schema(), breakdown)));
   }
 
   /** The columns that identify a cohort: the breakdown value (when asked for) then the cohort. */

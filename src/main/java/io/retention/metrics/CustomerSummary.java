@@ -1,27 +1,17 @@
 package io.retention.metrics;
 
 import static io.retention.metrics.CustomerActivity.DAYS;
-import static io.retention.metrics.MetricsStage.dateLiteral;
-import static io.retention.schema.MetricsColumns.AGE_DAYS;
-import static io.retention.schema.MetricsColumns.AOV;
 import static io.retention.schema.MetricsColumns.BREAKDOWN;
-import static io.retention.schema.MetricsColumns.COHORT;
-import static io.retention.schema.MetricsColumns.DAYS_SINCE_LAST;
-import static io.retention.schema.MetricsColumns.FIRST_ORDER_DATE;
-import static io.retention.schema.MetricsColumns.FREQUENCY;
-import static io.retention.schema.MetricsColumns.GRAIN;
-import static io.retention.schema.MetricsColumns.LAST_GAP_DAYS;
-import static io.retention.schema.MetricsColumns.LAST_ORDER_DATE;
-import static io.retention.schema.MetricsColumns.MEAN_GAP_DAYS;
-import static io.retention.schema.MetricsColumns.MEDIAN_GAP_DAYS;
 import static io.retention.schema.MetricsColumns.NET_REVENUE;
 import static io.retention.schema.MetricsColumns.ORDERS;
-import static io.retention.schema.MetricsColumns.RECENCY_DAYS;
+import static org.apache.spark.sql.functions.col;
 
 import io.retention.schema.Columns;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -36,7 +26,8 @@ import org.apache.spark.sql.Row;
  *       for a customer with one purchase day.</li>
  * </ul>
  *
- * <p>Cost: a projection of {@link CustomerActivity} (no shuffle of its own); nothing reaches the driver.
+ * <p>Cost: a row-by-row plain-Java map of {@link CustomerActivity} ({@link CustomerRows}; no shuffle of its
+ * own, no higher-order SQL function); nothing reaches the driver.
  */
 public final class CustomerSummary {
   private CustomerSummary() {}
@@ -46,44 +37,22 @@ public final class CustomerSummary {
     return fromActivity(CustomerActivity.compute(purchases, o), o);
   }
 
-  /** From the per-customer activity ({@code o} resolved). */
+  /** From the per-customer activity ({@code o} resolved), row by row in plain Java ({@link CustomerRows}). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
-    String asOf = dateLiteral(o.asOf());
-    Dataset<Row> base = activity.filter("size(" + DAYS + ") > 0")
-        .selectExpr("*", gapsSql() + " AS g", "element_at(" + DAYS + ", 1) AS f", "element_at(" + DAYS + ", -1) AS l")
-        .selectExpr("*", "size(g) AS n", "array_sort(g) AS sg");
-    List<String> cols = new ArrayList<>(List.of(
-        Columns.CUSTOMER_ID,
-        "'" + o.grain().id() + "' AS " + GRAIN,
-        o.grain().start(o.grain().period("f")) + " AS " + COHORT));
-    if (o.breakdown() != null) {
-      cols.add(BREAKDOWN);
+    boolean breakdown = o.breakdown() != null;
+    List<Column> in = new ArrayList<>(List.of(col(Columns.CUSTOMER_ID)));
+    if (breakdown) {
+      in.add(col(BREAKDOWN));
     }
-    cols.addAll(List.of(
-        "f AS " + FIRST_ORDER_DATE,
-        "l AS " + LAST_ORDER_DATE,
-        ORDERS,
-        NET_REVENUE,
-        "CAST(try_divide(" + NET_REVENUE + ", " + ORDERS + ") AS DECIMAL(18,2)) AS " + AOV,
-        "size(" + DAYS + ") - 1 AS " + FREQUENCY,
-        "datediff(l, f) AS " + RECENCY_DAYS,
-        "datediff(" + asOf + ", f) AS " + AGE_DAYS,
-        "IF(n = 0, NULL, aggregate(g, 0L, (acc, x) -> acc + x) / n) AS " + MEAN_GAP_DAYS,
-        medianSql() + " AS " + MEDIAN_GAP_DAYS,
-        "IF(n = 0, NULL, element_at(g, -1)) AS " + LAST_GAP_DAYS,
-        "datediff(" + asOf + ", l) AS " + DAYS_SINCE_LAST));
-    return base.selectExpr(cols.toArray(new String[0]));
+    in.addAll(List.of(col(DAYS), col(ORDERS), col(NET_REVENUE)));
+    return activity.select(in.toArray(new Column[0]))
+        .mapPartitions(new CustomerRows(o.grain(), o.asOf(), breakdown),
+            Encoders.row(CustomerRows.schema(breakdown)));
   }
 
   /** SQL: the gaps (INT days) between consecutive purchase days of the {@code days} array (empty for size ≤ 1). */
   static String gapsSql() {
     return "zip_with(slice(" + DAYS + ", 2, size(" + DAYS + ")), slice(" + DAYS + ", 1, greatest(size(" + DAYS
         + ") - 1, 0)), (a, b) -> datediff(a, b))";
-  }
-
-  private static String medianSql() {
-    return "CASE WHEN n = 0 THEN NULL"
-        + " WHEN n % 2 = 1 THEN CAST(element_at(sg, CAST(n DIV 2 + 1 AS INT)) AS DOUBLE)"
-        + " ELSE (element_at(sg, CAST(n DIV 2 AS INT)) + element_at(sg, CAST(n DIV 2 + 1 AS INT))) / CAST(2 AS DOUBLE) END";
   }
 }

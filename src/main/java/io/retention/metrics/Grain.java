@@ -46,6 +46,16 @@ public enum Grain {
     };
   }
 
+  /** The first day of absolute period number {@code n}, in Java (same arithmetic as {@link #start}). */
+  public java.time.LocalDate startOf(int n) {
+    return switch (this) {
+      case DAY -> java.time.LocalDate.ofEpochDay(n);
+      case WEEK -> java.time.LocalDate.ofEpochDay(7L * n - 3);
+      case MONTH -> java.time.LocalDate.of(n / 12, n % 12 + 1, 1);
+      case QUARTER -> java.time.LocalDate.of(n / 4, (n % 4) * 3 + 1, 1);
+    };
+  }
+
   /** SQL: the last day (DATE) of absolute period number {@code n}. */
   public String end(String n) {
     return "date_sub(" + start("(" + n + ") + 1") + ", 1)";

@@ -1,0 +1,151 @@
+package io.retention.metrics;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import io.retention.schema.Columns;
+import io.retention.schema.MetricsColumns;
+import io.retention.schema.Schemas;
+
+/**
+ * The rows of gold.customers ({@link CustomerSummary}) in plain Java, one per-customer view row at a time (the
+ * gaps, their sum, sort and median used to be higher-order SQL functions, which Spark evaluates without code
+ * generation). Input rows: {@code customer_id}, the breakdown value when asked for, {@code days}, {@code orders},
+ * {@code net_revenue}. A row with NULL or empty {@code days} gives no row.
+ *
+ * <p>Values, exactly as the SQL they replace: aov = net_revenue / orders rounded half up to cents (NULL when
+ * either is NULL or orders is 0); day differences as INT; mean gap = (long) sum of gaps / count as a double;
+ * median gap = the middle sorted gap, or the INT sum of the middle two / 2.0; mean, median and last gap NULL
+ * with a single purchase day.
+ */
+final class CustomerRows implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final Grain grain;
+  private final LocalDate asOf;
+  private final boolean breakdown;
+
+  CustomerRows(Grain grain, LocalDate asOf, boolean breakdown) {
+    this.grain = grain;
+    this.asOf = asOf;
+    this.breakdown = breakdown;
+  }
+
+  /** The gold.customers schema (the breakdown column only when asked for). */
+  static StructType schema(boolean breakdown) {
+    StructType s = new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType, true)
+        .add(MetricsColumns.GRAIN, DataTypes.StringType, false)
+        .add(MetricsColumns.COHORT, DataTypes.DateType, true);
+    if (breakdown) {
+      s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
+    }
+    return s.add(MetricsColumns.FIRST_ORDER_DATE, DataTypes.DateType, true)
+        .add(MetricsColumns.LAST_ORDER_DATE, DataTypes.DateType, true)
+        .add(MetricsColumns.ORDERS, DataTypes.LongType, true)
+        .add(MetricsColumns.NET_REVENUE, Schemas.MONEY, true)
+        .add(MetricsColumns.AOV, Schemas.MONEY, true)
+        .add(MetricsColumns.FREQUENCY, DataTypes.IntegerType, true)
+        .add(MetricsColumns.RECENCY_DAYS, DataTypes.IntegerType, true)
+        .add(MetricsColumns.AGE_DAYS, DataTypes.IntegerType, true)
+        .add(MetricsColumns.MEAN_GAP_DAYS, DataTypes.DoubleType, true)
+        .add(MetricsColumns.MEDIAN_GAP_DAYS, DataTypes.DoubleType, true)
+        .add(MetricsColumns.LAST_GAP_DAYS, DataTypes.IntegerType, true)
+        .add(MetricsColumns.DAYS_SINCE_LAST, DataTypes.IntegerType, true);
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    return new Iterator<>() {
+      private Row next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && rows.hasNext()) {
+          next = customer(rows.next());
+        }
+        return next != null;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Row r = next;
+        next = null;
+        return r;
+      }
+    };
+  }
+
+  private Row customer(Row r) {
+    int off = breakdown ? 1 : 0;
+    if (r.isNullAt(off + 1)) {
+      return null;
+    }
+    List<Date> days = r.getList(off + 1);
+    int size = days.size();
+    if (size == 0) {
+      return null;
+    }
+    long asOfDay = asOf.toEpochDay();
+    LocalDate f = days.get(0).toLocalDate();
+    LocalDate l = days.get(size - 1).toLocalDate();
+    int n = size - 1;
+    int[] gaps = new int[n];
+    long sum = 0;
+    long previous = f.toEpochDay();
+    for (int i = 1; i < size; i++) {
+      long d = days.get(i).toLocalDate().toEpochDay();
+      gaps[i - 1] = (int) (d - previous);
+      sum += gaps[i - 1];
+      previous = d;
+    }
+    Double mean = null;
+    Double median = null;
+    Integer lastGap = null;
+    if (n > 0) {
+      mean = (double) sum / n;
+      lastGap = gaps[n - 1];
+      int[] sorted = gaps.clone();
+      Arrays.sort(sorted);
+      median = n % 2 == 1 ? (double) sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+    Object orders = r.get(off + 2);
+    BigDecimal net = r.isNullAt(off + 3) ? null : r.getDecimal(off + 3);
+    BigDecimal aov = net == null || orders == null || (Long) orders == 0L ? null
+        : net.divide(BigDecimal.valueOf((Long) orders), 2, RoundingMode.HALF_UP);
+    Object[] v = new Object[breakdown ? 16 : 15];
+    int i = 0;
+    v[i++] = r.getString(0);
+    v[i++] = grain.id();
+    v[i++] = Date.valueOf(grain.startOf(grain.periodOf(f)));
+    if (breakdown) {
+      v[i++] = r.get(1);
+    }
+    v[i++] = days.get(0);
+    v[i++] = days.get(size - 1);
+    v[i++] = orders;
+    v[i++] = net;
+    v[i++] = aov;
+    v[i++] = n;
+    v[i++] = (int) (l.toEpochDay() - f.toEpochDay());
+    v[i++] = (int) (asOfDay - f.toEpochDay());
+    v[i++] = mean;
+    v[i++] = median;
+    v[i++] = lastGap;
+    v[i] = (int) (asOfDay - l.toEpochDay());
+    return RowFactory.create(v);
+  }
+}
