@@ -34,12 +34,12 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   private static final BigDecimal LIMIT = BigDecimal.TEN.pow(16);
 
-  private final Date asOf;
+  private final java.time.LocalDate asOf;
   private final String breakdown;
   private final boolean ansi;
 
   ActivityViewRows(java.time.LocalDate asOf, String breakdown, boolean ansi) {
-    this.asOf = Date.valueOf(asOf);
+    this.asOf = asOf;
     this.breakdown = breakdown;
     this.ansi = ansi;
   }
@@ -94,7 +94,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     BigDecimal net = BigDecimal.ZERO.setScale(2);
     boolean netNull = false;
     for (Row x : activity) {
-      if (x == null || x.isNullAt(0) || x.getDate(0).after(asOf)) {
+      if (x == null || x.isNullAt(0) || x.getDate(0).toLocalDate().isAfter(asOf)) {
         continue;
       }
       lines.add(x);
@@ -117,14 +117,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
       return null;
     }
     String id = r.getString(0);
-    BigDecimal revenue = netNull ? null : net.setScale(2);
-    if (revenue != null && revenue.abs().compareTo(LIMIT) >= 0) {
-      if (ansi) {
-        throw new ArithmeticException("metrics: the net revenue of customer " + id + " (" + revenue.toPlainString()
-            + ") does not fit DECIMAL(18,2)");
-      }
-      revenue = null;
-    }
+    BigDecimal revenue = netNull ? null : revenue(id, net);
     Object seqLines = lines.size() == activity.size() ? r.get(1) : seq(lines);
     Object b = null;
     if (breakdown != null && !r.isNullAt(2)) {
@@ -134,6 +127,19 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     return breakdown == null
         ? RowFactory.create(id, seqLines, seq(days), ordersNull ? null : orders, revenue)
         : RowFactory.create(id, seqLines, seq(days), ordersNull ? null : orders, revenue, b);
+  }
+
+  /** The exact sum as DECIMAL(18,2): an error (ANSI) or NULL when it does not fit. */
+  private BigDecimal revenue(String id, BigDecimal net) {
+    BigDecimal revenue = net.setScale(2);
+    if (revenue.abs().compareTo(LIMIT) < 0) {
+      return revenue;
+    }
+    if (ansi) {
+      throw new ArithmeticException("metrics: the net revenue of customer " + id + " (" + revenue.toPlainString()
+          + ") does not fit DECIMAL(18,2)");
+    }
+    return null;
   }
 
   private static <T> scala.collection.Seq<T> seq(List<T> list) {

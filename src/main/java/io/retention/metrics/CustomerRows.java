@@ -104,23 +104,8 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     LocalDate l = days.get(size - 1).toLocalDate();
     int n = size - 1;
     int[] gaps = new int[n];
-    long sum = 0;
-    long previous = f.toEpochDay();
     for (int i = 1; i < size; i++) {
-      long d = days.get(i).toLocalDate().toEpochDay();
-      gaps[i - 1] = (int) (d - previous);
-      sum += gaps[i - 1];
-      previous = d;
-    }
-    Double mean = null;
-    Double median = null;
-    Integer lastGap = null;
-    if (n > 0) {
-      mean = (double) sum / n;
-      lastGap = gaps[n - 1];
-      int[] sorted = gaps.clone();
-      Arrays.sort(sorted);
-      median = n % 2 == 1 ? (double) sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+      gaps[i - 1] = (int) (days.get(i).toLocalDate().toEpochDay() - days.get(i - 1).toLocalDate().toEpochDay());
     }
     Object orders = r.get(off + 2);
     BigDecimal net = r.isNullAt(off + 3) ? null : r.getDecimal(off + 3);
@@ -142,10 +127,27 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     v[i++] = n;
     v[i++] = (int) (l.toEpochDay() - f.toEpochDay());
     v[i++] = (int) (asOfDay - f.toEpochDay());
-    v[i++] = mean;
-    v[i++] = median;
-    v[i++] = lastGap;
+    v[i++] = n == 0 ? null : mean(gaps);
+    v[i++] = n == 0 ? null : median(gaps);
+    v[i++] = n == 0 ? null : gaps[n - 1];
     v[i] = (int) (asOfDay - l.toEpochDay());
     return RowFactory.create(v);
+  }
+
+  /** The (long) sum of the gaps / their count. */
+  private static double mean(int[] gaps) {
+    long sum = 0;
+    for (int g : gaps) {
+      sum += g;
+    }
+    return (double) sum / gaps.length;
+  }
+
+  /** The middle sorted gap, or the INT sum of the middle two / 2.0. */
+  private static double median(int[] gaps) {
+    int[] sorted = gaps.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? (double) sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 }
