@@ -1,7 +1,10 @@
 package io.retention.metrics;
 
+import io.retention.schema.MetricsColumns;
+import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,8 +16,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import io.retention.schema.MetricsColumns;
-import io.retention.schema.Schemas;
 
 /**
  * The per-customer view of {@link CustomerActivity#view} in plain Java, one state row at a time (the filters,
@@ -34,11 +35,11 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   private static final BigDecimal LIMIT = BigDecimal.TEN.pow(16);
 
-  private final java.time.LocalDate asOf;
+  private final LocalDate asOf;
   private final String breakdown;
   private final boolean ansi;
 
-  ActivityViewRows(java.time.LocalDate asOf, String breakdown, boolean ansi) {
+  ActivityViewRows(LocalDate asOf, String breakdown, boolean ansi) {
     this.asOf = asOf;
     this.breakdown = breakdown;
     this.ansi = ansi;

@@ -1,5 +1,8 @@
 package io.retention.metrics;
 
+import io.retention.schema.Columns;
+import io.retention.schema.MetricsColumns;
+import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Date;
@@ -13,9 +16,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import io.retention.schema.Columns;
-import io.retention.schema.MetricsColumns;
-import io.retention.schema.Schemas;
 
 /**
  * The rows of gold.customers ({@link CustomerSummary}) in plain Java, one per-customer view row at a time (the
