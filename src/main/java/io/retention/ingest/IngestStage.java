@@ -197,23 +197,11 @@ public final class IngestStage {
   private void createTables() {
     tables.createIfNotExists(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);
     tables.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
-    enableChangeDataFeed(Table.PURCHASES);
+    // the metrics stage reads silver's inserted rows from the change data feed to update its per-customer state
+    // incrementally (new tables right after creation, older warehouses on their next ingest)
+    tables.ensureProperty(Table.PURCHASES, CHANGE_DATA_FEED, "true");
     tables.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
     tables.createIfNotExists(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
-  }
-
-  /**
-   * Turns on Delta's change data feed for {@code t} when it is not on yet (new tables right after creation,
-   * older warehouses on their next ingest): the metrics stage reads silver's inserted rows from it to update its
-   * per-customer state incrementally. One metadata commit, once.
-   */
-  private void enableChangeDataFeed(Table t) {
-    Row detail = tables.delta(t).detail().select("properties").first();
-    java.util.Map<String, String> props = detail.isNullAt(0) ? java.util.Map.of() : detail.getJavaMap(0);
-    if (!"true".equalsIgnoreCase(props.get(CHANGE_DATA_FEED))) {
-      tables.spark().sql("ALTER TABLE delta.`" + tables.path(t).replace("`", "``") + "` SET TBLPROPERTIES ('"
-          + CHANGE_DATA_FEED + "' = 'true')");
-    }
   }
 
   /** The files not yet ingested with the same path, size and modification time (metadata only). */

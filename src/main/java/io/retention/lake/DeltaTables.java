@@ -84,6 +84,19 @@ public final class DeltaTables {
     writer.save(path(table));
   }
 
+  /**
+   * Sets the table property {@code key} to {@code value} unless it is set so already (read from the table's
+   * metadata: no scan); when it is not, one metadata commit. Safe to call on every run.
+   */
+  public void ensureProperty(Table table, String key, String value) {
+    String name = "delta.`" + path(table).replace("`", "``") + "`";
+    boolean set = spark.sql("SHOW TBLPROPERTIES " + name).collectAsList().stream()
+        .anyMatch(r -> key.equals(r.getString(0)) && value.equalsIgnoreCase(r.getString(1)));
+    if (!set) {
+      spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + key + "' = '" + value + "')");
+    }
+  }
+
   /** Lists the tables of the warehouse that exist on disk. */
   public List<Table> existing() {
     List<Table> out = new ArrayList<>();

@@ -7,6 +7,7 @@ import static io.retention.metrics.CustomerActivity.FIRST_PURCHASE;
 import static io.retention.metrics.CustomerActivity.NET;
 import static io.retention.metrics.CustomerActivity.PURCHASES;
 import static io.retention.schema.Columns.CUSTOMER_ID;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import io.retention.lake.DeltaTables;
@@ -48,14 +49,17 @@ import org.slf4j.LoggerFactory;
  *       silver.</li>
  * </ul>
  *
- * <p>Cost of an incremental run: the changed silver files only, one shuffle of those rows by customer, a join of
- * the (few) affected customers with the state and a MERGE that rewrites the state files holding them. Nothing
- * reaches the driver except the watermark and a few counts.
+ * <p>Cost of an incremental run: the changed silver files only, one shuffle of those rows by customer, the
+ * state rows of the (few) affected customers picked by a broadcast semi-join (no shuffle of the state), and a
+ * MERGE that, with Delta's deletion vectors (turned on for the state table), marks their old rows deleted and
+ * writes only their new rows instead of rewriting every state file that holds one of them (a day's customers
+ * are spread over all of them). Nothing reaches the driver except the watermark and a few counts.
  */
 public final class CustomerState {
   private static final Logger LOG = LoggerFactory.getLogger(CustomerState.class);
   static final String MARK = "retention.customer_activity v1";
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  static final String DELETION_VECTORS = "delta.enableDeletionVectors";
 
   /** How the state was brought up to date. */
   public enum Mode { FULL, INCREMENTAL, UNCHANGED }
@@ -151,6 +155,7 @@ public final class CustomerState {
     CustomerActivity.state(silver, true).write().format("delta").mode("overwrite")
         .option("overwriteSchema", "true")
         .option("userMetadata", now.text())
+        .option(DELETION_VECTORS, "true")
         .save(tables.path(Table.CUSTOMER_ACTIVITY));
     return silver.count();
   }
@@ -170,6 +175,7 @@ public final class CustomerState {
           + now.silverVersion());
     }
     Dataset<Row> inserted = changes.drop("_change_type", "_commit_version", "_commit_timestamp");
+    tables.ensureProperty(Table.CUSTOMER_ACTIVITY, DELETION_VECTORS, "true");
     Dataset<Row> source = merged(CustomerActivity.state(inserted, true), tables.read(Table.CUSTOMER_ACTIVITY));
     String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
     spark.conf().set(USER_METADATA_CONF, now.text());
@@ -194,9 +200,11 @@ public final class CustomerState {
 
   /**
    * The new state of the customers in {@code delta} (the state of the new rows): their old state (when any)
-   * plus the new rows, per day; the earlier first purchase wins.
+   * plus the new rows, per day; the earlier first purchase wins. The old state of those customers is picked by
+   * a broadcast semi-join on their ids, so the state is scanned but never shuffled.
    */
   static Dataset<Row> merged(Dataset<Row> delta, Dataset<Row> state) {
+    Dataset<Row> affected = state.join(broadcast(delta.select(CUSTOMER_ID)), CUSTOMER_ID, "left_semi");
     String money = Schemas.MONEY.sql();
     String entries = "map_from_entries(transform(%s." + ACTIVITY + ", x -> named_struct('k', x." + DAY
         + ", 'v', named_struct('p', x." + PURCHASES + ", 'n', x." + NET + "))))";
@@ -207,7 +215,7 @@ public final class CustomerState {
         + PURCHASES + "', e.value.p, '" + NET + "', e.value.n)))";
     String newFirst = "(t." + FIRST_PURCHASE + " IS NULL OR (s." + FIRST_PURCHASE + " IS NOT NULL AND s."
         + FIRST_PURCHASE + " < t." + FIRST_PURCHASE + "))";
-    return delta.as("s").join(state.as("t"), col("s." + CUSTOMER_ID).equalTo(col("t." + CUSTOMER_ID)), "left")
+    return delta.as("s").join(affected.as("t"), col("s." + CUSTOMER_ID).equalTo(col("t." + CUSTOMER_ID)), "left")
         .selectExpr(
             "s." + CUSTOMER_ID + " AS " + CUSTOMER_ID,
             "IF(t." + CUSTOMER_ID + " IS NULL, s." + ACTIVITY + ", " + activity + ") AS " + ACTIVITY,

@@ -116,6 +116,11 @@ class IncrementalMetricsTest {
     }
     long commits = inc.delta(Table.CUSTOMER_ACTIVITY).history().count();
     assertThat(commits).as("full build + one merge").isEqualTo(2);
+    // deletion vectors: the merge wrote the affected customers' rows only, it copied no unchanged state row
+    Row last = inc.delta(Table.CUSTOMER_ACTIVITY).history(1).first();
+    Map<String, String> merge = last.getJavaMap(last.fieldIndex("operationMetrics"));
+    assertThat(merge).containsEntry("numTargetRowsCopied", "0").containsKey("numTargetDeletionVectorsAdded");
+    assertThat(Long.parseLong(merge.get("numTargetDeletionVectorsAdded"))).isPositive();
     assertThat(new MetricsStage(inc, month, "again").run().state().mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
     assertThat(inc.delta(Table.CUSTOMER_ACTIVITY).history().count()).isEqualTo(commits);
     CustomerState.Refresh forced = new MetricsStage(inc, month, "forced", true).run().state();
