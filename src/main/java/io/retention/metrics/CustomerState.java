@@ -7,13 +7,22 @@ import static io.retention.metrics.CustomerActivity.FIRST_PURCHASE;
 import static io.retention.metrics.CustomerActivity.NET;
 import static io.retention.metrics.CustomerActivity.PURCHASES;
 import static io.retention.schema.Columns.CUSTOMER_ID;
-import static org.apache.spark.sql.functions.broadcast;
+import static io.retention.schema.Columns.KIND;
+import static io.retention.schema.Columns.KIND_PURCHASE;
+import static io.retention.schema.Columns.ORDER_DATE;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 
 import io.retention.lake.DeltaTables;
+import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
 import io.retention.schema.Schemas;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,11 +58,18 @@ import org.slf4j.LoggerFactory;
  *       silver.</li>
  * </ul>
  *
- * <p>Cost of an incremental run: the changed silver files only, one shuffle of those rows by customer, the
- * state rows of the (few) affected customers picked by a broadcast semi-join (no shuffle of the state), and a
- * MERGE that, with Delta's deletion vectors (turned on for the state table), marks their old rows deleted and
- * writes only their new rows instead of rewriting every state file that holds one of them (a day's customers
- * are spread over all of them). Nothing reaches the driver except the watermark and a few counts.
+ * <p>The watermark also carries the state's latest purchase day (the default as-of date of the metrics),
+ * maintained as the later of the previous one and the new rows' latest purchase, so no run scans the state
+ * for it (a state written before it was recorded is scanned once, on its next merge).
+ *
+ * <p>Cost of an incremental run: the changed silver files only (one job counting them, checking they are all
+ * inserts and finding their latest purchase day), one shuffle of those rows by customer, and a MERGE whose
+ * source is their state alone: the combination with a customer's old state is the MERGE's update expression
+ * ({@link #combined}), so the MERGE's own join is the only read of the state. With Delta's deletion vectors
+ * (turned on for the state table) the MERGE marks the affected customers' old rows deleted and writes only
+ * their new rows instead of rewriting every state file that holds one of them (a day's customers are spread
+ * over all of them); housekeeping's OPTIMIZE rewrites files once enough of their rows are deleted. Nothing
+ * reaches the driver except the watermark and a few counts.
  */
 public final class CustomerState {
   private static final Logger LOG = LoggerFactory.getLogger(CustomerState.class);
@@ -70,18 +86,28 @@ public final class CustomerState {
    * @param silverVersion the silver.purchases version the state reflects now
    * @param rowsRead silver rows read (the whole table for a full build, the inserted rows otherwise)
    * @param reason why a full rebuild was done (empty otherwise)
+   * @param latestPurchase the latest purchase day in the state (DESIGN §9's default as-of date), kept in the
+   *     watermark so that no run scans the state for it; null when the state holds no purchase
    */
-  public record Refresh(Mode mode, long silverVersion, long rowsRead, String reason) {
+  public record Refresh(Mode mode, long silverVersion, long rowsRead, String reason, LocalDate latestPurchase) {
     public String note() {
       return "state=" + mode.name().toLowerCase(java.util.Locale.ROOT) + "@" + silverVersion
           + (reason.isEmpty() ? "" : " (" + reason + ")");
     }
   }
 
-  /** The watermark read back from the state's history. */
-  record Watermark(String silverId, long silverVersion) {
+  /**
+   * The watermark read back from the state's history: silver's table id and version, and the latest purchase
+   * day of the state (null when it has none, or for a state written before the day was recorded).
+   */
+  record Watermark(String silverId, long silverVersion, LocalDate latestPurchase) {
     String text() {
-      return MARK + " silver_id=" + silverId + " silver_version=" + silverVersion;
+      return MARK + " silver_id=" + silverId + " silver_version=" + silverVersion
+          + (latestPurchase == null ? "" : " latest_purchase=" + latestPurchase);
+    }
+
+    Watermark withLatestPurchase(LocalDate day) {
+      return new Watermark(silverId, silverVersion, day);
     }
 
     static Optional<Watermark> parse(String s) {
@@ -90,21 +116,25 @@ public final class CustomerState {
       }
       String id = null;
       Long version = null;
+      LocalDate latest = null;
       for (String part : s.substring(MARK.length() + 1).split(" ")) {
         if (part.startsWith("silver_id=")) {
           id = part.substring("silver_id=".length());
         } else if (part.startsWith("silver_version=")) {
           version = Long.valueOf(part.substring("silver_version=".length()));
+        } else if (part.startsWith("latest_purchase=")) {
+          latest = LocalDate.parse(part.substring("latest_purchase=".length()));
         }
       }
-      return id == null || version == null ? Optional.empty() : Optional.of(new Watermark(id, version));
+      return id == null || version == null ? Optional.empty() : Optional.of(new Watermark(id, version, latest));
     }
   }
 
   private final DeltaTables tables;
   private final SparkSession spark;
-  /** Rows read by the last successful incremental merge. */
+  /** Rows read and latest purchase day of the last successful incremental merge. */
   private long lastRowsRead;
+  private LocalDate lastLatestPurchase;
 
   public CustomerState(DeltaTables tables) {
     this.tables = tables;
@@ -113,7 +143,7 @@ public final class CustomerState {
 
   /** Brings gold.customer_activity up to date with silver.purchases (a full rebuild when {@code full}). */
   public Refresh refresh(boolean full) {
-    Watermark now = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES));
+    Watermark now = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), null);
     String reason;
     if (full) {
       reason = "full rebuild asked for";
@@ -128,30 +158,33 @@ public final class CustomerState {
       } else if (mark.get().silverVersion() > now.silverVersion()) {
         reason = "silver.purchases is older than the state's watermark";
       } else if (mark.get().silverVersion() == now.silverVersion()) {
-        return new Refresh(Mode.UNCHANGED, now.silverVersion(), 0, "");
+        LocalDate latest = mark.get().latestPurchase();
+        return new Refresh(Mode.UNCHANGED, now.silverVersion(), 0, "",
+            latest != null ? latest : latestPurchaseDay(tables.read(Table.CUSTOMER_ACTIVITY)).orElse(null));
       } else {
         Optional<String> why;
         try {
-          why = incremental(mark.get().silverVersion(), now);
+          why = incremental(mark.get(), now);
         } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
           why = Optional.of("change data feed of silver.purchases unreadable: " + firstLine(e));
         }
         if (why.isEmpty()) {
-          return new Refresh(Mode.INCREMENTAL, now.silverVersion(), lastRowsRead, "");
+          return new Refresh(Mode.INCREMENTAL, now.silverVersion(), lastRowsRead, "", lastLatestPurchase);
         }
         reason = why.get();
       }
     }
     LOG.warn("metrics: rebuilding {} from all of {}: {}", Table.CUSTOMER_ACTIVITY.qualifiedName(),
         Table.PURCHASES.qualifiedName(), reason);
-    long rows = fullBuild(now);
-    return new Refresh(Mode.FULL, now.silverVersion(), rows, reason);
-  }
-
-  /** Builds the state from silver at {@code now}'s version and overwrites the table (one commit). */
-  private long fullBuild(Watermark now) {
     Dataset<Row> silver = spark.read().format("delta").option("versionAsOf", now.silverVersion())
         .load(tables.path(Table.PURCHASES));
+    LocalDate latest = LatestPurchase.day(silver).orElse(null);
+    long rows = fullBuild(silver, now.withLatestPurchase(latest));
+    return new Refresh(Mode.FULL, now.silverVersion(), rows, reason, latest);
+  }
+
+  /** Builds the state from {@code silver} (at {@code now}'s version) and overwrites the table (one commit). */
+  private long fullBuild(Dataset<Row> silver, Watermark now) {
     CustomerActivity.state(silver, true).write().format("delta").mode("overwrite")
         .option("overwriteSchema", "true")
         .option("userMetadata", now.text())
@@ -161,28 +194,37 @@ public final class CustomerState {
   }
 
   /**
-   * Merges the rows inserted in silver versions (from, now] into the state. Returns the reason when the change
-   * feed cannot be used (nothing written then).
+   * Merges the rows inserted in silver versions after {@code mark} up to {@code now} into the state. Returns the
+   * reason when the change feed cannot be used (nothing written then). One job over the change feed counts its
+   * rows, checks that all are inserts and finds their latest purchase day; the state's latest purchase day is
+   * then the later of the watermark's and theirs (silver only grows on this path).
    */
-  private Optional<String> incremental(long from, Watermark now) {
+  private Optional<String> incremental(Watermark mark, Watermark to) {
+    long from = mark.silverVersion();
     Dataset<Row> changes = spark.read().format("delta")
         .option("readChangeFeed", "true")
         .option("startingVersion", from + 1)
-        .option("endingVersion", now.silverVersion())
+        .option("endingVersion", to.silverVersion())
         .load(tables.path(Table.PURCHASES));
-    if (!changes.filter(col("_change_type").notEqual("insert")).isEmpty()) {
+    Row books = changes.agg(count(lit(1)), count(when(col("_change_type").notEqual("insert"), lit(1))),
+        max(when(col(KIND).equalTo(KIND_PURCHASE), col(ORDER_DATE)))).first();
+    if (books.getLong(1) > 0) {
       return Optional.of("silver.purchases has updated or deleted rows in versions " + (from + 1) + ".."
-          + now.silverVersion());
+          + to.silverVersion());
     }
+    LocalDate before = mark.latestPurchase() != null ? mark.latestPurchase()
+        : latestPurchaseDay(tables.read(Table.CUSTOMER_ACTIVITY)).orElse(null);
+    LocalDate added = books.isNullAt(2) ? null : books.getDate(2).toLocalDate();
+    LocalDate latest = before == null || added != null && added.isAfter(before) ? added : before;
+    Watermark now = to.withLatestPurchase(latest);
     Dataset<Row> inserted = changes.drop("_change_type", "_commit_version", "_commit_timestamp");
     tables.ensureProperty(Table.CUSTOMER_ACTIVITY, DELETION_VECTORS, "true");
-    Dataset<Row> source = merged(CustomerActivity.state(inserted, true), tables.read(Table.CUSTOMER_ACTIVITY));
     String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
     spark.conf().set(USER_METADATA_CONF, now.text());
     try {
       tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
-          .merge(source.as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
-          .whenMatched().updateAll()
+          .merge(CustomerActivity.state(inserted, true).as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
+          .whenMatched().updateExpr(combined())
           .whenNotMatched().insertAll()
           .execute();
     } finally {
@@ -192,19 +234,20 @@ public final class CustomerState {
         spark.conf().set(USER_METADATA_CONF, previous);
       }
     }
-    lastRowsRead = inserted.count();
+    lastRowsRead = books.getLong(0);
+    lastLatestPurchase = latest;
     LOG.info("metrics: merged {} new silver rows (versions {}..{}) into {}", lastRowsRead, from + 1,
         now.silverVersion(), Table.CUSTOMER_ACTIVITY.qualifiedName());
     return Optional.empty();
   }
 
   /**
-   * The new state of the customers in {@code delta} (the state of the new rows): their old state (when any)
-   * plus the new rows, per day; the earlier first purchase wins. The old state of those customers is picked by
-   * a broadcast semi-join on their ids, so the state is scanned but never shuffled.
+   * The MERGE's update of a customer already in the state ({@code t}) with the state of its new rows
+   * ({@code s}): per-day counts and amounts summed (days in either side kept, sorted), the earlier first
+   * purchase and its attributes kept. An update expression, so the MERGE's own join is the only read of the
+   * state: the source is the new rows alone.
    */
-  static Dataset<Row> merged(Dataset<Row> delta, Dataset<Row> state) {
-    Dataset<Row> affected = state.join(broadcast(delta.select(CUSTOMER_ID)), CUSTOMER_ID, "left_semi");
+  static Map<String, String> combined() {
     String money = Schemas.MONEY.sql();
     String entries = "map_from_entries(transform(%s." + ACTIVITY + ", x -> named_struct('k', x." + DAY
         + ", 'v', named_struct('p', x." + PURCHASES + ", 'n', x." + NET + "))))";
@@ -215,12 +258,20 @@ public final class CustomerState {
         + PURCHASES + "', e.value.p, '" + NET + "', e.value.n)))";
     String newFirst = "(t." + FIRST_PURCHASE + " IS NULL OR (s." + FIRST_PURCHASE + " IS NOT NULL AND s."
         + FIRST_PURCHASE + " < t." + FIRST_PURCHASE + "))";
-    return delta.as("s").join(affected.as("t"), col("s." + CUSTOMER_ID).equalTo(col("t." + CUSTOMER_ID)), "left")
-        .selectExpr(
-            "s." + CUSTOMER_ID + " AS " + CUSTOMER_ID,
-            "IF(t." + CUSTOMER_ID + " IS NULL, s." + ACTIVITY + ", " + activity + ") AS " + ACTIVITY,
-            "IF(" + newFirst + ", s." + FIRST_PURCHASE + ", t." + FIRST_PURCHASE + ") AS " + FIRST_PURCHASE,
-            "IF(" + newFirst + ", s." + FIRST_ATTRIBUTES + ", t." + FIRST_ATTRIBUTES + ") AS " + FIRST_ATTRIBUTES);
+    return Map.of(
+        ACTIVITY, activity,
+        FIRST_PURCHASE, "IF(" + newFirst + ", s." + FIRST_PURCHASE + ", t." + FIRST_PURCHASE + ")",
+        FIRST_ATTRIBUTES, "IF(" + newFirst + ", s." + FIRST_ATTRIBUTES + ", t." + FIRST_ATTRIBUTES + ")");
+  }
+
+  /**
+   * The latest purchase day in {@code state} (a scan of the state; only for a watermark that does not carry
+   * it), empty when the state holds no purchase.
+   */
+  static Optional<LocalDate> latestPurchaseDay(Dataset<Row> state) {
+    Row r = state.selectExpr("try_element_at(filter(" + ACTIVITY + ", x -> x." + PURCHASES + " > 0), -1)." + DAY
+        + " AS l").agg(max(col("l"))).first();
+    return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
   }
 
   /** The watermark of the latest state commit that carries one. */

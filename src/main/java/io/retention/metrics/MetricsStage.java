@@ -1,7 +1,5 @@
 package io.retention.metrics;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.retention.lake.DeltaTables;
 import io.retention.lake.RunLog;
 import io.retention.lake.StageRun;
@@ -14,6 +12,8 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
@@ -24,10 +24,11 @@ import org.apache.spark.storage.StorageLevel;
  * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
  * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows. The default as-of
- * date is the state's latest purchase day (a single value reaches the driver). Nothing customer-level is
- * collected to the driver.
+ * date is the state's latest purchase day, which the state's watermark records (no scan). Nothing
+ * customer-level is collected to the driver; each step's time is logged at INFO.
  */
 public final class MetricsStage {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
   public static final String STAGE = "metrics";
   public static final String PERCENTILES_EXACT = "exact";
   public static final String PERCENTILES_APPROXIMATE = "approximate";
@@ -125,15 +126,21 @@ public final class MetricsStage {
     tables.spark().sparkContext().setJobGroup(STAGE, "metrics " + runId, false);
     try {
       CustomerActivity.check(tables.read(Table.PURCHASES), options);
+      Progress progress = new Progress();
       CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
+      progress.done(Table.CUSTOMER_ACTIVITY.qualifiedName() + " " + refresh.note());
       Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
-      Options o = options.asOf() != null ? options : options.withAsOf(latestPurchaseDay(state));
+      Options o = options.asOf() != null ? options : options.withAsOf(defaultAsOf(refresh));
       Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
+        progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view)");
         tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
+        progress.done(Table.COHORT_RETENTION.qualifiedName());
         tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
+        progress.done(Table.RETENTION_KPIS.qualifiedName());
         tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
+        progress.done(Table.PURCHASE_GAPS.qualifiedName());
       } finally {
         activity.unpersist();
       }
@@ -148,15 +155,12 @@ public final class MetricsStage {
     }
   }
 
-  /** The latest purchase day in the state (DESIGN §9's default as-of date); one value reaches the driver. */
-  static LocalDate latestPurchaseDay(Dataset<Row> state) {
-    Row r = state.selectExpr("try_element_at(filter(" + CustomerActivity.ACTIVITY + ", x -> x."
-        + CustomerActivity.PURCHASES + " > 0), -1)." + CustomerActivity.DAY + " AS l")
-        .agg(org.apache.spark.sql.functions.max(col("l"))).first();
-    if (r.isNullAt(0)) {
+  /** The latest purchase day in the state (DESIGN §9's default as-of date), as its watermark records it. */
+  private static LocalDate defaultAsOf(CustomerState.Refresh refresh) {
+    if (refresh.latestPurchase() == null) {
       throw new IllegalStateException("metrics: the input has no purchases, so there is no default as-of date");
     }
-    return r.getDate(0).toLocalDate();
+    return refresh.latestPurchase();
   }
 
   /**
@@ -170,6 +174,17 @@ public final class MetricsStage {
     Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
     String rows = metrics.get("numOutputRows");
     return rows == null ? tables.read(t).count() : Long.parseLong(rows);
+  }
+
+  /** Logs each step of a run with the seconds it took (progress on a long run, and where the time went). */
+  private static final class Progress {
+    private long last = System.nanoTime();
+
+    void done(String what) {
+      long now = System.nanoTime();
+      LOG.info("metrics: {} done in {} s", what, String.format(java.util.Locale.ROOT, "%.1f", (now - last) / 1e9));
+      last = now;
+    }
   }
 
   private static String breakdownNote(Options o) {

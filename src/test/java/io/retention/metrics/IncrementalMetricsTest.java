@@ -104,6 +104,8 @@ class IncrementalMetricsTest {
       if (o == month) {
         assertThat(i.state().mode()).isEqualTo(CustomerState.Mode.INCREMENTAL);
         assertThat(i.state().rowsRead()).isEqualTo(second.size());
+        assertThat(before.state().latestPurchase()).isEqualTo(latestPurchase(first));
+        assertThat(i.state().latestPurchase()).isEqualTo(latestPurchase(all)).isAfter(latestPurchase(first));
       } else {
         assertThat(i.state().mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
       }
@@ -148,6 +150,45 @@ class IncrementalMetricsTest {
     for (Table g : GOLD) {
       SharedSpark.assertSameRows(ref.read(g), t.read(g));
     }
+  }
+
+  @Test
+  void aWatermarkWithoutTheLatestPurchaseDayIsCompletedFromTheStateOnTheNextMerge() {
+    List<Row> all = orders();
+    List<Row> first = new ArrayList<>();
+    List<Row> second = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      (later(all.get(i), i) ? second : first).add(all.get(i));
+    }
+    DeltaTables t = silverWithChangeFeed("metrics-old-watermark");
+    ingest(t, first);
+    MetricsStage.Options o = MetricsStage.Options.defaults();
+    new MetricsStage(t, o, "1").run();
+    // a state written before the watermark carried the day: a commit whose watermark has only silver's id/version
+    CustomerState.Watermark mark = new CustomerState(t).watermark().orElseThrow();
+    assertThat(mark.latestPurchase()).isEqualTo(latestPurchase(first));
+    String old = new CustomerState.Watermark(mark.silverId(), mark.silverVersion(), null).text();
+    assertThat(old).doesNotContain("latest_purchase");
+    spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", old);
+    try {
+      spark.sql("ALTER TABLE delta.`" + t.path(Table.CUSTOMER_ACTIVITY) + "` SET TBLPROPERTIES ('test.mark' = 'old')");
+    } finally {
+      spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+    }
+    assertThat(new CustomerState(t).watermark().orElseThrow().latestPurchase()).isNull();
+
+    ingest(t, second);
+    MetricsStage.Result r = new MetricsStage(t, o, "2").run();
+    assertThat(r.state().mode()).isEqualTo(CustomerState.Mode.INCREMENTAL);
+    assertThat(r.state().latestPurchase()).isEqualTo(latestPurchase(all));
+    assertThat(r.options().asOf()).isEqualTo(latestPurchase(all));
+    assertThat(new CustomerState(t).watermark().orElseThrow().latestPurchase()).isEqualTo(latestPurchase(all));
+  }
+
+  /** The latest order_date of a purchase among {@code rows}, in plain Java (DESIGN §9's default as-of date). */
+  private static LocalDate latestPurchase(List<Row> rows) {
+    return rows.stream().filter(r -> Columns.KIND_PURCHASE.equals(r.getString(7)))
+        .map(r -> r.getDate(3).toLocalDate()).max(LocalDate::compareTo).orElseThrow();
   }
 
   /** The state with its map column as a sorted array (maps cannot be compared). */

@@ -46,7 +46,7 @@ class MetricsStageTest {
     }
     assertThat(first.options().asOf()).isEqualTo(LocalDate.parse("2024-03-16"));
     assertThat(second).isEqualTo(new MetricsStage.Result("run-2", first.options(), 4, 6, 3, 4,
-        new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "")));
+        new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "", LocalDate.parse("2024-03-16"))));
     assertThat(first.state().mode()).isEqualTo(CustomerState.Mode.FULL);
     assertThat(tables.read(Table.RUNS).filter(functions.col("stage").equalTo("metrics")).count()).isEqualTo(2);
   }
