@@ -64,6 +64,17 @@ class IncrementalMetricsTest {
         && r.getString(1).length() == 3;
   }
 
+  /** The first batch of {@code all} (in order), or with {@code later} the later one ({@link #later}). */
+  static List<Row> batch(List<Row> all, boolean later) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (later(all.get(i), i) == later) {
+        out.add(all.get(i));
+      }
+    }
+    return out;
+  }
+
   private static DeltaTables silverWithChangeFeed(String name) {
     DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir(name).toString());
     t.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
@@ -81,11 +92,8 @@ class IncrementalMetricsTest {
   @Test
   void incrementalRunsGiveTheTablesOfAFullBuild() {
     List<Row> all = orders();
-    List<Row> first = new ArrayList<>();
-    List<Row> second = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      (later(all.get(i), i) ? second : first).add(all.get(i));
-    }
+    List<Row> first = batch(all, false);
+    List<Row> second = batch(all, true);
     assertThat(second.stream().anyMatch(r -> r.getDate(3).toLocalDate().isBefore(START.plusDays(SPLIT_DAY))))
         .as("the later batch has late-arriving rows").isTrue();
 
@@ -155,11 +163,8 @@ class IncrementalMetricsTest {
   @Test
   void aWatermarkWithoutTheLatestPurchaseDayIsCompletedFromTheStateOnTheNextMerge() {
     List<Row> all = orders();
-    List<Row> first = new ArrayList<>();
-    List<Row> second = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      (later(all.get(i), i) ? second : first).add(all.get(i));
-    }
+    List<Row> first = batch(all, false);
+    List<Row> second = batch(all, true);
     DeltaTables t = silverWithChangeFeed("metrics-old-watermark");
     ingest(t, first);
     MetricsStage.Options o = MetricsStage.Options.defaults();
