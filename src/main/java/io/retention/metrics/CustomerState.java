@@ -10,7 +10,6 @@ import static io.retention.schema.Columns.CUSTOMER_ID;
 import static io.retention.schema.Columns.KIND;
 import static io.retention.schema.Columns.KIND_PURCHASE;
 import static io.retention.schema.Columns.ORDER_DATE;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -77,8 +76,6 @@ public final class CustomerState {
   static final String MARK = "retention.customer_activity v1";
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
   static final String DELETION_VECTORS = "delta.enableDeletionVectors";
-  /** New silver rows up to which the MERGE source is broadcast (at most that many customers, a few tens of MB). */
-  static final long BROADCAST_MAX_ROWS = 200_000;
 
   /** How the state was brought up to date. */
   public enum Mode { FULL, INCREMENTAL, UNCHANGED }
@@ -226,8 +223,7 @@ public final class CustomerState {
     spark.conf().set(USER_METADATA_CONF, now.text());
     try {
       tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
-          .merge(source(CustomerActivity.state(inserted, true), books.getLong(0)).as("s"),
-              "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
+          .merge(CustomerActivity.state(inserted, true).as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
           .whenMatched().updateExpr(combined())
           .whenNotMatched().insertAll()
           .execute();
@@ -243,15 +239,6 @@ public final class CustomerState {
     LOG.info("metrics: merged {} new silver rows (versions {}..{}) into {}", lastRowsRead, from + 1,
         now.silverVersion(), Table.CUSTOMER_ACTIVITY.qualifiedName());
     return Optional.empty();
-  }
-
-  /**
-   * The MERGE source: broadcast when it comes from at most {@link #BROADCAST_MAX_ROWS} new silver rows (a night's
-   * worth), so the MERGE joins it with the state without shuffling the state (Spark cannot size the aggregated
-   * change feed and would shuffle both sides); a larger backfill keeps the shuffle join.
-   */
-  private static Dataset<Row> source(Dataset<Row> newState, long newRows) {
-    return newRows <= BROADCAST_MAX_ROWS ? broadcast(newState) : newState;
   }
 
   /**
