@@ -78,8 +78,7 @@ class IncrementalMetricsTest {
   private static DeltaTables silverWithChangeFeed(String name) {
     DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir(name).toString());
     t.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
-    spark.sql("ALTER TABLE delta.`" + t.path(Table.PURCHASES) + "` SET TBLPROPERTIES "
-        + "('delta.enableChangeDataFeed' = 'true')");
+    t.ensureProperty(Table.PURCHASES, "delta.enableChangeDataFeed", "true");
     return t;
   }
 
@@ -176,7 +175,7 @@ class IncrementalMetricsTest {
     assertThat(old).doesNotContain("latest_purchase");
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", old);
     try {
-      spark.sql("ALTER TABLE delta.`" + t.path(Table.CUSTOMER_ACTIVITY) + "` SET TBLPROPERTIES ('test.mark' = 'old')");
+      t.ensureProperty(Table.CUSTOMER_ACTIVITY, "test.mark", "old");
     } finally {
       spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
