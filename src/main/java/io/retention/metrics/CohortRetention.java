@@ -23,11 +23,8 @@ import static io.retention.schema.Columns.ORDER_DATE;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.retention.schema.Schemas;
 import java.util.ArrayList;
@@ -57,11 +54,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * all; each customer's distinct active periods, per-day entries and one "last active period" marker are summed
  * per (cohort, k) by {@link CohortCells} in plain Java per partition (not by an interpreted per-customer SQL
  * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the
- * benchmark times): one shuffle of narrow rows (customer, period, purchase flag, amount) by customer; the
- * per-(customer, period) hash aggregate and the window giving each customer's first and last purchase period
- * run on those partitions without another exchange; then a per-(cohort, k) partial aggregate. Either way the
- * cohort sizes are the k = 0 cells and the dense grid is generated from one row per cohort holding its cells as
- * a map (no join, no second pass over the customers); the running sums are windows over that small table.
+ * benchmark times): one shuffle of narrow rows (customer, period, purchase flag, amount) by customer; then
+ * {@link PurchaseCells} folds each partition's customers into per-(cohort, k) sums in plain Java (no
+ * per-(customer, period) hash aggregate, sort or window), so again only cohorts × periods rows are shuffled.
+ * Either way the cohort sizes are the k = 0 cells and the dense grid is generated from one row per cohort
+ * holding its cells as a map (no join, no second pass over the customers); the running sums are windows over
+ * that small table.
  * Nothing reaches the driver.
  */
 public final class CohortRetention {
@@ -77,9 +75,10 @@ public final class CohortRetention {
 
   /**
    * From the purchases. Without a breakdown this is the lean plan of the benchmark: one shuffle of narrow rows
-   * by customer, then per (customer, period) a hash aggregate, the customer's first and last active period by a
-   * window over the same partitions (no second exchange), and a partial aggregate per (cohort, k); with a
-   * breakdown it goes through {@link CustomerActivity} (the first purchase's attributes are needed).
+   * (customer, period, purchase flag, amount in cents) by customer into a fixed partition count, then
+   * {@link PurchaseCells} per partition in plain Java (each customer's cohort, distinct active periods, amounts
+   * and last active period, summed per (cohort, k)), and a small aggregate of those cells; with a breakdown it
+   * goes through {@link CustomerActivity} (the first purchase's attributes are needed).
    */
   public static Dataset<Row> compute(Dataset<Row> purchases, MetricsStage.Options options) {
     CustomerActivity.check(purchases, options);
@@ -88,21 +87,24 @@ public final class CohortRetention {
       return fromActivity(CustomerActivity.compute(purchases, o), o);
     }
     Grain g = o.grain();
-    WindowSpec byCustomer = Window.partitionBy(col(CUSTOMER_ID));
-    Dataset<Row> perPeriod = CustomerActivity.upToAsOf(purchases, o)
-        .selectExpr(CUSTOMER_ID, g.period(ORDER_DATE) + " AS p", KIND + " = '" + KIND_PURCHASE + "' AS buy", AMOUNT)
-        .repartition(col(CUSTOMER_ID))
-        .groupBy(col(CUSTOMER_ID), col("p"))
-        .agg(max(col("buy")).as("buy"), sum(col(AMOUNT)).as(REV))
-        .select(col("p"), col("buy"), col(REV), min(when(col("buy"), col("p"))).over(byCustomer).as(C),
-            max(when(col("buy"), col("p"))).over(byCustomer).as("l"))
-        .filter(col(C).isNotNull());
-    Dataset<Row> cells = perPeriod
-        .selectExpr(C, "greatest(p - " + C + ", 0) AS " + K, "IF(buy, 1L, 0L) AS " + ACT, REV,
-            "IF(buy AND p = l, 1L, 0L) AS " + ENDS)
+    Dataset<Row> cells = CustomerActivity.upToAsOf(purchases, o)
+        .selectExpr(CUSTOMER_ID, g.period(ORDER_DATE) + " AS p", KIND + " = '" + KIND_PURCHASE + "' AS buy",
+            "CAST(" + AMOUNT + " * 100 AS BIGINT) AS cents")
+        .repartition(customerPartitions(purchases.sparkSession()), col(CUSTOMER_ID))
+        .mapPartitions(new PurchaseCells(), Encoders.row(CohortCells.schema(false)))
         .groupBy(col(C), col(K))
-        .agg(sum(col(ACT)).as(ACT), sum(col(REV)).as(REV), sum(col(ENDS)).as(ENDS));
+        .agg(sum(col(ACT)).as(ACT), sum(col(REV)).cast(Schemas.MONEY_SUM).as(REV), sum(col(ENDS)).as(ENDS));
     return fromCells(cells, o, List.of(C));
+  }
+
+  /**
+   * A fixed count for the shuffle by customer ahead of {@link PurchaseCells}: adaptive execution would coalesce
+   * this small shuffle into a few uneven partitions (3 on 2 cores at 10 M rows, one twice another), and each
+   * partition's customers are held in memory. At least {@code spark.sql.shuffle.partitions} and two per core.
+   */
+  private static int customerPartitions(org.apache.spark.sql.SparkSession spark) {
+    int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    return Math.max(configured, 2 * spark.sparkContext().defaultParallelism());
   }
 
   /** From the per-customer activity ({@code o} resolved). */

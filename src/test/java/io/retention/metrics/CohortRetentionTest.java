@@ -63,6 +63,21 @@ class CohortRetentionTest {
     SharedSpark.assertSameRows(expected, actual);
   }
 
+  /**
+   * F: a January refund before the first purchase (counts in period 0), then in February a purchase, a refund
+   * and another purchase (active once), nothing in March. Its cohort is February: revenue 12 - 1 + 3 - 2 = 12.
+   */
+  @Test
+  void refundBeforeTheFirstPurchaseAndARefundBetweenPurchasesOfOnePeriod() {
+    Dataset<Row> in = purchases(refund("F", "2024-01-03", "-2.00"), purchase("F", "2024-02-04", "12.00"),
+        refund("F", "2024-02-20", "-1.00"), purchase("F", "2024-02-21", "3.00"));
+    Dataset<Row> expected = table(COHORT_TABLE,
+        new Object[] {"month", "2024-02-01", 0, "2024-02-01", 1, 1, 1.0, 1.0, "12.00", "12.00", true},
+        new Object[] {"month", "2024-02-01", 1, "2024-03-01", 1, 0, 0.0, 0.0, "0.00", "12.00", false});
+    SharedSpark.assertSameRows(expected,
+        CohortRetention.compute(in, Fixtures.options(Grain.MONTH, "2024-03-15")));
+  }
+
   @Test
   void defaultAsOfIsTheLatestPurchaseDay() {
     Dataset<Row> in = purchases(purchase("A", "2024-01-05", "10.00"), purchase("A", "2024-02-29", "1.00"),
