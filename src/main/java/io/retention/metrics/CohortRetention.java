@@ -91,10 +91,8 @@ public final class CohortRetention {
         .selectExpr(CUSTOMER_ID, g.period(ORDER_DATE) + " AS p", KIND + " = '" + KIND_PURCHASE + "' AS buy",
             "CAST(" + AMOUNT + " * 100 AS BIGINT) AS cents")
         .repartition(customerPartitions(purchases.sparkSession()), col(CUSTOMER_ID))
-        .mapPartitions(new PurchaseCells(), Encoders.row(CohortCells.schema(false)))
-        .groupBy(col(C), col(K))
-        .agg(sum(col(ACT)).as(ACT), sum(col(REV)).cast(Schemas.MONEY_SUM).as(REV), sum(col(ENDS)).as(ENDS));
-    return fromCells(cells, o, List.of(C));
+        .mapPartitions(new PurchaseCells(), Encoders.row(CohortCells.schema(false)));
+    return fromCells(sumCells(cells, List.of(C)), o, List.of(C));
   }
 
   /**
@@ -144,9 +142,13 @@ public final class CohortRetention {
     }
     in.add(col(DAYS));
     in.add(col(LINES));
-    return activity.select(in.toArray(new Column[0]))
-        .mapPartitions(new CohortCells(o.grain(), breakdown), Encoders.row(CohortCells.schema(breakdown)))
-        .groupBy(cols(keys, col(K)))
+    return sumCells(activity.select(in.toArray(new Column[0]))
+        .mapPartitions(new CohortCells(o.grain(), breakdown), Encoders.row(CohortCells.schema(breakdown))), keys);
+  }
+
+  /** The per-partition cells ({@link CohortCells#schema}) summed per (keys, k). */
+  private static Dataset<Row> sumCells(Dataset<Row> partial, List<String> keys) {
+    return partial.groupBy(cols(keys, col(K)))
         .agg(sum(ACT).as(ACT), sum(REV).cast(Schemas.MONEY_SUM).as(REV), sum(ENDS).as(ENDS));
   }
 

@@ -15,9 +15,9 @@ import org.apache.spark.sql.RowFactory;
  * The per-(cohort, period index) sums behind gold.cohort_retention computed straight from purchase rows
  * ({@link CohortRetention#compute}), one partition of rows hash-partitioned by customer at a time, in plain Java:
  * at 10 M orders / 1 M customers this pass replaced a hash aggregate per (customer, period) of ~8 M groups, a
- * sort and a window for the first and last purchase period, and was about 25 % faster for the whole table. Input rows: {@code customer_id}, {@code p} (the period of
- * the order day), {@code buy} (a purchase, not a refund) and {@code cents} (the amount in hundredths, NULL when
- * unknown), in any order. Per customer, kept as two primitive arrays until the partition ends: cohort c = the
+ * sort and a window for the first and last purchase period, and was about 25 % faster for the whole table.
+ * Input rows: {@code customer_id}, {@code p} (the period of the order day), {@code buy} (a purchase, not a
+ * refund) and {@code cents} (the amount in hundredths, NULL when unknown), in any order. Per customer, kept as two primitive arrays until the partition ends: cohort c = the
  * first purchase period; +1 active customer at k = p - c for each distinct purchase period p; every amount at
  * k = max(p - c, 0) (a refund before the first purchase counts in period 0); one "last active period" marker at
  * the last purchase period. A customer with refunds only has no cohort and adds nothing. Output: one row per
