@@ -3,27 +3,20 @@ package io.retention.app;
 import io.retention.clv.ClvModels;
 import io.retention.clv.CustomerLifetimeValue;
 import io.retention.clv.TimeUnit;
-import io.retention.lake.DeltaTables;
-import io.retention.lake.RunLog;
-import io.retention.lake.StageRun;
+import io.retention.pipeline.StageContext;
 import io.retention.schema.ClvColumns;
 import io.retention.schema.Columns;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code clv}: fits BG/NBD + Gamma-Gamma and writes gold.clv_model and gold.customer_clv. */
 @Command(name = "clv", mixinStandardHelpOptions = true,
     description = "Customer lifetime value: historical, simple and BG/NBD + Gamma-Gamma (discounted monthly).")
-public final class ClvCommand extends SparkCommand {
+public final class ClvCommand extends StageCommand<CustomerLifetimeValue.Result> {
   @Option(names = "--calibration-end", paramLabel = "DATE",
-      description = "Last day (inclusive, yyyy-mm-dd) of the data used. Default: the latest purchase order_date.")
+      description = "Last day (inclusive, YYYY-MM-DD) of the data used. Default: the latest purchase order_date.")
   String calibrationEnd;
 
   @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: retention.clv.timeUnit.")
@@ -47,34 +40,16 @@ public final class ClvCommand extends SparkCommand {
   /** The stage options from the configuration and the flags; a bad value is a ConfigException. */
   public CustomerLifetimeValue.Options options(JobConfig config) {
     JobConfig.ClvSettings c = config.clv();
-    String unit = timeUnit == null ? c.timeUnit() : unit(timeUnit);
+    String unit = timeUnit == null ? c.timeUnit() : Flags.timeUnit(timeUnit);
     if (horizonMonths != null && (horizonMonths < 1 || horizonMonths > 1200)) {
       throw new ConfigException("--horizon-months must be between 1 and 1200, cannot be: " + horizonMonths);
     }
     if (discountRate != null && !(discountRate >= 0 && discountRate < 1)) {
       throw new ConfigException("--discount-rate is monthly and must be in [0, 1), cannot be: " + discountRate);
     }
-    return new CustomerLifetimeValue.Options(date("--calibration-end", calibrationEnd), TimeUnit.parse(unit),
+    return new CustomerLifetimeValue.Options(Flags.date("--calibration-end", calibrationEnd), TimeUnit.parse(unit),
         horizonMonths == null ? c.horizonMonths() : horizonMonths,
         discountRate == null ? c.monthlyDiscountRate() : discountRate, c.penalizer(), config.activeWindowDays());
-  }
-
-  static String unit(String value) {
-    if (!"day".equals(value) && !"week".equals(value)) {
-      throw new ConfigException("--time-unit must be day or week, cannot be: " + value);
-    }
-    return value;
-  }
-
-  static LocalDate date(String option, String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new ConfigException(option + " must be a date yyyy-mm-dd, cannot be: " + value);
-    }
   }
 
   @Override
@@ -83,24 +58,23 @@ public final class ClvCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    String runId = UUID.randomUUID().toString();
-    Instant started = Instant.now();
-    CustomerLifetimeValue.Result r;
-    try {
-      r = new CustomerLifetimeValue(tables, options).run(runId);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      new RunLog(tables).record(StageRun.simple(runId, "clv", started, 0, 0, Map.of(), null).failed(e.getMessage()));
-      throw new JobFailure(e.getMessage(), e);
-    }
-    new RunLog(tables).record(StageRun.simple(runId, "clv", started, r.customers(), r.customers(),
-        Map.of("patterns", r.models().bgNbd().patterns()), String.join("; ", r.models().warnings())));
-    print(r);
-    return 0;
+  protected String stage() {
+    return "clv";
   }
 
-  private void print(CustomerLifetimeValue.Result r) {
+  @Override
+  protected CustomerLifetimeValue.Result runStage(JobConfig config, StageContext ctx) {
+    LocalDate end = options.calibrationEnd() != null ? options.calibrationEnd() : ctx.asOfOrDefault(stage());
+    return new CustomerLifetimeValue(ctx.tables(), options.withCalibrationEnd(end)).run(ctx.runId());
+  }
+
+  @Override
+  protected String fingerprint(JobConfig config, StageContext ctx) {
+    return String.valueOf(options.calibrationEnd() != null ? options : options.withCalibrationEnd(ctx.asOf()));
+  }
+
+  @Override
+  protected void print(CustomerLifetimeValue.Result r, StageContext ctx) {
     ClvModels m = r.models();
     err.printf("clv: %d customers, calibration end %s, time unit %s%n", r.customers(),
         r.calibrationEnd(), options.unit().label());

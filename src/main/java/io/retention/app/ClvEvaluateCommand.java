@@ -2,28 +2,22 @@ package io.retention.app;
 
 import io.retention.clv.ClvEvaluation;
 import io.retention.clv.TimeUnit;
-import io.retention.lake.DeltaTables;
-import io.retention.lake.RunLog;
-import io.retention.lake.StageRun;
-import java.time.Instant;
+import io.retention.pipeline.StageContext;
 import java.time.LocalDate;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code clv-evaluate}: calibration/holdout check of BG/NBD, printed and written to gold.clv_evaluation. */
 @Command(name = "clv-evaluate", mixinStandardHelpOptions = true,
     description = "Fit BG/NBD up to --calibration-end and compare predicted with actual purchases up to --holdout-end.")
-public final class ClvEvaluateCommand extends SparkCommand {
+public final class ClvEvaluateCommand extends StageCommand<ClvEvaluation.Result> {
   @Option(names = "--calibration-end", required = true, paramLabel = "DATE",
-      description = "Last day (inclusive, yyyy-mm-dd) of the calibration period.")
+      description = "Last day (inclusive, YYYY-MM-DD) of the calibration period.")
   String calibrationEnd;
 
   @Option(names = "--holdout-end", required = true, paramLabel = "DATE",
-      description = "Last day (inclusive, yyyy-mm-dd) of the holdout period.")
+      description = "Last day (inclusive, YYYY-MM-DD) of the holdout period.")
   String holdoutEnd;
 
   @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: retention.clv.timeUnit.")
@@ -39,9 +33,9 @@ public final class ClvEvaluateCommand extends SparkCommand {
   /** The stage options from the configuration and the flags; a bad value is a ConfigException. */
   public ClvEvaluation.Options options(JobConfig config) {
     String unit = timeUnit == null ? config.clv().timeUnit()
-        : ClvCommand.unit(timeUnit);
-    LocalDate cal = ClvCommand.date("--calibration-end", calibrationEnd);
-    LocalDate hold = ClvCommand.date("--holdout-end", holdoutEnd);
+        : Flags.timeUnit(timeUnit);
+    LocalDate cal = Flags.date("--calibration-end", calibrationEnd);
+    LocalDate hold = Flags.date("--holdout-end", holdoutEnd);
     if (!hold.isAfter(cal)) {
       throw new ConfigException("--holdout-end " + hold + " must be after --calibration-end " + cal);
     }
@@ -54,25 +48,17 @@ public final class ClvEvaluateCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    String runId = UUID.randomUUID().toString();
-    Instant started = Instant.now();
-    ClvEvaluation.Result r;
-    try {
-      r = new ClvEvaluation(tables, options).run(runId);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      new RunLog(tables).record(StageRun.simple(runId, "clv-evaluate", started, 0, 0, Map.of(), null)
-          .failed(e.getMessage()));
-      throw new JobFailure(e.getMessage(), e);
-    }
-    new RunLog(tables).record(StageRun.simple(runId, "clv-evaluate", started, r.evaluation().bgNbd().customers(),
-        r.evaluation().rows().size(), Map.of(), String.join("; ", r.evaluation().bgNbd().warnings())));
-    print(r);
-    return 0;
+  protected String stage() {
+    return "clv-evaluate";
   }
 
-  private void print(ClvEvaluation.Result r) {
+  @Override
+  protected ClvEvaluation.Result runStage(JobConfig config, StageContext ctx) {
+    return new ClvEvaluation(ctx.tables(), options).run(ctx.runId());
+  }
+
+  @Override
+  protected void print(ClvEvaluation.Result r, StageContext ctx) {
     err.printf("clv-evaluate: calibration to %s, holdout to %s (%s)%n", options.calibrationEnd(),
         options.holdoutEnd(), options.unit().label());
     err.print(r.evaluation().bgNbd().describe());

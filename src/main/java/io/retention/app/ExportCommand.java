@@ -3,26 +3,29 @@ package io.retention.app;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.retention.clv.ClvModels;
 import io.retention.clv.CustomerLifetimeValue;
 import io.retention.export.AtRiskExport;
 import io.retention.export.ExportWriter;
 import io.retention.lake.DeltaTables;
+import io.retention.lake.StageLedger;
 import io.retention.lake.Table;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageResult;
 import io.retention.schema.ChurnColumns;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code export}: the CRM at-risk list of one score date as an atomic, owner-only CSV with a manifest. */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Write exports/at_risk/<date>/ for the CRM: at-risk customers sorted by value at risk.")
-public final class ExportCommand extends SparkCommand {
+public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
   /** The environment variable holding the pseudonymisation key (never a config file). */
   public static final String HMAC_KEY_ENV = "RETENTION_EXPORT_HMAC_KEY";
 
@@ -62,7 +65,7 @@ public final class ExportCommand extends SparkCommand {
       throw new ConfigException("--min-risk must be in [0, 1], cannot be: " + minRisk);
     }
     byte[] hmac = hmacKey(pseudonymise || pseudonymiseConfigured(config), key);
-    LocalDate d = ClvCommand.date("--as-of", asOf);
+    LocalDate d = Flags.date("--as-of", asOf);
     Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
     return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? config.export().dir() : out,
         n, minRisk, hmac, rules(config));
@@ -99,31 +102,65 @@ public final class ExportCommand extends SparkCommand {
     }
   }
 
+  /** The written export as a stage result: scored customers in, rows exported out. */
+  record Exported(ExportWriter.Written written, AtRiskExport.Options options) implements StageResult {
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(written.rows(), written.rows(), Map.of(), written.file() + " sha256 " + written.sha256());
+    }
+
+    @Override
+    public String summary() {
+      return written.rows() + " rows -> " + written.file();
+    }
+  }
+
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+  protected String stage() {
+    return "export";
+  }
+
+  /** The options with the as-of date resolved (flag, else the context's pinned date, else the default). */
+  AtRiskExport.Options resolvedOptions(JobConfig config, StageContext ctx) {
+    return asOf != null ? options : options(config, ctx.asOfOrDefault(stage()), System.getenv(HMAC_KEY_ENV));
+  }
+
+  @Override
+  protected Exported runStage(JobConfig config, StageContext ctx) {
+    DeltaTables tables = ctx.tables();
     if (!tables.exists(Table.CHURN_SCORES)) {
-      throw new JobFailure("export: " + Table.CHURN_SCORES.qualifiedName() + " does not exist: run score-churn first");
+      throw new IllegalStateException("export: " + Table.CHURN_SCORES.qualifiedName()
+          + " does not exist: run score-churn first");
     }
-    AtRiskExport.Options o = options;
-    if (asOf == null) {
-      o = options(config, ClvModels.calibrationEnd(tables.read(Table.PURCHASES), null), System.getenv(HMAC_KEY_ENV));
-    }
+    AtRiskExport.Options o = resolvedOptions(config, ctx);
     Dataset<Row> scores = tables.read(Table.CHURN_SCORES);
     Row any = scores.where(col(ChurnColumns.SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))))
         .select(ChurnColumns.MODEL_VERSION).limit(1).collectAsList().stream().findFirst().orElse(null);
     if (any == null) {
-      throw new JobFailure("export: no churn scores for " + o.asOf() + " in " + Table.CHURN_SCORES.qualifiedName()
-          + ": run score-churn --as-of " + o.asOf() + " first");
+      throw new IllegalStateException("export: no churn scores for " + o.asOf() + " in "
+          + Table.CHURN_SCORES.qualifiedName() + ": run score-churn --as-of " + o.asOf() + " first");
     }
     if (!tables.exists(Table.CUSTOMER_CLV)) {
       err.println("export: WARNING gold.customer_clv does not exist (run clv): predicted CLV and value at risk "
           + "are empty");
     }
     Dataset<Row> clv = tables.readOrEmpty(Table.CUSTOMER_CLV, CustomerLifetimeValue.schema());
-    ExportWriter.Written w = ExportWriter.write(AtRiskExport.compute(scores, clv, o), o.outDir(), o.asOf(),
-        any.getString(0));
+    return new Exported(ExportWriter.write(AtRiskExport.compute(scores, clv, o), o.outDir(), o.asOf(),
+        any.getString(0)), o);
+  }
+
+  /** Everything that decides the export's content and place (the HMAC key only as a hash). */
+  @Override
+  protected String fingerprint(JobConfig config, StageContext ctx) {
+    AtRiskExport.Options o = resolvedOptions(config, ctx);
+    return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
+        + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
+            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules();
+  }
+
+  @Override
+  protected void print(Exported e, StageContext ctx) {
+    ExportWriter.Written w = e.written();
     err.printf("export: %d rows -> %s (sha256 %s)%n", w.rows(), w.file(), w.sha256());
-    return 0;
   }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code generate}: seeded synthetic purchase logs, one file per day, like a landing zone. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Write seeded synthetic purchase logs (BG/NBD customers, Gamma-Gamma values) as daily files "
-        + "<out>/<yyyy-MM-dd>.csv|jsonl in the canonical layout.")
+        + "<out>/<YYYY-MM-DD>.csv|jsonl in the canonical layout.")
 public final class GenerateCommand extends SparkCommand {
   @Option(names = "--orders", required = true, paramLabel = "N",
       description = "Valid orders (purchases + refunds) to aim for; alpha is calibrated to it (±~10 %%).")
@@ -40,7 +40,7 @@ public final class GenerateCommand extends SparkCommand {
   String format;
 
   @Option(names = "--start", paramLabel = "DATE", defaultValue = "2024-01-01",
-      description = "First day of the window (yyyy-MM-dd, UTC). Default: ${DEFAULT-VALUE}.")
+      description = "First day of the window (YYYY-MM-DD, UTC). Default: ${DEFAULT-VALUE}.")
   String start;
 
   @Option(names = "--bad-rows", paramLabel = "F", defaultValue = "0",

@@ -1,15 +1,18 @@
 package io.retention.app;
 
-import io.retention.lake.DeltaTables;
 import io.retention.lake.Housekeeping;
-import org.apache.spark.sql.SparkSession;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageResult;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code housekeeping}: OPTIMIZE and VACUUM every warehouse table. */
 @Command(name = "housekeeping", mixinStandardHelpOptions = true,
     description = "Compact small files (OPTIMIZE) and remove unreferenced old files (VACUUM) of every table.")
-public final class HousekeepingCommand extends SparkCommand {
+public final class HousekeepingCommand extends StageCommand<HousekeepingCommand.Compacted> {
   @Option(names = "--retain-hours", defaultValue = "168",
       description = "VACUUM retention in hours, at least 168 (Delta's safe default). Default: ${DEFAULT-VALUE}.")
   int retainHours;
@@ -25,17 +28,49 @@ public final class HousekeepingCommand extends SparkCommand {
     }
   }
 
+  /** Files per table before and after. */
+  record Compacted(List<Housekeeping.TableResult> tables) implements StageResult {
+    @Override
+    public RunRow runRow() {
+      long before = tables.stream().mapToLong(Housekeeping.TableResult::filesBefore).sum();
+      long after = tables.stream().mapToLong(Housekeeping.TableResult::filesAfter).sum();
+      return RunRow.of(before, after, Map.of("tables", (long) tables.size()), "data files before -> after");
+    }
+
+    @Override
+    public String summary() {
+      RunRow r = runRow();
+      return tables.size() + " tables, data files " + r.rowsIn() + " -> " + r.rowsOut();
+    }
+  }
+
   @Override
   protected String lockHolder() {
+    return stage();
+  }
+
+  @Override
+  protected String stage() {
     return "housekeeping";
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    for (Housekeeping.TableResult r : new Housekeeping(new DeltaTables(spark, config.warehouse()), options).run()) {
+  protected Compacted runStage(JobConfig config, StageContext ctx) {
+    return new Compacted(new Housekeeping(ctx.tables(), options).run());
+  }
+
+  @Override
+  protected void print(Compacted c, StageContext ctx) {
+    for (Housekeeping.TableResult r : c.tables()) {
       err.printf("housekeeping %-26s files %5d -> %5d%n", r.table().qualifiedName(), r.filesBefore(),
           r.filesAfter());
     }
-    return Main.OK;
+  }
+
+  /** Housekeeping with the given retention (the nightly's {@code --housekeeping}). */
+  static HousekeepingCommand retaining(int hours) {
+    HousekeepingCommand c = new HousekeepingCommand();
+    c.retainHours = hours;
+    return c;
   }
 }

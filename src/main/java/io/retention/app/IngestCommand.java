@@ -1,34 +1,31 @@
 package io.retention.app;
 
-import io.retention.ingest.IngestAccounting;
-import io.retention.ingest.IngestStage;
-import io.retention.ingest.ProfileException;
-import io.retention.ingest.SourceProfile;
-import io.retention.ingest.ValidationRules;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.ingest.IngestAccounting;
+import io.retention.ingest.IngestStage;
+import io.retention.ingest.ProfileException;
+import io.retention.ingest.SourceProfile;
+import io.retention.ingest.ValidationRules;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.pipeline.StageContext;
 import io.retention.schema.Columns;
-import org.apache.spark.sql.Row;
-import io.retention.lake.StageRun;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ingest --input PATH [--profile NAME]}. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Ingest purchase logs (CSV / JSON Lines / whitespace, optionally gzip) into bronze and silver.")
-public final class IngestCommand extends SparkCommand {
+public final class IngestCommand extends StageCommand<IngestStage.Result> {
   @Option(names = "--input", paramLabel = "PATH",
       description = "A file, a folder (read recursively) or a glob. Default: retention.input.")
   String input;
@@ -38,9 +35,19 @@ public final class IngestCommand extends SparkCommand {
   String profile;
 
   private SourceProfile sourceProfile;
+  private String landing;
+
+  /** The ingest of a nightly: {@code landing} with {@code profile} (null = the configured ones). */
+  static IngestCommand of(String landing, String profile) {
+    IngestCommand c = new IngestCommand();
+    c.input = landing;
+    c.profile = profile;
+    return c;
+  }
 
   @Override
   protected void validate(JobConfig config) {
+    landing = input == null ? config.input() : input;
     try {
       sourceProfile = SourceProfile.load(profile == null ? config.profile() : profile, config.profilesDir());
     } catch (ProfileException e) {
@@ -54,34 +61,37 @@ public final class IngestCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) throws Exception {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    try {
-      IngestStage.Result r = ingest(config, tables, sourceProfile, input == null ? config.input() : input, err);
-      return r.books().imbalances().isEmpty() ? 0 : 1;
-    } catch (IllegalStateException e) {
-      throw new JobFailure(e.getMessage(), e);
-    }
+  protected String stage() {
+    return "ingest";
   }
 
-  /** Runs the ingest stage, records it in ops.runs and prints its books (also used by nightly). */
-  static IngestStage.Result ingest(JobConfig config, DeltaTables tables, SourceProfile profile, String input,
-      PrintStream err) throws Exception {
+  @Override
+  protected IngestStage.Result runStage(JobConfig config, StageContext ctx) {
+    return new IngestStage(ctx.tables(), options(config, sourceProfile, landing)).run();
+  }
+
+  @Override
+  protected void print(IngestStage.Result r, StageContext ctx) {
+    print(r, sourceProfile.name(), landing, err);
+    printOrders(ctx.tables(), r.batchRunIds(), err);
+  }
+
+  @Override
+  protected int exitCode(IngestStage.Result r) {
+    return r.books().imbalances().isEmpty() ? Main.OK : Main.JOB_FAILED;
+  }
+
+  /** The ingest stage's options from the configuration, a profile and the landing path. */
+  static IngestStage.Options options(JobConfig config, SourceProfile profile, String input) {
     JobConfig.IngestSettings s = config.ingest();
     ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
         s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
-    IngestStage.Options opts = new IngestStage.Options(JobConfig.absolute(input), profile, rules,
-        (long) s.batchMegabytes() << 20);
-    IngestStage.Result r = StageRunner.run(tables, null, "ingest", () -> new IngestStage(tables, opts).run(),
-        IngestCommand::toRun);
-    print(r, profile.name(), input, err);
-    printOrders(tables, r.batchRunIds(), err);
-    return r;
+    return new IngestStage.Options(JobConfig.absolute(input), profile, rules, (long) s.batchMegabytes() << 20);
   }
 
   /** Orders of this run (its batches' run ids) in silver by kind, and their customers (one small aggregate). */
   static void printOrders(DeltaTables tables, List<String> runIds, PrintStream err) {
-    if (!tables.exists(Table.PURCHASES)) {
+    if (runIds.isEmpty() || !tables.exists(Table.PURCHASES)) { // nothing ingested: no scan of silver
       return;
     }
     Row r = tables.read(Table.PURCHASES).filter(col(Columns.INGEST_RUN_ID).isin(runIds.toArray())).agg(
@@ -90,19 +100,6 @@ public final class IngestCommand extends SparkCommand {
         countDistinct(col(Columns.CUSTOMER_ID))).first();
     err.printf("  this run's orders in silver: %d purchases, %d refunds, %d customers%n", r.getLong(0),
         r.getLong(1), r.getLong(2));
-  }
-
-  static StageRun toRun(IngestStage.Result r) {
-    IngestAccounting b = r.books();
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("files_found", (long) r.filesFound());
-    counts.put("files_skipped", (long) r.filesSkipped());
-    counts.put("lines_read", b.linesRead());
-    counts.put("records", b.records());
-    counts.put("orders_inserted", r.ordersInserted());
-    b.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
-    return new StageRun(r.runId(), "ingest", StageRun.OK, Instant.now(), Instant.now(), b.records(), b.accepted(),
-        b.quarantined(), b.duplicates(), counts, b.statement());
   }
 
   static void print(IngestStage.Result r, String profile, String input, PrintStream err) {

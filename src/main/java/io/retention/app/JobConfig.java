@@ -48,9 +48,10 @@ public record JobConfig(
   /** CLV defaults. */
   public record ClvSettings(String timeUnit, int horizonMonths, double monthlyDiscountRate, double penalizer) {}
 
-  /** Churn defaults. */
+  /** Churn defaults and the classifiers' hyper-parameters. */
   public record ChurnSettings(int horizonDays, int lookbackDays, int maxModelAgeDays, long seed,
-      double bandHigh, double bandMedium) {}
+      double bandHigh, double bandMedium, int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth,
+      int calibrationFolds, List<String> categoricalAttributes) {}
 
   /** Export defaults. */
   public record ExportSettings(String dir, int top, double minRisk) {}
@@ -170,8 +171,9 @@ public record JobConfig(
     Config cl = c.getConfig("clv");
     ClvSettings clv = new ClvSettings(
         oneOf("clv.timeUnit", cl.getString("timeUnit"), "day", "week"),
-        (int) atLeast("clv.horizonMonths", cl.getInt("horizonMonths"), 1),
-        range("clv.monthlyDiscountRate", cl.getDouble("monthlyDiscountRate"), 0, 1),
+        (int) range("clv.horizonMonths", cl.getInt("horizonMonths"), 1, 1200),
+        below("clv.monthlyDiscountRate", range("clv.monthlyDiscountRate", cl.getDouble("monthlyDiscountRate"), 0, 1),
+            1),
         range("clv.penalizer", cl.getDouble("penalizer"), 0, 1e6));
     Config ch = c.getConfig("churn");
     ChurnSettings churn = new ChurnSettings(
@@ -180,7 +182,13 @@ public record JobConfig(
         (int) atLeast("churn.maxModelAgeDays", ch.getInt("maxModelAgeDays"), 0),
         ch.getLong("seed"),
         range("churn.bands.high", ch.getDouble("bands.high"), 0, 1),
-        range("churn.bands.medium", ch.getDouble("bands.medium"), 0, 1));
+        range("churn.bands.medium", ch.getDouble("bands.medium"), 0, 1),
+        (int) whole("churn.logistic.maxIter", ch.getDouble("logistic.maxIter"), 1, 10_000),
+        range("churn.logistic.regParam", ch.getDouble("logistic.regParam"), 0, 1_000),
+        (int) whole("churn.gbt.maxIter", ch.getDouble("gbt.maxIter"), 1, 10_000),
+        (int) whole("churn.gbt.maxDepth", ch.getDouble("gbt.maxDepth"), 1, 30),
+        (int) whole("churn.calibrationFolds", ch.getDouble("calibrationFolds"), 2, 20),
+        names("churn.categoricalAttributes", ch.getStringList("categoricalAttributes")));
     if (churn.bandMedium() > churn.bandHigh()) {
       throw bad("churn.bands.medium", churn.bandMedium(), "must not exceed churn.bands.high");
     }
@@ -240,6 +248,31 @@ public record JobConfig(
   static double range(String key, double value, double min, double max) {
     if (Double.isNaN(value) || value < min || value > max) {
       throw bad(key, value, "must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  /** A whole number in [min, max]. */
+  static long whole(String key, double value, long min, long max) {
+    if (value != Math.rint(value) || value < min || value > max) {
+      throw bad(key, value, "must be a whole number between " + min + " and " + max);
+    }
+    return (long) value;
+  }
+
+  /** Attribute names: letters, digits or _. */
+  static List<String> names(String key, List<String> names) {
+    for (String n : names) {
+      if (!n.matches("[A-Za-z0-9_]+")) {
+        throw bad(key, names, "a name must be letters, digits or _, cannot be: '" + n + "'");
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  static double below(String key, double value, double limit) {
+    if (!(value < limit)) {
+      throw bad(key, value, "must be below " + limit);
     }
     return value;
   }

@@ -20,6 +20,7 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.metrics.Grain;
 import io.retention.metrics.MetricsStage;
+import io.retention.pipeline.StageContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,10 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +41,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = "Compute the retention tables (customers, cohort_retention, retention_kpis, purchase_gaps).")
-public final class MetricsCommand extends SparkCommand {
+public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   static final int MATRIX_COHORTS = 8;
   static final int MATRIX_PERIODS = 8;
   static final int KPI_ROWS = 6;
@@ -103,24 +102,31 @@ public final class MetricsCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+  protected String stage() {
+    return MetricsStage.STAGE;
+  }
+
+  @Override
+  protected MetricsStage.Result runStage(JobConfig config, StageContext ctx) {
+    DeltaTables tables = ctx.tables();
     if (!tables.exists(Table.PURCHASES)) {
-      throw new JobFailure("metrics: " + Table.PURCHASES.qualifiedName() + " not found under " + config.warehouse()
-          + ": run ingest first");
+      throw new IllegalStateException("metrics: " + Table.PURCHASES.qualifiedName() + " not found under "
+          + config.warehouse() + ": run ingest first");
     }
-    MetricsStage.Result r;
-    try {
-      r = new MetricsStage(tables, options, "metrics-" + UUID.randomUUID(), full).run();
-    } catch (IllegalStateException e) {
-      throw new JobFailure(Main.oneLine(e.getMessage()), e);
-    }
-    err.printf(Locale.ROOT, "metrics: as of %s, grain %s: %d customers, %d cohort cells, %d KPI periods, "
-        + "%d gap rows; %s%n", r.options().asOf(), r.options().grain().id(), r.customers(), r.cohortCells(),
-        r.kpiPeriods(), r.gapRows(), r.state().note());
-    printMatrix(tables.read(Table.COHORT_RETENTION));
-    printKpis(tables.read(Table.RETENTION_KPIS));
-    return Main.OK;
+    MetricsStage.Options o = options.asOf() == null && ctx.asOf() != null ? options.withAsOf(ctx.asOf()) : options;
+    return new MetricsStage(tables, o, ctx.runId(), full).run();
+  }
+
+  @Override
+  protected String fingerprint(JobConfig config, StageContext ctx) {
+    return (options.asOf() == null ? options.withAsOf(ctx.asOf()) : options) + " full=" + full;
+  }
+
+  @Override
+  protected void print(MetricsStage.Result r, StageContext ctx) {
+    err.println("metrics: " + r.summary());
+    printMatrix(ctx.tables().read(Table.COHORT_RETENTION));
+    printKpis(ctx.tables().read(Table.RETENTION_KPIS));
   }
 
   private void printMatrix(Dataset<Row> cells) {

@@ -1,16 +1,16 @@
 package io.retention.app;
 
 import io.retention.churn.ModelRegistry;
-import io.retention.export.AtRiskExport;
-import io.retention.ingest.ProfileException;
-import io.retention.ingest.SourceProfile;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.FaultInjection;
 import io.retention.lake.Housekeeping;
-import io.retention.lake.LatestPurchase;
 import io.retention.lake.StageLedger;
 import io.retention.lake.StageRun;
 import io.retention.lake.Table;
+import io.retention.metrics.CustomerState;
+import io.retention.pipeline.AsOfDate;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -49,7 +48,7 @@ public final class NightlyCommand extends SparkCommand {
       Table.INGESTED_FILES);
 
   @Option(names = "--date", paramLabel = "DATE",
-      description = "As-of date (yyyy-mm-dd) of every stage. Default: the latest purchase order_date.")
+      description = "As-of date (YYYY-MM-DD) of every stage. Default: the latest purchase order_date.")
   String date;
 
   @Option(names = "--input", paramLabel = "PATH", description = "Landing folder. Default: retention.input.")
@@ -68,16 +67,19 @@ public final class NightlyCommand extends SparkCommand {
       + "the last nightly.")
   boolean force;
 
-  private SourceProfile sourceProfile;
-  private final MetricsCommand metrics = new MetricsCommand();
-  private final ClvCommand clv = new ClvCommand();
-  private final TrainChurnCommand train = new TrainChurnCommand();
-  private final ScoreChurnCommand score = new ScoreChurnCommand();
-  private final ExportCommand export = new ExportCommand();
-  private final ReportCommand report = new ReportCommand();
+  /** The hub refresh's stage name in ops.runs. */
+  static final String HUB = "hub";
+
+  private LocalDate pinned;
 
   /** The state of one nightly run: its id, ledger, summary lines and the tables upstream of the next stage. */
   private record Night(String runId, StageLedger ledger, List<String> lines, Set<Table> upstream) {}
+
+  /**
+   * One stage of the night after ingest: the command that runs it, what decides whether its last result still
+   * holds ({@link StageCommand#fingerprint}) and the local folder of its output files (null: none).
+   */
+  private record Step(StageCommand<?> command, Path outputs) {}
 
   @Override
   protected String lockHolder() {
@@ -87,67 +89,67 @@ public final class NightlyCommand extends SparkCommand {
   @Override
   protected void validate(JobConfig config) {
     FaultInjection.installCommitHook();
-    try {
-      sourceProfile = SourceProfile.load(profile == null ? config.profile() : profile, config.profilesDir());
-    } catch (ProfileException e) {
-      throw new ConfigException(e.getMessage());
+    pinned = Flags.date("--date", date);
+    ingest.input = input;
+    ingest.profile = profile;
+    for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, report)) {
+      c.validate(config);
     }
-    train.validate(config);
-    pin(config, date);
   }
 
-  /** Sets the as-of date of every dated stage (null = each stage's default) and re-validates their options. */
-  private void pin(JobConfig config, String day) {
-    metrics.asOf = day;
-    clv.calibrationEnd = day;
-    score.asOf = day;
-    export.asOf = day;
-    report.asOf = day;
-    metrics.validate(config);
-    clv.validate(config);
-    score.validate(config);
-    export.validate(config);
-    report.validate(config);
+  private final IngestCommand ingest = new IngestCommand();
+  private final MetricsCommand metrics = new MetricsCommand();
+  private final ClvCommand clv = new ClvCommand();
+  private final TrainChurnCommand train = new TrainChurnCommand();
+  private final ScoreChurnCommand score = new ScoreChurnCommand();
+  private final ExportCommand export = new ExportCommand();
+  private final ReportCommand report = new ReportCommand();
+
+  /** The stages after ingest (and after train-churn, which runs only when a model is due), in order. */
+  private List<Step> night(JobConfig config, LocalDate asOf, StageContext ctx) {
+    return List.of(
+        new Step(metrics, null),
+        new Step(clv, null),
+        new Step(score, null),
+        new Step(export, localFolder(export.resolvedOptions(config, ctx).outDir(), "at_risk", asOf.toString())),
+        new Step(report, report.outDir(config).resolve(asOf.toString())));
   }
 
   @Override
   protected int run(JobConfig config, SparkSession spark) {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    String landing = input == null ? config.input() : input;
     Night night = new Night("nightly-" + UUID.randomUUID(), new StageLedger(tables), new ArrayList<>(),
         EnumSet.copyOf(INGEST_TABLES));
-    step("ingest", night, () -> IngestCommand.ingest(config, tables, sourceProfile, landing, err));
-    LocalDate asOf = date != null ? LocalDate.parse(date) : latestPurchase(tables);
-    if (asOf != null) {
-      pin(config, asOf.toString());
-      err.println("nightly: as-of date " + asOf + (force ? " (--force: every stage recomputes)" : ""));
+    StageContext ctx = new StageContext(tables, night.runId(), pinned, err, FaultInjection::point);
+    run(night, ctx, config, ingest);
+    LocalDate asOf = AsOfDate.pinnedOr(pinned, refreshHub(night, ctx).latestPurchase());
+    if (asOf == null) {
+      throw new JobFailure("nightly: " + Table.PURCHASES.qualifiedName() + " holds no purchase after ingest: "
+          + "nothing to compute");
     }
-    cached(night, "metrics", String.valueOf(metrics.options()), null, () -> metrics.run(config, spark));
-    cached(night, "clv", String.valueOf(clv.options(config)), null, () -> clv.run(config, spark));
+    StageContext day = ctx.withAsOf(asOf);
+    err.println("nightly: as-of date " + asOf + (force ? " (--force: every stage recomputes)" : ""));
+    List<Step> steps = night(config, asOf, day);
+    cached(night, day, config, steps.get(0));
+    cached(night, day, config, steps.get(1));
     Optional<String> why = retrain ? Optional.of("--retrain")
         : ModelRegistry.under(config.warehouse()).retrainReason(config.churn().maxModelAgeDays(), Instant.now());
     if (why.isPresent()) {
       err.println("nightly: retraining the churn model: " + why.get());
-      step("train-churn", night, () -> train.run(config, spark));
+      run(night, day, config, train);
     }
-    String model = ModelRegistry.under(config.warehouse()).latest().orElse("-");
-    cached(night, "score-churn", score.options(config) + " registry=" + model, null,
-        () -> score.run(config, spark));
-    if (asOf != null) {
-      AtRiskExport.Options o = export.options(config, asOf, System.getenv(ExportCommand.HMAC_KEY_ENV));
-      cached(night, "export", exportFingerprint(o), localFolder(o.outDir(), "at_risk", asOf.toString()),
-          () -> export.run(config, spark));
-      // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)
-      night.upstream().addAll(EnumSet.complementOf(EnumSet.of(Table.RUNS)));
-      cached(night, "report", asOf + " " + report.outDir(config) + " window=" + config.activeWindowDays(),
-          report.outDir(config).resolve(asOf.toString()), () -> report.run(config, spark));
-    } else {
-      step("export", night, () -> export.run(config, spark));
-      step("report", night, () -> report.run(config, spark));
+    night.upstream().addAll(INGEST_TABLES);
+    for (Step s : steps.subList(2, steps.size())) {
+      if (s.command() == report) {
+        // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)
+        night.upstream().addAll(EnumSet.complementOf(EnumSet.of(Table.RUNS)));
+      }
+      cached(night, day, config, s);
     }
     if (housekeeping) {
-      step("housekeeping", night, () -> new Housekeeping(tables,
-          new Housekeeping.Options(Housekeeping.MIN_RETAIN_HOURS)).run());
+      HousekeepingCommand h = HousekeepingCommand.retaining(Housekeeping.MIN_RETAIN_HOURS);
+      h.validate(config);
+      run(night, day, config, h);
     }
     err.println();
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ", run " + night.runId() + ")");
@@ -155,8 +157,24 @@ public final class NightlyCommand extends SparkCommand {
     return Main.OK;
   }
 
-  private static LocalDate latestPurchase(DeltaTables tables) {
-    return tables.exists(Table.PURCHASES) ? LatestPurchase.day(tables.read(Table.PURCHASES)).orElse(null) : null;
+  /**
+   * The hub refresh: brings gold.customer_activity up to date with what ingest added (nothing to do, and no
+   * scan of silver, when ingest added nothing). Its watermark carries the latest purchase day, the night's
+   * default as-of date.
+   */
+  private CustomerState.Refresh refreshHub(Night night, StageContext ctx) {
+    Instant start = Instant.now();
+    CustomerState.Refresh r;
+    try {
+      r = StageRunner.run(ctx, HUB, () -> new CustomerState(ctx.tables()).refresh(false));
+    } catch (Exception e) {
+      throw new JobFailure("nightly: stage " + HUB + " failed: " + Main.oneLine(Main.rootMessage(e)), e);
+    }
+    ctx.fault("nightly.after-" + HUB);
+    night.upstream().add(Table.CUSTOMER_ACTIVITY);
+    night.lines().add(String.format(Locale.ROOT, "%-12s ok  %6.1f s", HUB,
+        Duration.between(start, Instant.now()).toMillis() / 1000.0));
+    return r;
   }
 
   /**
@@ -172,27 +190,22 @@ public final class NightlyCommand extends SparkCommand {
     return p.toAbsolutePath().resolve(java.nio.file.Path.of("", more));
   }
 
-  /** Everything that decides the export's content and place (the HMAC key only as a hash). */
-  private static String exportFingerprint(AtRiskExport.Options o) {
-    return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
-        + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
-            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules();
-  }
-
   /**
-   * Runs {@code stage} unless its last nightly ledger entry shows the same options, the same versions of every
-   * table it and the stages before it read or wrote, and the same output files; records the outcome.
+   * Runs the step's stage unless its last nightly ledger entry shows the same fingerprint, the same versions of
+   * every table it and the stages before it read or wrote, and the same output files; records the outcome.
    */
-  private void cached(Night night, String stage, String options, Path outputs, Callable<?> body) {
+  private void cached(Night night, StageContext ctx, JobConfig config, Step step) {
+    StageCommand<?> command = step.command();
+    String stage = command.stage();
     Instant started = Instant.now();
-    String fingerprint = StageLedger.sha256(stage + "|" + codeVersion() + "|" + options);
+    String fingerprint = StageLedger.sha256(stage + "|" + codeVersion() + "|" + command.fingerprint(config, ctx));
     StageLedger ledger = night.ledger();
     Optional<StageLedger.Entry> last = force ? Optional.empty() : ledger.last(stage);
     if (last.isPresent()) {
       StageLedger.Entry was = last.get();
       Set<Table> check = EnumSet.copyOf(night.upstream());
       check.addAll(was.versions().keySet());
-      StageLedger.Entry now = new StageLedger.Entry(fingerprint, ledger.versions(check), hashOf(outputs),
+      StageLedger.Entry now = new StageLedger.Entry(fingerprint, ledger.versions(check), hashOf(step.outputs()),
           was.computedBy());
       if (was.sameState(now)) {
         ledger.record(night.runId(), stage, StageRun.SKIPPED, started, now, "unchanged");
@@ -205,7 +218,7 @@ public final class NightlyCommand extends SparkCommand {
       }
     }
     Map<Table, Long> before = ledger.versionsOfAll();
-    step(stage, night, body);
+    run(night, ctx, config, command);
     Map<Table, Long> after = ledger.versionsOfAll();
     Set<Table> touched = EnumSet.copyOf(night.upstream());
     touched.addAll(after.keySet().stream().filter(t -> !after.get(t).equals(before.get(t)))
@@ -213,7 +226,7 @@ public final class NightlyCommand extends SparkCommand {
     Map<Table, Long> versions = after.entrySet().stream().filter(e -> touched.contains(e.getKey()))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     ledger.record(night.runId(), stage, StageRun.OK, started,
-        new StageLedger.Entry(fingerprint, versions, hashOf(outputs), night.runId()), null);
+        new StageLedger.Entry(fingerprint, versions, hashOf(step.outputs()), night.runId()), null);
     night.upstream().addAll(touched);
   }
 
@@ -227,20 +240,22 @@ public final class NightlyCommand extends SparkCommand {
   }
 
   /**
-   * Runs one stage; a failure becomes a JobFailure naming it. The fault-injection point
-   * {@code nightly.after-<stage>} lies between the stage's work and the nightly's record of it.
+   * Runs one stage through the runner and prints its summary; a failure becomes a JobFailure naming it. The
+   * fault point {@code nightly.after-<stage>} lies between the stage's work and the nightly's record of it.
    */
-  private void step(String name, Night night, Callable<?> body) {
+  private <R extends io.retention.pipeline.StageResult> void run(Night night, StageContext ctx, JobConfig config,
+      StageCommand<R> command) {
     Instant start = Instant.now();
-    err.printf(Locale.ROOT, "%n== nightly: %s%n", name);
+    String name = command.stage();
     try {
-      body.call();
+      R r = command.execute(config, ctx);
+      command.print(r, ctx);
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + name + " failed: "
           + Main.oneLine(e instanceof JobFailure || e instanceof ConfigException ? e.getMessage()
               : Main.rootMessage(e)), e);
     }
-    FaultInjection.point("nightly.after-" + name);
+    ctx.fault("nightly.after-" + name);
     night.lines().add(String.format(Locale.ROOT, "%-12s ok  %6.1f s", name,
         Duration.between(start, Instant.now()).toMillis() / 1000.0));
   }

@@ -1,21 +1,23 @@
 package io.retention.app;
 
-import io.retention.lake.DeltaTables;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageResult;
 import io.retention.report.HtmlReport;
 import io.retention.report.ReportData;
 import io.retention.report.ReportModel;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import org.apache.spark.sql.SparkSession;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code report}: the HTML page with PNG charts, written to {@code <out>/<as-of>/index.html}. */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = "Write the HTML retention report (index.html + PNG charts) for a date.")
-public final class ReportCommand extends SparkCommand {
+public final class ReportCommand extends StageCommand<ReportCommand.Reported> {
   @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Last day of data (yyyy-mm-dd). Default: the latest purchase order_date in silver.purchases.")
+      description = "Last day of data (YYYY-MM-DD). Default: the latest purchase order_date in silver.purchases.")
   String asOf;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -31,7 +33,7 @@ public final class ReportCommand extends SparkCommand {
 
   @Override
   protected void validate(JobConfig config) {
-    asOfDate = ClvCommand.date("--as-of", asOf);
+    asOfDate = Flags.date("--as-of", asOf);
     pseudonymKey = key(config, System.getenv(ExportCommand.HMAC_KEY_ENV));
     if (out != null && out.isBlank()) {
       throw new ConfigException("--out must name a folder, cannot be blank");
@@ -48,16 +50,42 @@ public final class ReportCommand extends SparkCommand {
     return Path.of(out != null ? out : JobConfig.homeRelative(config.reportDir())).toAbsolutePath().normalize();
   }
 
-  @Override
-  protected int run(JobConfig config, SparkSession spark) throws Exception {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    ReportModel model;
-    try {
-      model = new ReportData(tables).load(new ReportData.Options(asOfDate, config.activeWindowDays(), pseudonymKey));
-    } catch (IllegalStateException e) {
-      throw new JobFailure(e.getMessage(), e);
+  /** The written report as a stage result. */
+  record Reported(ReportModel model, Path dir) implements StageResult {
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(0, 1, Map.of("cohorts", (long) model.cohorts().size(), "kpi_periods",
+          (long) model.kpis().size()), dir.resolve("index.html").toString());
     }
-    Path dir = HtmlReport.write(model, outDir(config));
+
+    @Override
+    public String summary() {
+      return "as of " + model.asOf() + " -> " + dir.resolve("index.html");
+    }
+  }
+
+  @Override
+  protected String stage() {
+    return "report";
+  }
+
+  @Override
+  protected Reported runStage(JobConfig config, StageContext ctx) throws Exception {
+    LocalDate day = asOfDate != null ? asOfDate : ctx.asOfOrDefault(stage());
+    ReportModel model = new ReportData(ctx.tables())
+        .load(new ReportData.Options(day, config.activeWindowDays(), pseudonymKey));
+    return new Reported(model, HtmlReport.write(model, outDir(config)));
+  }
+
+  @Override
+  protected String fingerprint(JobConfig config, StageContext ctx) {
+    return (asOfDate != null ? asOfDate : ctx.asOf()) + " " + outDir(config) + " window="
+        + config.activeWindowDays() + " pseudonyms=" + (pseudonymKey != null);
+  }
+
+  @Override
+  protected void print(Reported r, StageContext ctx) {
+    ReportModel model = r.model();
     err.printf("report: as of %s (grain %s)%n", model.asOf(), model.grain());
     err.printf("  sections: cohorts %s, kpis %s, gaps %s, clv %s, clv evaluation %s, churn %s, churn model %s%n",
         state(!model.cohorts().isEmpty()), state(!model.kpis().isEmpty()), state(model.gaps() != null),
@@ -66,8 +94,7 @@ public final class ReportCommand extends SparkCommand {
     if (pseudonymKey != null) {
       err.println("  at-risk ids pseudonymised (HMAC-SHA256, key from $" + ExportCommand.HMAC_KEY_ENV + ")");
     }
-    err.println("  written: " + dir.resolve("index.html"));
-    return 0;
+    err.println("  written: " + r.dir().resolve("index.html"));
   }
 
   private static String state(boolean present) {

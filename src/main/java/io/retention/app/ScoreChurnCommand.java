@@ -2,20 +2,18 @@ package io.retention.app;
 
 import io.retention.churn.ChurnScorer;
 import io.retention.churn.ModelRegistry;
-import io.retention.lake.DeltaTables;
-import io.retention.lake.RunLog;
-import io.retention.lake.StageRun;
-import java.time.Instant;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageResult;
+import java.time.LocalDate;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code score-churn}: scores the active customers with the newest complete model into gold.churn_scores. */
 @Command(name = "score-churn", mixinStandardHelpOptions = true,
     description = "Score churn risk with the newest registered model; writes gold.churn_scores for the date.")
-public final class ScoreChurnCommand extends SparkCommand {
+public final class ScoreChurnCommand extends StageCommand<ScoreChurnCommand.Scored> {
   @Option(names = "--as-of", paramLabel = "DATE", description = "Score date. Default: the latest purchase day.")
   String asOf;
 
@@ -25,40 +23,61 @@ public final class ScoreChurnCommand extends SparkCommand {
 
   private ChurnScorer.Options options;
 
+  /** The scorer's result as a stage result: customers scored in and out. */
+  record Scored(ChurnScorer.Result result) implements StageResult {
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(result.customers(), result.customers(), Map.of(), "model " + result.modelVersion()
+          + " score_date " + result.asOf());
+    }
+
+    @Override
+    public String summary() {
+      return result.customers() + " customers scored at " + result.asOf() + " with model " + result.modelVersion();
+    }
+  }
+
   @Override
   protected void validate(JobConfig config) {
     options = options(config);
   }
 
   public ChurnScorer.Options options(JobConfig config) {
+    return options(config, Flags.date("--as-of", asOf));
+  }
+
+  private ChurnScorer.Options options(JobConfig config, LocalDate day) {
     JobConfig.ChurnSettings c = config.churn();
-    return new ChurnScorer.Options(ClvCommand.date("--as-of", asOf), c.lookbackDays(), c.horizonDays(),
-        config.clv().penalizer(), c.bandHigh(), c.bandMedium(), modelVersion,
-        TrainChurnCommand.categoricals(config));
+    return new ChurnScorer.Options(day, c.lookbackDays(), c.horizonDays(), config.clv().penalizer(), c.bandHigh(),
+        c.bandMedium(), modelVersion, c.categoricalAttributes());
   }
 
   @Override
   protected String lockHolder() {
+    return stage();
+  }
+
+  @Override
+  protected String stage() {
     return "score-churn";
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    String runId = UUID.randomUUID().toString();
-    Instant started = Instant.now();
-    ChurnScorer.Result r;
-    try {
-      r = new ChurnScorer(tables, ModelRegistry.under(config.warehouse()), options).run();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      new RunLog(tables).record(StageRun.simple(runId, "score-churn", started, 0, 0, Map.of(), null)
-          .failed(e.getMessage()));
-      throw new JobFailure(e.getMessage(), e);
-    }
-    new RunLog(tables).record(StageRun.simple(runId, "score-churn", started, r.customers(), r.customers(),
-        Map.of(), null));
+  protected Scored runStage(JobConfig config, StageContext ctx) {
+    ChurnScorer.Options o = options.asOf() != null ? options : options(config, ctx.asOfOrDefault(stage()));
+    return new Scored(new ChurnScorer(ctx.tables(), ModelRegistry.under(config.warehouse()), o).run());
+  }
+
+  @Override
+  protected String fingerprint(JobConfig config, StageContext ctx) {
+    return (options.asOf() != null ? options : options(config, ctx.asOf())) + " registry="
+        + ModelRegistry.under(config.warehouse()).latest().orElse("-");
+  }
+
+  @Override
+  protected void print(Scored s, StageContext ctx) {
+    ChurnScorer.Result r = s.result();
     err.printf("score-churn: %d customers scored at %s with model %s -> %s%n", r.customers(), r.asOf(),
         r.modelVersion(), r.table());
-    return 0;
   }
 }

@@ -37,7 +37,11 @@ public abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig config = common.load();
-    validate(config);
+    try {
+      validate(config);
+    } catch (IllegalArgumentException e) { // a stage's Options record refused a value from any layer
+      throw new ConfigException(Main.oneLine(e.getMessage()));
+    }
     WarehouseLock lock = null;
     if (lockHolder() != null) {
       try {

@@ -107,7 +107,7 @@ public final class BenchReport {
   }
 
   private static void targets(StringBuilder sb, Result r) {
-    sb.append("\n## Targets (DESIGN §8)\n\n| target | measured | met |\n|---|---|---|\n");
+    sb.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
     target(sb, "cohort metrics ≤ 3× DuckDB", String.format(Locale.ROOT, "%.1f×", r.cohort().ratio()),
         r.cohort().ratio() <= COHORT_RATIO_TARGET);
     target(sb, "full pipeline ≤ 15 min (2 cores, 8 GB heap)", String.format(Locale.ROOT, "%.1f s",

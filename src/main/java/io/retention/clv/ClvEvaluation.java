@@ -14,6 +14,8 @@ import static org.apache.spark.sql.functions.when;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageResult;
 import io.retention.schema.ClvSchemas;
 import io.retention.schema.Columns;
 import java.sql.Date;
@@ -64,7 +66,18 @@ public final class ClvEvaluation {
   public record Evaluation(ModelFit bgNbd, List<Row> rows) {}
 
   /** What a run wrote. */
-  public record Result(Evaluation evaluation, String table) {}
+  public record Result(Evaluation evaluation, String table) implements StageResult {
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(evaluation.bgNbd().customers(), evaluation.rows().size(), java.util.Map.of(),
+          String.join("; ", evaluation.bgNbd().warnings()));
+    }
+
+    @Override
+    public String summary() {
+      return evaluation.bgNbd().customers() + " customers, " + evaluation.rows().size() + " evaluation rows";
+    }
+  }
 
   private final DeltaTables tables;
   private final Options options;
@@ -81,13 +94,13 @@ public final class ClvEvaluation {
           + tables.warehouse() + ": run ingest first");
     }
     var sc = tables.spark().sparkContext();
-    sc.setJobGroup("clv-evaluate", "BG/NBD calibration/holdout evaluation", false);
+    sc.setJobDescription("BG/NBD calibration/holdout evaluation");
     try {
       Evaluation e = compute(tables.read(Table.PURCHASES), options, runId);
       tables.overwrite(Table.CLV_EVALUATION, tables.spark().createDataFrame(e.rows(), ClvSchemas.CLV_EVALUATION));
       return new Result(e, tables.path(Table.CLV_EVALUATION));
     } finally {
-      sc.clearJobGroup();
+      sc.setJobDescription(null);
     }
   }
 

@@ -8,6 +8,9 @@ import static org.apache.spark.sql.functions.udf;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.metrics.CustomerState;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageResult;
 import io.retention.schema.ClvSchemas;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
@@ -77,7 +80,20 @@ public final class CustomerLifetimeValue {
 
   /** What a run did: the fits, the customers scored, the top customers by predicted CLV, the tables. */
   public record Result(long customers, LocalDate calibrationEnd, ClvModels models, List<Row> topCustomers,
-      String customerTable, String modelTable) {}
+      String customerTable, String modelTable) implements StageResult {
+
+    /** ops.runs: customers in and out, the number of distinct (x, t_x, T) patterns, the fit's warnings. */
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(customers, customers, java.util.Map.of("patterns", models.bgNbd().patterns()),
+          String.join("; ", models.warnings()));
+    }
+
+    @Override
+    public String summary() {
+      return customers + " customers, calibration end " + calibrationEnd;
+    }
+  }
 
   private final DeltaTables tables;
   private final Options options;
@@ -87,19 +103,27 @@ public final class CustomerLifetimeValue {
     this.options = options;
   }
 
-  /** read silver.purchases -> compute -> overwrite gold.customer_clv and gold.clv_model. */
+  /**
+   * Brings the per-customer state (gold.customer_activity) up to date with silver.purchases (nothing to do when
+   * the metrics stage already did), folds it into the RFM summary, fits and overwrites gold.customer_clv and
+   * gold.clv_model: silver.purchases itself is only read for the rows the state has not seen yet.
+   */
   public Result run(String runId) {
     if (!tables.exists(Table.PURCHASES)) {
       throw new IllegalStateException("clv: " + Table.PURCHASES.qualifiedName() + " does not exist in "
           + tables.warehouse() + ": run ingest first");
     }
     var sc = tables.spark().sparkContext();
-    sc.setJobGroup("clv", "customer lifetime value (BG/NBD + Gamma-Gamma)", false);
+    sc.setJobDescription("customer lifetime value (BG/NBD + Gamma-Gamma)");
     try {
-      Dataset<Row> purchases = tables.read(Table.PURCHASES);
-      Options o = options.withCalibrationEnd(ClvModels.calibrationEnd(purchases, options.calibrationEnd()));
-      Dataset<Row> rfm = RfmSummary.compute(purchases, new RfmSummary.Options(o.calibrationEnd(), o.unit()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      CustomerState.Refresh hub = new CustomerState(tables).refresh(false);
+      if (options.calibrationEnd() == null && hub.latestPurchase() == null) {
+        throw new IllegalStateException("clv: silver.purchases holds no purchase: nothing to fit");
+      }
+      Options o = options.withCalibrationEnd(options.calibrationEnd() != null ? options.calibrationEnd()
+          : hub.latestPurchase());
+      Dataset<Row> rfm = RfmSummary.fromState(tables.read(Table.CUSTOMER_ACTIVITY),
+          new RfmSummary.Options(o.calibrationEnd(), o.unit())).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         ClvModels models = ClvModels.fit(rfm, o);
         long t0 = System.nanoTime();
@@ -115,7 +139,7 @@ public final class CustomerLifetimeValue {
         rfm.unpersist();
       }
     } finally {
-      sc.clearJobGroup();
+      sc.setJobDescription(null);
     }
   }
 

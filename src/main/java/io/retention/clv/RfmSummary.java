@@ -1,7 +1,11 @@
 package io.retention.clv;
 
 import static io.retention.schema.ClvColumns.*;
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +16,7 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.metrics.CustomerActivity;
 import io.retention.schema.Columns;
 import io.retention.schema.SchemaChecks;
 import io.retention.schema.Schemas;
@@ -23,6 +28,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Per-customer RFM inputs of BG/NBD and Gamma-Gamma, on the executors, following the convention of
@@ -77,6 +83,32 @@ public final class RfmSummary {
         sum(when(col(DAY_ORDERS).gt(0), col(DAY_VALUE))).as("purchase_value"),
         min_by(col(DAY_VALUE), purchaseDay).as("first_day_value"),
         sum(col(DAY_ORDERS)).as(ORDERS), sum(col(DAY_NET)).as(NET_REVENUE));
+    return shape(customers.where(col("purchase_days").gt(0)), o);
+  }
+
+  /**
+   * The same rows as {@link #compute} from the per-customer state (gold.customer_activity, one row per customer
+   * with its per-day entries): the entries up to the calibration end are folded row by row, so there is no
+   * shuffle and silver.purchases is not read.
+   */
+  public static Dataset<Row> fromState(Dataset<Row> state, Options o) {
+    Column end = lit(java.sql.Date.valueOf(o.calibrationEnd()));
+    Column lines = filter(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.DAY).leq(end));
+    Column days = filter(col("lines"), x -> x.getField(CustomerActivity.PURCHASES).gt(0));
+    DecimalType sum = DataTypes.createDecimalType(38, 2);
+    Dataset<Row> customers = state.select(col(Columns.CUSTOMER_ID), lines.as("lines"))
+        .select(col(Columns.CUSTOMER_ID), col("lines"), days.as("pdays"))
+        .select(col(Columns.CUSTOMER_ID),
+            element_at(col("pdays"), 1).getField(CustomerActivity.DAY).as(FIRST_PURCHASE),
+            element_at(col("pdays"), -1).getField(CustomerActivity.DAY).as(LAST_PURCHASE),
+            size(col("pdays")).cast(DataTypes.LongType).as("purchase_days"),
+            aggregate(col("pdays"), lit(0).cast(sum),
+                (acc, x) -> acc.plus(x.getField(CustomerActivity.GROSS)).cast(sum)).as("purchase_value"),
+            element_at(col("pdays"), 1).getField(CustomerActivity.GROSS).as("first_day_value"),
+            aggregate(col("lines"), lit(0L),
+                (acc, x) -> acc.plus(x.getField(CustomerActivity.PURCHASES))).as(ORDERS),
+            aggregate(col("lines"), lit(0).cast(sum),
+                (acc, x) -> acc.plus(x.getField(CustomerActivity.NET)).cast(sum)).as(NET_REVENUE));
     return shape(customers.where(col("purchase_days").gt(0)), o);
   }
 

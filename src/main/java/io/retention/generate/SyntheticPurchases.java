@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * {@link BadRows}; one header line per CSV file. Lines are byte arrays, so bad bytes survive; they are
  * repartitioned by file (one shuffle of every line), sorted within the file (header, orders by time, bad rows,
  * an unterminated quote last) and written with Spark's text writer partitioned by file; the driver then renames
- * each part file to its final name ({@link LandingFiles}). The summary is one more pass over the generator
+ * each part file to its final name ({@link DailyFileWriter}). The summary is one more pass over the generator
  * (no shuffle) whose small per-kind counts reach the driver; no row ever does.
  */
 public final class SyntheticPurchases {
@@ -80,7 +80,7 @@ public final class SyntheticPurchases {
       Dataset<Row> lines = compute(spark, o);
       long estimate = o.orders() + BadRows.count(o) + o.days();
       int tasks = (int) Math.max(1, Math.min(o.days() + 2L, estimate / LINES_PER_WRITE_TASK + 1));
-      LandingFiles files = new LandingFiles(spark, out, o.csv() ? "csv" : "jsonl");
+      DailyFileWriter files = new DailyFileWriter(spark, out, o.csv() ? "csv" : "jsonl");
       int written = files.write(lines.repartition(tasks, col(FILE)), o);
       return summarize(lines, o, written, alpha);
     } finally {

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.*;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.FaultInjection;
 import io.retention.lake.Table;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageResult;
 import io.retention.schema.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +80,28 @@ public final class IngestStage {
    * @param batchRunIds the run id each batch's rows carry (ingest_run_id), in order
    */
   public record Result(String runId, List<String> batchRunIds, int filesFound, int filesSkipped,
-      long ordersInserted, IngestAccounting books) {}
+      long ordersInserted, IngestAccounting books) implements StageResult {
+
+    /** ops.runs: lines in, orders accepted, quarantined and duplicate rows, per-file and per-reason counts. */
+    @Override
+    public RunRow runRow() {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("files_found", (long) filesFound);
+      counts.put("files_skipped", (long) filesSkipped);
+      counts.put("lines_read", books.linesRead());
+      counts.put("records", books.records());
+      counts.put("orders_inserted", ordersInserted);
+      books.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
+      return new RunRow(books.records(), books.accepted(), books.quarantined(), books.duplicates(), counts,
+          "batches " + String.join(",", batchRunIds) + "; " + books.statement());
+    }
+
+    @Override
+    public String summary() {
+      return (filesFound - filesSkipped) + " of " + filesFound + " files read, " + ordersInserted
+          + " orders inserted; " + books.statement();
+    }
+  }
 
   private final DeltaTables tables;
   private final Options options;
@@ -153,7 +177,7 @@ public final class IngestStage {
   /** One batch: extract, classify, check the books, write (one commit per table). */
   private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, Dataset<Row> ingested,
       String runId) {
-    spark.sparkContext().setJobGroup("ingest", "ingest " + candidates.size() + " files (" + runId + ")", false);
+    spark.sparkContext().setJobDescription("ingest " + candidates.size() + " files (" + runId + ")");
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> fileRows = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
@@ -188,7 +212,7 @@ public final class IngestStage {
       }
     } finally {
       extracted.unpersist();
-      spark.sparkContext().clearJobGroup();
+      spark.sparkContext().setJobDescription(null);
     }
   }
 

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -72,6 +73,32 @@ public final class DeltaTables {
     rows.write().format("delta").mode("append")
         .option("txnAppId", appId)
         .option("txnVersion", version)
+        .save(path(table));
+  }
+
+  /** Appends {@code rows} in one commit (creates the table when it does not exist). */
+  public void append(Table table, Dataset<Row> rows) {
+    rows.write().format("delta").mode("append").save(path(table));
+  }
+
+  /**
+   * Replaces the rows matching {@code predicate} (a SQL condition on the table's columns) with {@code rows}
+   * in one commit; on a table that does not exist yet, creates it with {@code rows}.
+   */
+  public void replaceWhere(Table table, Dataset<Row> rows, String predicate) {
+    var writer = rows.write().format("delta").mode("overwrite");
+    if (exists(table)) {
+      writer = writer.option("replaceWhere", predicate);
+    }
+    writer.save(path(table));
+  }
+
+  /**
+   * As {@link #overwrite(Table, Dataset, String...)} with Delta write options, e.g. the commit's
+   * {@code userMetadata} or a table property to set on creation.
+   */
+  public void overwrite(Table table, Dataset<Row> rows, Map<String, String> options) {
+    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").options(options)
         .save(path(table));
   }
 

@@ -22,6 +22,6 @@ public final class RunLog {
         Timestamp.from(run.finishedAt()), run.durationMs(), run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
         run.rowsDuplicate(), CollectionConverters.asScala(run.counts()), run.message());
     Dataset<Row> df = tables.spark().createDataFrame(List.of(row), Schemas.RUNS);
-    df.write().format("delta").mode("append").save(tables.path(Table.RUNS));
+    tables.append(Table.RUNS, df);
   }
 }

@@ -1,6 +1,8 @@
 package io.retention.lake;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
 
 import io.retention.schema.Columns;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 
 /**
@@ -65,30 +69,43 @@ public final class StageLedger {
   }
 
   private final DeltaTables tables;
+  /** Stage (without prefix) → its latest ok or skipped entry, loaded on the first {@link #last}, kept current. */
+  private Map<String, Entry> lastEntries;
 
   public StageLedger(DeltaTables tables) {
     this.tables = tables;
   }
 
-  /** The latest ok or skipped ledger row of {@code stage}, if any. */
+  /**
+   * The latest ok or skipped ledger row of {@code stage}, if any. The first call reads the latest row of every
+   * stage in one Spark job (one row per stage reaches the driver); a night asks once per stage, before that
+   * stage records its own row.
+   */
   public Optional<Entry> last(String stage) {
-    if (!tables.exists(Table.RUNS)) {
-      return Optional.empty();
+    if (lastEntries == null) {
+      lastEntries = new HashMap<>();
+      if (tables.exists(Table.RUNS)) {
+        Column latest = max_by(struct(col(Columns.COUNTS), col(Columns.MESSAGE)), col(Columns.FINISHED_AT));
+        for (Row r : tables.read(Table.RUNS)
+            .where(col(Columns.STAGE).startsWith(PREFIX).and(col(Columns.STATUS).isin(StageRun.OK, StageRun.SKIPPED)))
+            .groupBy(col(Columns.STAGE)).agg(latest.as("last")).collectAsList()) {
+          Row last = r.getStruct(1);
+          if (!last.isNullAt(1)) {
+            parse(last).ifPresent(e -> lastEntries.put(r.getString(0).substring(PREFIX.length()), e));
+          }
+        }
+      }
     }
-    List<Row> rows = tables.read(Table.RUNS)
-        .where(col(Columns.STAGE).equalTo(PREFIX + stage)
-            .and(col(Columns.STATUS).isin(StageRun.OK, StageRun.SKIPPED)))
-        .orderBy(col(Columns.FINISHED_AT).desc())
-        .select(Columns.COUNTS, Columns.MESSAGE).limit(1).collectAsList();
-    if (rows.isEmpty() || rows.get(0).isNullAt(1)) {
-      return Optional.empty();
-    }
-    Matcher m = MESSAGE.matcher(rows.get(0).getString(1));
+    return Optional.ofNullable(lastEntries.get(stage));
+  }
+
+  private static Optional<Entry> parse(Row row) {
+    Matcher m = MESSAGE.matcher(row.getString(1));
     if (!m.matches()) {
       return Optional.empty();
     }
     Map<Table, Long> versions = new EnumMap<>(Table.class);
-    Map<String, Long> counts = rows.get(0).getJavaMap(0);
+    Map<String, Long> counts = row.getJavaMap(0);
     for (Map.Entry<String, Long> c : counts.entrySet()) {
       if (c.getKey().startsWith(VERSION_KEY)) {
         Table.byName(c.getKey().substring(VERSION_KEY.length())).ifPresent(t -> versions.put(t, c.getValue()));
@@ -103,6 +120,9 @@ public final class StageLedger {
     e.versions().forEach((t, v) -> counts.put(VERSION_KEY + t.qualifiedName(), v));
     new RunLog(tables).record(new StageRun(runId, PREFIX + stage, status, started, Instant.now(), 0, 0, 0, 0,
         counts, e.message() + (note == null ? "" : " " + note)));
+    if (lastEntries != null && (StageRun.OK.equals(status) || StageRun.SKIPPED.equals(status))) {
+      lastEntries.put(stage, e);
+    }
   }
 
   /** The current Delta version of each table (-1 when it does not exist). */

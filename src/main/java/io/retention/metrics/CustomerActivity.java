@@ -17,11 +17,20 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.SchemaChecks;
 import io.retention.schema.Schemas;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,9 +47,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>State columns (one row per customer with at least one order):
  * <ul>
- *   <li>{@code activity}: {@code ARRAY<STRUCT<day: DATE, purchases: BIGINT, net: DECIMAL(18,2)>>}, one entry per
- *       day with any order, sorted by day: purchase orders that day and the net amount (purchases minus
- *       refunds). A purchase day is an entry with purchases &gt; 0.</li>
+ *   <li>{@code activity}: {@code ARRAY<STRUCT<day: DATE, purchases: BIGINT, net: DECIMAL(18,2),
+ *       gross: DECIMAL(18,2)>>}, one entry per day with any order, sorted by day: purchase orders that day, the
+ *       net amount (purchases minus refunds) and the gross purchase value (purchases only, 0 on a refund-only
+ *       day; what CLV's monetary value is made of). A purchase day is an entry with purchases &gt; 0.</li>
  *   <li>{@code first_purchase}: {@code STRUCT<order_ts, order_id>} of the customer's first purchase (the
  *       earliest by timestamp, then order id), and {@code first_attributes}: that order's {@code attributes} map
  *       (what {@code --breakdown} reads); both NULL for a refund-only customer.</li>
@@ -67,6 +77,7 @@ public final class CustomerActivity {
   public static final String DAY = "day";
   public static final String PURCHASES = "purchases";
   public static final String NET = "net";
+  public static final String GROSS = "gross";
 
   /** View: sorted distinct purchase days, {@code ARRAY<DATE>}. */
   static final String DAYS = "days";
@@ -113,9 +124,10 @@ public final class CustomerActivity {
     Dataset<Row> byCustomer = orders.filter(col(ORDER_DATE).isNotNull())
         .repartition(col(CUSTOMER_ID));
     Dataset<Row> perDay = byCustomer.groupBy(col(CUSTOMER_ID), col(ORDER_DATE).as(DAY))
-        .agg(count(when(isPurchase, lit(1))).as(PURCHASES), sum(col(AMOUNT)).cast(Schemas.MONEY).as(NET));
+        .agg(count(when(isPurchase, lit(1))).as(PURCHASES), sum(col(AMOUNT)).cast(Schemas.MONEY).as(NET),
+            sum(when(isPurchase, col(AMOUNT)).otherwise(lit(0))).cast(Schemas.MONEY).as(GROSS));
     Dataset<Row> s = perDay.groupBy(col(CUSTOMER_ID))
-        .agg(array_sort(collect_list(struct(col(DAY), col(PURCHASES), col(NET)))).as(ACTIVITY));
+        .agg(array_sort(collect_list(struct(col(DAY), col(PURCHASES), col(NET), col(GROSS)))).as(ACTIVITY));
     boolean hasAttributes = Arrays.asList(orders.columns()).contains(ATTRIBUTES);
     if (firstAttributes) {
       Column key = struct(col(ORDER_TS), col(ORDER_ID));
@@ -151,6 +163,29 @@ public final class CustomerActivity {
     boolean ansi = Boolean.parseBoolean(state.sparkSession().conf().get("spark.sql.ansi.enabled", "false"));
     return input.mapPartitions(new ActivityViewRows(o.asOf(), o.breakdown(), ansi),
         Encoders.row(ActivityViewRows.schema(input.schema(), breakdown)));
+  }
+
+  /**
+   * A customer's purchase days up to {@code asOf} from the state's entries: {@code ARRAY<DATE>}, sorted (the
+   * purchase-day rule lives here: a day with at least one purchase order; refunds are not activity).
+   */
+  public static Column purchaseDaysUpTo(LocalDate asOf) {
+    Column end = lit(java.sql.Date.valueOf(asOf));
+    return transform(filter(col(ACTIVITY), x -> x.getField(PURCHASES).gt(0).and(x.getField(DAY).leq(end))),
+        x -> x.getField(DAY));
+  }
+
+  /**
+   * The gaps between consecutive purchase days up to {@code asOf}, one row per gap: {@code customer_id},
+   * {@code n} (the ordinal of the later purchase day: 2 for the gap between the first and the second) and
+   * {@code gap_days}. Row by row from the state: no shuffle.
+   */
+  public static Dataset<Row> gaps(Dataset<Row> state, LocalDate asOf) {
+    Column pairs = transform(sequence(lit(2), greatest(size(col(DAYS)), lit(2))), n -> struct(n.as("n"),
+        datediff(try_element_at(col(DAYS), n), try_element_at(col(DAYS), n.minus(1))).as("gap_days")));
+    return state.select(col(CUSTOMER_ID), purchaseDaysUpTo(asOf).as(DAYS))
+        .select(col(CUSTOMER_ID), explode(filter(pairs, p -> p.getField("gap_days").isNotNull())).as("g"))
+        .select(col(CUSTOMER_ID), col("g.n").as("n"), col("g.gap_days").as("gap_days"));
   }
 
   /** The columns that identify a cohort: the breakdown value (when asked for) then the cohort. */

@@ -4,6 +4,7 @@ import static io.retention.metrics.CustomerActivity.ACTIVITY;
 import static io.retention.metrics.CustomerActivity.DAY;
 import static io.retention.metrics.CustomerActivity.FIRST_ATTRIBUTES;
 import static io.retention.metrics.CustomerActivity.FIRST_PURCHASE;
+import static io.retention.metrics.CustomerActivity.GROSS;
 import static io.retention.metrics.CustomerActivity.NET;
 import static io.retention.metrics.CustomerActivity.PURCHASES;
 import static io.retention.schema.Columns.CUSTOMER_ID;
@@ -19,6 +20,8 @@ import static org.apache.spark.sql.functions.when;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageResult;
 import io.retention.schema.Schemas;
 import java.time.LocalDate;
 import java.util.List;
@@ -90,10 +93,22 @@ public final class CustomerState {
    * @param latestPurchase the latest purchase day in the state (DESIGN §9's default as-of date), kept in the
    *     watermark so that no run scans the state for it; null when the state holds no purchase
    */
-  public record Refresh(Mode mode, long silverVersion, long rowsRead, String reason, LocalDate latestPurchase) {
+  public record Refresh(Mode mode, long silverVersion, long rowsRead, String reason, LocalDate latestPurchase)
+      implements StageResult {
     public String note() {
       return "state=" + mode.name().toLowerCase(java.util.Locale.ROOT) + "@" + silverVersion
           + (reason.isEmpty() ? "" : " (" + reason + ")");
+    }
+
+    /** ops.runs of the hub refresh: silver rows read into the state, the latest purchase day in the note. */
+    @Override
+    public RunRow runRow() {
+      return RunRow.of(rowsRead, rowsRead, java.util.Map.of(), note() + " latest_purchase=" + latestPurchase);
+    }
+
+    @Override
+    public String summary() {
+      return note() + ", " + rowsRead + " silver rows read, latest purchase day " + latestPurchase;
     }
   }
 
@@ -150,6 +165,8 @@ public final class CustomerState {
       reason = "full rebuild asked for";
     } else if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
       reason = "no state table yet";
+    } else if (!hasCurrentFormat(tables.read(Table.CUSTOMER_ACTIVITY))) {
+      reason = "the state was written by an older version (no gross purchase value per day)";
     } else {
       Optional<Watermark> mark = watermark();
       if (mark.isEmpty()) {
@@ -186,11 +203,8 @@ public final class CustomerState {
 
   /** Builds the state from {@code silver} (at {@code now}'s version) and overwrites the table (one commit). */
   private long fullBuild(Dataset<Row> silver, Watermark now) {
-    CustomerActivity.state(silver, true).write().format("delta").mode("overwrite")
-        .option("overwriteSchema", "true")
-        .option("userMetadata", now.text())
-        .option(DELETION_VECTORS, "true")
-        .save(tables.path(Table.CUSTOMER_ACTIVITY));
+    tables.overwrite(Table.CUSTOMER_ACTIVITY, CustomerActivity.state(silver, true),
+        Map.of("userMetadata", now.text(), DELETION_VECTORS, "true"));
     return silver.count();
   }
 
@@ -251,18 +265,26 @@ public final class CustomerState {
   static Map<String, String> combined() {
     String money = Schemas.MONEY.sql();
     String entries = "map_from_entries(transform(%s." + ACTIVITY + ", x -> named_struct('k', x." + DAY
-        + ", 'v', named_struct('p', x." + PURCHASES + ", 'n', x." + NET + "))))";
+        + ", 'v', named_struct('p', x." + PURCHASES + ", 'n', x." + NET + ", 'g', x." + GROSS + "))))";
     String zipped = "map_zip_with(" + String.format(entries, "t") + ", " + String.format(entries, "s")
         + ", (k, a, b) -> named_struct('p', coalesce(a.p, 0L) + coalesce(b.p, 0L), 'n', CAST(coalesce(a.n, 0) + "
-        + "coalesce(b.n, 0) AS " + money + ")))";
+        + "coalesce(b.n, 0) AS " + money + "), 'g', CAST(coalesce(a.g, 0) + coalesce(b.g, 0) AS " + money + ")))";
     String activity = "array_sort(transform(map_entries(" + zipped + "), e -> named_struct('" + DAY + "', e.key, '"
-        + PURCHASES + "', e.value.p, '" + NET + "', e.value.n)))";
+        + PURCHASES + "', e.value.p, '" + NET + "', e.value.n, '" + GROSS + "', e.value.g)))";
     String newFirst = "(t." + FIRST_PURCHASE + " IS NULL OR (s." + FIRST_PURCHASE + " IS NOT NULL AND s."
         + FIRST_PURCHASE + " < t." + FIRST_PURCHASE + "))";
     return Map.of(
         ACTIVITY, activity,
         FIRST_PURCHASE, "IF(" + newFirst + ", s." + FIRST_PURCHASE + ", t." + FIRST_PURCHASE + ")",
         FIRST_ATTRIBUTES, "IF(" + newFirst + ", s." + FIRST_ATTRIBUTES + ", t." + FIRST_ATTRIBUTES + ")");
+  }
+
+  /** Whether the state's entries carry every field this version writes (an older state is rebuilt once). */
+  static boolean hasCurrentFormat(Dataset<Row> state) {
+    org.apache.spark.sql.types.DataType a = state.schema().apply(ACTIVITY).dataType();
+    return a instanceof org.apache.spark.sql.types.ArrayType t
+        && t.elementType() instanceof org.apache.spark.sql.types.StructType e
+        && java.util.Arrays.asList(e.fieldNames()).contains(GROSS);
   }
 
   /**

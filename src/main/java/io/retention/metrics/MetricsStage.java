@@ -1,11 +1,10 @@
 package io.retention.metrics;
 
 import io.retention.lake.DeltaTables;
-import io.retention.lake.RunLog;
-import io.retention.lake.StageRun;
 import io.retention.lake.Table;
+import io.retention.pipeline.RunRow;
+import io.retention.pipeline.StageResult;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,7 +97,27 @@ public final class MetricsStage {
    * @param state how gold.customer_activity was brought up to date (full, incremental or unchanged)
    */
   public record Result(String runId, Options options, long customers, long cohortCells, long kpiPeriods,
-      long gapRows, CustomerState.Refresh state) {}
+      long gapRows, CustomerState.Refresh state) implements StageResult {
+
+    /** ops.runs: new silver rows read into the state in, customers out, the row count of each gold table. */
+    @Override
+    public RunRow runRow() {
+      Map<String, Long> m = new LinkedHashMap<>();
+      m.put(Table.CUSTOMERS.tableName(), customers);
+      m.put(Table.COHORT_RETENTION.tableName(), cohortCells);
+      m.put(Table.RETENTION_KPIS.tableName(), kpiPeriods);
+      m.put(Table.PURCHASE_GAPS.tableName(), gapRows);
+      return RunRow.of(state.rowsRead(), customers, m, "grain=" + options.grain().id() + " as_of="
+          + options.asOf() + breakdownNote(options) + " " + state.note());
+    }
+
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT, "as of %s, grain %s: %d customers, %d cohort cells, "
+          + "%d KPI periods, %d gap rows; %s", options.asOf(), options.grain().id(), customers, cohortCells,
+          kpiPeriods, gapRows, state.note());
+    }
+  }
 
   private final DeltaTables tables;
   private final Options options;
@@ -122,37 +141,27 @@ public final class MetricsStage {
    * gold tables from it and overwrites them.
    */
   public Result run() {
-    Instant started = Instant.now();
-    tables.spark().sparkContext().setJobGroup(STAGE, "metrics " + runId, false);
+    CustomerActivity.check(tables.read(Table.PURCHASES), options);
+    Progress progress = new Progress();
+    CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
+    progress.done(Table.CUSTOMER_ACTIVITY.qualifiedName() + " " + refresh.note());
+    Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
+    Options o = options.asOf() != null ? options : options.withAsOf(defaultAsOf(refresh));
+    Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      CustomerActivity.check(tables.read(Table.PURCHASES), options);
-      Progress progress = new Progress();
-      CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
-      progress.done(Table.CUSTOMER_ACTIVITY.qualifiedName() + " " + refresh.note());
-      Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
-      Options o = options.asOf() != null ? options : options.withAsOf(defaultAsOf(refresh));
-      Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
-        progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view)");
-        tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
-        progress.done(Table.COHORT_RETENTION.qualifiedName());
-        tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
-        progress.done(Table.RETENTION_KPIS.qualifiedName());
-        tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
-        progress.done(Table.PURCHASE_GAPS.qualifiedName());
-      } finally {
-        activity.unpersist();
-      }
-      Result result = new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
-          count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh);
-      new RunLog(tables).record(StageRun.simple(runId, STAGE, started, refresh.rowsRead(), result.customers(),
-          counts(result), "grain=" + o.grain().id() + " as_of=" + o.asOf() + breakdownNote(o) + " "
-          + refresh.note()));
-      return result;
+      tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
+      progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view)");
+      tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
+      progress.done(Table.COHORT_RETENTION.qualifiedName());
+      tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
+      progress.done(Table.RETENTION_KPIS.qualifiedName());
+      tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
+      progress.done(Table.PURCHASE_GAPS.qualifiedName());
     } finally {
-      tables.spark().sparkContext().clearJobGroup();
+      activity.unpersist();
     }
+    return new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
+        count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh);
   }
 
   /** The latest purchase day in the state (DESIGN §9's default as-of date), as its watermark records it. */
@@ -189,15 +198,6 @@ public final class MetricsStage {
 
   private static String breakdownNote(Options o) {
     return o.breakdown() == null ? "" : " breakdown=" + o.breakdown();
-  }
-
-  private static Map<String, Long> counts(Result r) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put(Table.CUSTOMERS.tableName(), r.customers());
-    m.put(Table.COHORT_RETENTION.tableName(), r.cohortCells());
-    m.put(Table.RETENTION_KPIS.tableName(), r.kpiPeriods());
-    m.put(Table.PURCHASE_GAPS.tableName(), r.gapRows());
-    return m;
   }
 
   /** SQL literal of a DATE. */

@@ -3,17 +3,15 @@ package io.retention.report;
 import static io.retention.schema.MetricsColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.metrics.CustomerActivity;
 import io.retention.metrics.Grain;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CohortCell;
@@ -29,8 +27,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Reads the warehouse into a {@link ReportModel}: every number comes from the tables {@code query} reads
@@ -90,7 +86,7 @@ public final class ReportData {
   public ReportModel load(Options o) {
     LocalDate asOf = o.asOf() == null ? latestPurchaseDay() : o.asOf();
     var sc = tables.spark().sparkContext();
-    sc.setJobGroup("report", "report as of " + asOf, false);
+    sc.setJobDescription("report as of " + asOf);
     try {
       List<KpiPoint> kpis = kpis(asOf);
       List<KpiPoint> complete = kpis.stream().filter(KpiPoint::complete).toList();
@@ -107,7 +103,7 @@ public final class ReportData {
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
           churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()));
     } finally {
-      sc.clearJobGroup();
+      sc.setJobDescription(null);
     }
   }
 
@@ -120,16 +116,18 @@ public final class ReportData {
     return r == null || r.isNullAt(0) ? "month" : r.getString(0);
   }
 
-  /** {customers with a purchase on or before as-of, those whose last purchase is within the window}. */
+  /**
+   * {customers with a purchase on or before as-of, those whose last purchase is within the window}, from the
+   * per-customer state (one row per customer; no scan of silver).
+   */
   private long[] customerCounts(LocalDate asOf, int window) {
-    if (!tables.exists(Table.PURCHASES)) {
+    if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
       return null;
     }
-    Dataset<Row> p = tables.read(Table.PURCHASES).where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE)
-        .and(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(asOf)))));
-    Column recent = when(col(Columns.ORDER_DATE).geq(lit(Date.valueOf(asOf.minusDays(window)))),
-        col(Columns.CUSTOMER_ID));
-    Row r = p.agg(countDistinct(col(Columns.CUSTOMER_ID)), countDistinct(recent)).first();
+    Column last = element_at(CustomerActivity.purchaseDaysUpTo(asOf), -1);
+    Row r = tables.read(Table.CUSTOMER_ACTIVITY).select(last.as("last"))
+        .agg(count(col("last")), count(when(col("last").geq(lit(Date.valueOf(asOf.minusDays(window)))), lit(1))))
+        .first();
     return new long[] {r.getLong(0), r.getLong(1)};
   }
 
@@ -185,18 +183,11 @@ public final class ReportData {
 
   /** Gaps between consecutive purchase days (up to as-of): 14-day histogram and percentiles per transition. */
   Gaps gaps(LocalDate asOf) {
-    if (!tables.exists(Table.PURCHASES)) {
+    if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
       return null;
     }
-    Dataset<Row> days = tables.read(Table.PURCHASES)
-        .where(col(Columns.KIND).equalTo(Columns.KIND_PURCHASE)
-            .and(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(asOf)))))
-        .select(Columns.CUSTOMER_ID, Columns.ORDER_DATE).distinct();
-    WindowSpec w = Window.partitionBy(Columns.CUSTOMER_ID).orderBy(Columns.ORDER_DATE);
-    Dataset<Row> gaps = days.withColumn("n", row_number().over(w))
-        .withColumn("gap", datediff(col(Columns.ORDER_DATE), lag(col(Columns.ORDER_DATE), 1).over(w)))
-        .where(col("gap").isNotNull())
-        .selectExpr("gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
+    Dataset<Row> gaps = CustomerActivity.gaps(tables.read(Table.CUSTOMER_ACTIVITY), asOf)
+        .selectExpr("gap_days AS gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
             + " ELSE '4+' END, 'all')) AS t");
     List<Transition> transitions = new ArrayList<>();
     for (Row r : gaps.groupBy("t").agg(count(lit(1)), expr("avg(gap)"),

@@ -30,6 +30,10 @@ class ChurnCommandsRunTest {
     tables.overwrite(Table.PURCHASES, ChurnRows.cdnowSample());
     assertThatThrownBy(() -> run(new ScoreChurnCommand(), "--warehouse", wh)).isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("score-churn: no complete churn model under ");
+    org.apache.spark.sql.Row failed = tables.read(Table.RUNS).where("stage = 'score-churn'").first();
+    assertThat(failed.<String>getAs("status")).isEqualTo("failed");
+    assertThat(failed.<String>getAs("run_id")).startsWith("score-churn-");
+    assertThat(failed.<String>getAs("message")).startsWith("score-churn: no complete churn model under ");
     assertThat(run(new ClvCommand(), "--warehouse", wh)).isZero();
     assertThat(run(new TrainChurnCommand(), "--warehouse", wh)).isZero();
     ModelRegistry registry = ModelRegistry.under(wh);
@@ -53,5 +57,8 @@ class ChurnCommandsRunTest {
     Path file = out.resolve("at_risk/1998-06-30/at_risk_1998-06-30.csv");
     assertThat(Files.exists(file)).isTrue();
     assertThat(ExportCsv.read(file)).hasSize(25);
+    org.apache.spark.sql.Row exported = tables.read(Table.RUNS).where("stage = 'export'").first();
+    assertThat(exported.<String>getAs("status")).isEqualTo("ok");
+    assertThat(exported.<Long>getAs("rows_out")).isEqualTo(25L);
   }
 }

@@ -57,7 +57,7 @@ class MetricsCommandTest {
   }
 
   @Test
-  void runsOnAWarehouseAndPrintsTheMatrix() {
+  void runsOnAWarehouseAndPrintsTheMatrix() throws Exception {
     String wh = SharedSpark.tempDir("metrics-cmd").toString();
     DeltaTables tables = new DeltaTables(SharedSpark.get(), wh);
     Row a = RowFactory.create("o1", "A", Timestamp.valueOf("2024-01-05 10:00:00"), Date.valueOf("2024-01-05"),

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +75,19 @@ class NightlyIT {
     reference = SharedSpark.tempDir("nightly-ref");
     uninterrupted = nightly(reference, null);
     assertThat(uninterrupted.exitCode()).as(uninterrupted.stderr()).isZero();
+  }
+
+  @Test
+  @Order(0)
+  void everyStageOfTheNightHasItsOwnOkRowUnderTheNightsRunId() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("all stages ok \\(warehouse .*, run (nightly-[0-9a-f-]+)\\)")
+        .matcher(uninterrupted.stderr());
+    assertThat(m.find()).as(uninterrupted.stderr()).isTrue();
+    List<Row> rows = tables(reference).read(Table.RUNS).where(col(Columns.RUN_ID).equalTo(m.group(1))
+        .and(not(col(Columns.STAGE).startsWith(StageLedger.PREFIX)))).orderBy(Columns.STARTED_AT)
+        .select(Columns.STAGE, Columns.STATUS).collectAsList();
+    assertThat(rows.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
+        "ingest ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok", "export ok", "report ok");
   }
 
   @Test
@@ -147,7 +161,7 @@ class NightlyIT {
     List<Row> added = tables.read(Table.RUNS).orderBy(Columns.FINISHED_AT).offset((int) runs)
         .select(Columns.STAGE, Columns.STATUS).collectAsList();
     assertThat(added.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
-        "ingest ok", "nightly:metrics skipped", "nightly:clv skipped",
+        "ingest ok", "hub ok", "nightly:metrics skipped", "nightly:clv skipped",
         "nightly:score-churn skipped", "nightly:export skipped", "nightly:report skipped");
   }
 

@@ -29,7 +29,7 @@ class ReportCommandTest {
   void badOptionsFailBeforeSpark() {
     ReportCommand bad = parse("--as-of", "2025-13-01");
     assertThatThrownBy(() -> bad.validate(bad.common.load()))
-        .isInstanceOf(ConfigException.class).hasMessage("--as-of must be a date yyyy-mm-dd, cannot be: 2025-13-01");
+        .isInstanceOf(ConfigException.class).hasMessage("--as-of must be a date YYYY-MM-DD, cannot be: 2025-13-01");
     ReportCommand blank = parse("--out", " ");
     assertThatThrownBy(() -> blank.validate(blank.common.load()))
         .hasMessage("--out must name a folder, cannot be blank");

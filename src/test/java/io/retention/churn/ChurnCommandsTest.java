@@ -38,7 +38,7 @@ class ChurnCommandsTest {
     assertThatThrownBy(() -> parse(new TrainChurnCommand(), "--horizon-days", "0").options(CONFIG, D))
         .isInstanceOf(ConfigException.class).hasMessage("--horizon-days must be between 1 and 3650, cannot be: 0");
     assertThatThrownBy(() -> parse(new TrainChurnCommand(), "--cutoff", "tomorrow").options(CONFIG, D))
-        .isInstanceOf(ConfigException.class).hasMessage("--cutoff must be a date yyyy-mm-dd, cannot be: tomorrow");
+        .isInstanceOf(ConfigException.class).hasMessage("--cutoff must be a date YYYY-MM-DD, cannot be: tomorrow");
   }
 
   @Test
@@ -56,12 +56,12 @@ class ChurnCommandsTest {
     assertThat(parse(new TrainChurnCommand()).options(set, D).categoricals()).containsExactly("Country");
     assertThat(parse(new TrainChurnCommand()).options(set, D).calibrationFolds()).isEqualTo(5);
     assertThat(parse(new ScoreChurnCommand()).options(set).categoricals()).containsExactly("Country");
-    JobConfig bad = JobConfig.load(null, Map.of("churn.categoricalAttributes", "[\"bad name\"]"));
-    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(bad, D)).isInstanceOf(ConfigException.class)
-        .hasMessage("churn.categoricalAttributes: a name must be letters, digits or _, cannot be: 'bad name'");
-    JobConfig folds = JobConfig.load(null, Map.of("churn.calibrationFolds", "1"));
-    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(folds, D)).isInstanceOf(ConfigException.class)
-        .hasMessage("churn.calibrationFolds must be between 2 and 20, cannot be: 1");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.categoricalAttributes", "[\"bad name\"]")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.churn.categoricalAttributes = "
+            + "[bad name]: a name must be letters, digits or _, cannot be: 'bad name'");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.calibrationFolds", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.churn.calibrationFolds = 1.0: must be a whole number between 2 and 20");
   }
 
   @Test
@@ -74,12 +74,12 @@ class ChurnCommandsTest {
     ChurnTrainer.Options o = parse(new TrainChurnCommand()).options(set, D);
     assertThat(List.of(o.lrMaxIter(), o.lrRegParam(), o.gbtMaxIter(), o.gbtMaxDepth()))
         .containsExactly(7, 0.5, 3, 2);
-    JobConfig depth = JobConfig.load(null, Map.of("churn.gbt.maxDepth", "2.5"));
-    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(depth, D)).isInstanceOf(ConfigException.class)
-        .hasMessage("churn.gbt.maxDepth must be a whole number between 1 and 30, cannot be: 2.5");
-    JobConfig reg = JobConfig.load(null, Map.of("churn.logistic.regParam", "-1"));
-    assertThatThrownBy(() -> parse(new TrainChurnCommand()).options(reg, D)).isInstanceOf(ConfigException.class)
-        .hasMessage("churn.logistic.regParam must be between 0 and 1000, cannot be: -1");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.gbt.maxDepth", "2.5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.churn.gbt.maxDepth = 2.5: must be a whole number between 1 and 30");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.logistic.regParam", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.churn.logistic.regParam = -1.0: must be between 0.0 and 1000.0");
   }
 
   @Test

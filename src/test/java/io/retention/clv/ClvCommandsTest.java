@@ -50,7 +50,7 @@ class ClvCommandsTest {
     assertThatThrownBy(() -> clv("--discount-rate", "1.5")).isInstanceOf(ConfigException.class)
         .hasMessage("--discount-rate is monthly and must be in [0, 1), cannot be: 1.5");
     assertThatThrownBy(() -> clv("--calibration-end", "30/09/1997")).isInstanceOf(ConfigException.class)
-        .hasMessage("--calibration-end must be a date yyyy-mm-dd, cannot be: 30/09/1997");
+        .hasMessage("--calibration-end must be a date YYYY-MM-DD, cannot be: 30/09/1997");
     assertThatThrownBy(() -> evaluate("--calibration-end", "1998-06-30", "--holdout-end", "1997-09-30"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--holdout-end 1997-09-30 must be after --calibration-end 1998-06-30");

@@ -56,6 +56,17 @@ class RfmSummaryTest {
   }
 
   @Test
+  void theSummaryFromThePerCustomerStateEqualsTheOneFromThePurchases() {
+    RfmSummary.Options o = new RfmSummary.Options(END, TimeUnit.WEEK);
+    Dataset<Row> state = io.retention.metrics.CustomerActivity.state(fixture(), false);
+    SharedSpark.assertSameRows(RfmSummary.compute(fixture(), o), RfmSummary.fromState(state, o));
+    Dataset<Row> cdnow = PurchaseRows.cdnowSample();
+    RfmSummary.Options day = new RfmSummary.Options(LocalDate.parse("1997-09-30"), TimeUnit.DAY);
+    SharedSpark.assertSameRows(RfmSummary.compute(cdnow, day),
+        RfmSummary.fromState(io.retention.metrics.CustomerActivity.state(cdnow, false), day));
+  }
+
+  @Test
   void reproducesTheCdnowSummaryFromTheRawSample() {
     Dataset<Row> rfm = RfmSummary.compute(PurchaseRows.cdnowSample(),
         new RfmSummary.Options(LocalDate.parse("1997-09-30"), TimeUnit.WEEK));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageRunner;
 import io.retention.testing.SharedSpark;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -28,18 +30,20 @@ class MetricsStageTest {
   }
 
   @Test
-  void rerunGivesIdenticalTables() {
+  void rerunGivesIdenticalTables() throws Exception {
     DeltaTables tables = new DeltaTables(spark, SharedSpark.tempDir("metrics-wh").toString());
     tables.overwrite(Table.PURCHASES, CohortRetentionTest.monthlyFixture());
     MetricsStage.Options o = MetricsStage.Options.defaults().withActiveWindowDays(30);
 
-    MetricsStage.Result first = new MetricsStage(tables, o, "run-1").run();
+    MetricsStage.Result first = StageRunner.run(context(tables, "run-1"), MetricsStage.STAGE,
+        () -> new MetricsStage(tables, o, "run-1").run());
     Map<Table, Dataset<Row>> snapshot = new EnumMap<>(Table.class);
     for (Table t : GOLD) {
       Dataset<Row> df = tables.read(t);
       snapshot.put(t, spark.createDataFrame(df.collectAsList(), df.schema()));
     }
-    MetricsStage.Result second = new MetricsStage(tables, o, "run-2").run();
+    MetricsStage.Result second = StageRunner.run(context(tables, "run-2"), MetricsStage.STAGE,
+        () -> new MetricsStage(tables, o, "run-2").run());
 
     for (Table t : GOLD) {
       SharedSpark.assertSameRows(snapshot.get(t), tables.read(t));
@@ -48,7 +52,12 @@ class MetricsStageTest {
     assertThat(second).isEqualTo(new MetricsStage.Result("run-2", first.options(), 4, 6, 3, 4,
         new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "", LocalDate.parse("2024-03-16"))));
     assertThat(first.state().mode()).isEqualTo(CustomerState.Mode.FULL);
-    assertThat(tables.read(Table.RUNS).filter(functions.col("stage").equalTo("metrics")).count()).isEqualTo(2);
+    assertThat(tables.read(Table.RUNS).filter(functions.col("stage").equalTo("metrics")).select("run_id",
+        "rows_out").orderBy("run_id").collectAsList().toString()).isEqualTo("[[run-1,4], [run-2,4]]");
+  }
+
+  private static StageContext context(DeltaTables tables, String runId) {
+    return new StageContext(tables, runId, null, System.err, point -> { });
   }
 
   @Test

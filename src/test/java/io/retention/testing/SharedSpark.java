@@ -2,8 +2,13 @@ package io.retention.testing;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -53,13 +58,29 @@ public final class SharedSpark {
     return df.sparkSession().createDataFrame(df.rdd(), df.schema().asNullable());
   }
 
-  public static Path tempDir(String prefix) {
+  /** A fresh folder under the system temp folder, deleted with everything in it when the test JVM exits. */
+  public static synchronized Path tempDir(String prefix) {
     try {
       Path p = Files.createTempDirectory("retention-" + prefix);
-      p.toFile().deleteOnExit();
+      if (CREATED.isEmpty()) {
+        Runtime.getRuntime().addShutdownHook(new Thread(SharedSpark::deleteCreated, "delete-test-folders"));
+      }
+      CREATED.add(p);
       return p;
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static final List<Path> CREATED = new ArrayList<>();
+
+  private static synchronized void deleteCreated() {
+    for (Path dir : CREATED) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // best effort at exit: a folder already gone or still busy is left to the OS
+      }
     }
   }
 

@@ -20,14 +20,14 @@ import org.apache.spark.sql.SparkSession;
  * {@code <out>/<name>.<ext>} and removes the temporary folder. Only file names reach the driver. Days without
  * any line (JSON Lines has no header) get an empty file, so there is always one file per day.
  */
-final class LandingFiles {
+final class DailyFileWriter {
   private static final String VALUE = "value";
 
   private final SparkSession spark;
   private final String out;
   private final String extension;
 
-  LandingFiles(SparkSession spark, String out, String extension) {
+  DailyFileWriter(SparkSession spark, String out, String extension) {
     this.spark = spark;
     this.out = out;
     this.extension = extension;
