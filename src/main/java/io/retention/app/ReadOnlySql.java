@@ -93,6 +93,7 @@ public final class ReadOnlySql {
   /** The rule of {@code query}: no temporary views. */
   public static final ReadOnlySql QUERY = new ReadOnlySql("query", false);
 
+  private static final String TIME_ZONE = "spark.sql.session.timeZone";
   private static final String READ_ONLY = "is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)";
   private static final Set<String> REFLECTION = Set.of("reflect", "java_method", "try_reflect");
 
@@ -140,7 +141,7 @@ public final class ReadOnlySql {
       ResolvedNonPersistentFunc.class);
 
   /** Statement kinds whose class name does not read as the SQL an analyst typed. */
-  private static final Map<String, String> KIND = Map.of("CompoundBody", "SQL scripting (BEGIN … END)",
+  private static final Map<String, String> KIND = Map.of("CompoundBody", "SQL scripting (BEGIN ... END)",
       "SetCatalogAndNamespace", "USE", "UnresolvedExecuteImmediate", "EXECUTE IMMEDIATE",
       "CreateViewCommand", "CREATE VIEW", "DeltaReorgTable", "REORG TABLE",
       "UnresolvedPathBasedDeltaTable", "reading files by path", "UnresolvedPathBasedTable", "reading files by path");
@@ -170,6 +171,7 @@ public final class ReadOnlySql {
   public static SparkSession session(SparkSession spark) {
     SparkSession s = spark.newSession();
     s.conf().set("spark.sql.runSQLOnFiles", "false");
+    s.conf().set(TIME_ZONE, spark.conf().get(TIME_ZONE)); // results in the business time zone, as before
     return s;
   }
 
@@ -295,7 +297,8 @@ public final class ReadOnlySql {
   }
 
   private ConfigException refused(String what) {
-    return new ConfigException(command + ": refused: " + what + " — " + command + " " + READ_ONLY);
+    // plain ASCII: the line must read the same on a terminal or a cron log without a UTF-8 locale
+    return new ConfigException(command + ": refused: " + what + " - " + command + " " + READ_ONLY);
   }
 
   /** {@code VacuumTableCommand} → {@code VACUUM TABLE}: the class name, as SQL words. */

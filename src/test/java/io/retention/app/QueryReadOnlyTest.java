@@ -35,7 +35,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * into one line and exit 2) and leave silver.purchases exactly as it was (same files, same rows); reads run.
  */
 class QueryReadOnlyTest {
-  private static final String READ_ONLY = " — query is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)";
+  private static final String READ_ONLY = " - query is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)";
   private static String warehouse;
   private static Path purchases;
   private static Path scratch;
@@ -102,7 +102,7 @@ class QueryReadOnlyTest {
         Arguments.of("REFRESH TABLE purchases", "REFRESH TABLE"),
         Arguments.of("ADD JAR /tmp/x.jar", "ADD JARS"),
         Arguments.of("EXECUTE IMMEDIATE 'DELETE FROM silver.purchases'", "EXECUTE IMMEDIATE"),
-        Arguments.of("BEGIN DELETE FROM silver.purchases; END", "SQL scripting (BEGIN … END)"),
+        Arguments.of("BEGIN DELETE FROM silver.purchases; END", "SQL scripting (BEGIN ... END)"),
         Arguments.of("USE silver", "USE"),
         Arguments.of("EXPLAIN DELETE FROM silver.purchases", "DELETE FROM TABLE"),
         Arguments.of("EXPLAIN INSERT INTO silver.purchases SELECT * FROM purchases", "INSERT INTO"),
@@ -170,15 +170,18 @@ class QueryReadOnlyTest {
     shell.check(session, "CREATE OR REPLACE TEMP VIEW recent AS SELECT * FROM range(3)");
     assertThatThrownBy(() -> ReadOnlySql.forCommand("sql").check(session, "CREATE TEMP VIEW v AS SELECT 1"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("sql: refused: CREATE VIEW — sql is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)");
+        .hasMessage("sql: refused: CREATE VIEW - sql is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)");
     assertThatThrownBy(() -> shell.check(session, "CREATE TEMP VIEW v AS SELECT reflect('a', 'b')"))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: function reflect — ");
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: function reflect - ");
     assertThatThrownBy(() -> shell.check(session, "CREATE GLOBAL TEMP VIEW v AS SELECT 1"))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: CREATE VIEW — ");
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: CREATE VIEW - ");
     assertThatThrownBy(() -> shell.check(session, "CREATE VIEW v AS SELECT 1"))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: CREATE VIEW — ");
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("sql: refused: CREATE VIEW - ");
     assertThat(session.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("false");
     assertThat(SharedSpark.get().conf().get("spark.sql.runSQLOnFiles")).isEqualTo("true"); // caller untouched
+    SparkSession otherZone = SharedSpark.get().newSession();
+    otherZone.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
+    assertThat(ReadOnlySql.session(otherZone).conf().get("spark.sql.session.timeZone")).isEqualTo("Asia/Tokyo");
   }
 
   /** Runs {@code query --sql} on the shared session and returns what it printed to stdout. */
