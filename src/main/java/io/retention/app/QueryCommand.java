@@ -13,9 +13,14 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code query --sql}: every table registered as a view; results (only) to stdout. */
+/**
+ * {@code query --sql}: every table registered as a view; results (only) to stdout. Read-only: the statement is
+ * checked by {@link ReadOnlySql} before it runs (refused: exit 2), in a session that cannot read files by path. It
+ * takes no warehouse lock, so it works during a nightly; Delta reads see each table's latest committed version.
+ */
 @Command(name = "query", mixinStandardHelpOptions = true,
-    description = "Run Spark SQL over the warehouse tables (views <table> and <layer>.<table>).")
+    description = "Run a read-only Spark SQL statement (SELECT, SHOW, DESCRIBE, EXPLAIN) over the warehouse tables"
+        + " (views <table> and <layer>.<table>).")
 public final class QueryCommand extends SparkCommand {
   @Option(names = "--sql", required = true, description = "The SQL statement.")
   String sql;
@@ -37,10 +42,12 @@ public final class QueryCommand extends SparkCommand {
 
   @Override
   protected int run(JobConfig config, SparkSession spark) throws Exception {
-    new DeltaTables(spark, config.warehouse()).registerViews();
+    SparkSession session = ReadOnlySql.session(spark);
+    new DeltaTables(session, config.warehouse()).registerViews();
+    ReadOnlySql.QUERY.check(session, sql);
     Dataset<Row> result;
     try {
-      result = spark.sql(sql);
+      result = session.sql(sql);
     } catch (Exception e) {
       throw new JobFailure("query failed: " + Main.oneLine(e.getMessage()));
     }

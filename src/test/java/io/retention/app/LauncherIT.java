@@ -41,6 +41,15 @@ class LauncherIT {
   }
 
   @Test
+  void queryRefusesAWriteWithOneLineAndExitTwo() {
+    ChildJvm.Outcome write = ChildJvm.launcher("query", "--warehouse", warehouse, "--sql",
+        "delete from silver.purchases");
+    assertThat(write.exitCode()).as(write.stderr()).isEqualTo(2);
+    assertThat(write.stderr().lines().filter(l -> l.startsWith("retention: ")).toList()).containsExactly(
+        "retention: query: refused: DELETE FROM TABLE - query is read-only (SELECT, SHOW, DESCRIBE, EXPLAIN)");
+  }
+
+  @Test
   void badSqlAndBadConfigFailWithOneLine() {
     ChildJvm.Outcome bad = ChildJvm.launcher("query", "--warehouse", warehouse, "--sql", "selec nothing");
     assertThat(bad.exitCode()).isEqualTo(1);
