@@ -1,8 +1,11 @@
 package io.retention.app;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The command line: turns arguments into a command, runs it and returns the exit code. */
 @Command(name = "retention", mixinStandardHelpOptions = true, version = "retention 0.1.0",
@@ -23,14 +26,20 @@ import picocli.CommandLine.ParameterException;
         BenchCommand.class,
         StatusCommand.class,
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int JOB_FAILED = 1;
   public static final int USAGE = 2;
 
+  @Spec
+  CommandSpec spec;
+
+  /** No command given: the usage on stderr, exit code 2 (a usage error). */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.err);
+  public Integer call() {
+    System.err.println("retention: a command is needed");
+    spec.commandLine().usage(System.err);
+    return USAGE;
   }
 
   public static void main(String[] args) {
