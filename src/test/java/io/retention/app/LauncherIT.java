@@ -16,12 +16,22 @@ import org.junit.jupiter.api.Test;
 class LauncherIT {
   /** An ISO date-time with zone at the start of a log line, e.g. {@code 2026-12-06T06:36:49.400Z}. */
   private static final String ISO_LINE = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) .*";
+  /** Folders and files Spark (or Hive's Derby) would leave in the working directory. */
+  private static final String[] STRAY = {"spark-warehouse", "metastore_db", "derby.log"};
   static String warehouse;
   static Path logDir;
   static ChildJvm.Outcome nightly;
 
   @BeforeAll
-  static void runNightly() {
+  static void runNightly() throws IOException {
+    for (String stray : STRAY) { // left by an older version: the runs below must not create them again
+      Path p = ChildJvm.projectDir().resolve(stray);
+      if (Files.exists(p)) {
+        try (var files = Files.walk(p)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }
     warehouse = SharedSpark.tempDir("launcher").toString();
     logDir = SharedSpark.tempDir("launcher-logs");
     nightly = launcher(20, "nightly", "--warehouse", warehouse);
@@ -77,6 +87,9 @@ class LauncherIT {
     assertThat(csv.stdout().lines().toList()).first().isEqualTo("reason,n");
     assertThat(csv.stdout()).contains("invalid_encoding,").contains("conflicting_duplicate,")
         .contains("missing_column,").contains("future_timestamp,");
+    for (String stray : STRAY) { // the launcher's working directory is the project folder
+      assertThat(ChildJvm.projectDir().resolve(stray)).doesNotExist();
+    }
   }
 
   @Test
