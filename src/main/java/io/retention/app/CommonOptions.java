@@ -22,6 +22,10 @@ public final class CommonOptions {
       description = "Spark master (default local[*]). jobs/retention submits through spark-submit when given.")
   String master;
 
+  @Option(names = "--verbose",
+      description = "On an error, print its stack trace on stderr too (it is always in the log file).")
+  boolean verbose;
+
   /** Loads and validates the configuration: never starts Spark. */
   public JobConfig load() {
     JobConfig c = JobConfig.load(conf, sets);

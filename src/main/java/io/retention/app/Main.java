@@ -1,8 +1,15 @@
 package io.retention.app;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** The command line: turns arguments into a command, runs it and returns the exit code. */
 @Command(name = "retention", mixinStandardHelpOptions = true, version = "retention 0.1.0",
@@ -23,14 +30,22 @@ import picocli.CommandLine.ParameterException;
         BenchCommand.class,
         StatusCommand.class,
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int JOB_FAILED = 1;
   public static final int USAGE = 2;
+  /** The logger of a failed command's stack trace: conf/log4j2.properties sends it to the log file only. */
+  static final String FAILURE_LOGGER = "retention.failure";
 
+  @Spec
+  CommandSpec spec;
+
+  /** No command given: the usage on stderr, exit code 2 (a usage error). */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.err);
+  public Integer call() {
+    System.err.println("retention: a command is needed");
+    spec.commandLine().usage(System.err);
+    return USAGE;
   }
 
   public static void main(String[] args) {
@@ -43,7 +58,7 @@ public final class Main implements Runnable {
     cl.setOut(new java.io.PrintWriter(System.err, true));
     cl.setErr(new java.io.PrintWriter(System.err, true));
     cl.setParameterExceptionHandler(Main::usageError);
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex));
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, verbose(parsed)));
     return cl.execute(args);
   }
 
@@ -53,18 +68,38 @@ public final class Main implements Runnable {
     return USAGE;
   }
 
-  private static int failure(Exception ex) {
+  /**
+   * A configuration error is one line (exit 2). A job failure (exit 1) is one line too, then the log file
+   * that holds its stack trace ({@code --verbose}: the stack trace itself, on stderr).
+   */
+  static int failure(Exception ex, boolean verbose) {
     if (ex instanceof ConfigException) {
-      System.err.println("retention: " + ex.getMessage());
+      System.err.println("retention: " + oneLine(ex.getMessage()));
       return USAGE;
     }
-    if (ex instanceof JobFailure) {
-      System.err.println("retention: " + ex.getMessage());
-      return JOB_FAILED;
+    String line = "retention: " + (ex instanceof JobFailure ? oneLine(ex.getMessage())
+        : "failed: " + oneLine(rootMessage(ex)));
+    System.err.println(line);
+    LoggerFactory.getLogger(FAILURE_LOGGER).error(line, ex);
+    if (verbose) {
+      ex.printStackTrace(System.err);
+    } else {
+      Path log = LogFile.current();
+      System.err.println(Files.isRegularFile(log)
+          ? "retention: the stack trace is in " + log + " (--verbose prints it here)"
+          : "retention: --verbose prints the stack trace");
     }
-    System.err.println("retention: failed: " + oneLine(rootMessage(ex)));
-    org.slf4j.LoggerFactory.getLogger(Main.class).debug("stack trace", ex);
     return JOB_FAILED;
+  }
+
+  /** {@code --verbose} given to the command (or any command above it). */
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult r = parsed; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String rootMessage(Throwable t) {

@@ -1,10 +1,24 @@
 package io.retention.app;
 
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession every command uses: Delta enabled, session time zone = business time zone. */
 public final class SparkSessions {
+  static final String WAREHOUSE_DIR = "spark.sql.warehouse.dir";
+
   private SparkSessions() {}
+
+  /**
+   * Spark's own warehouse folder (the in-memory catalog's database folders; every retention table lives at an
+   * explicit path under the retention warehouse): a per-user folder under the driver's temp dir, as a file: URI
+   * so an hdfs:// default file system does not move it, and never {@code ./spark-warehouse} in the working
+   * directory. A {@code spark.sql.warehouse.dir} given to spark-submit wins.
+   */
+  static String catalogDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "retention-spark-" + System.getProperty("user.name"))
+        .toUri().toString();
+  }
 
   /**
    * The session for {@code config}. Under spark-submit the master comes from spark-submit itself; for an
@@ -20,6 +34,9 @@ public final class SparkSessions {
       b = b.config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    if (System.getProperty(WAREHOUSE_DIR) == null) {
+      b = b.config(WAREHOUSE_DIR, catalogDir());
     }
     return b
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

@@ -4,18 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retention.testing.ChildJvm;
 import io.retention.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command, through the real launcher script, on the bundled samples. */
 class LauncherIT {
+  /** An ISO date-time with zone at the start of a log line, e.g. {@code 2026-12-06T06:36:49.400Z}. */
+  private static final String ISO_LINE = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) .*";
+  /** Folders and files Spark (or Hive's Derby) would leave in the working directory. */
+  private static final String[] STRAY = {"spark-warehouse", "metastore_db", "derby.log"};
   static String warehouse;
+  static Path logDir;
   static ChildJvm.Outcome nightly;
 
   @BeforeAll
-  static void runNightly() {
+  static void runNightly() throws IOException {
+    for (String stray : STRAY) { // left by an older version: the runs below must not create them again
+      Path p = ChildJvm.projectDir().resolve(stray);
+      if (Files.exists(p)) {
+        try (var files = Files.walk(p)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }
     warehouse = SharedSpark.tempDir("launcher").toString();
-    nightly = ChildJvm.launcher("nightly", "--warehouse", warehouse);
+    logDir = SharedSpark.tempDir("launcher-logs");
+    nightly = launcher(20, "nightly", "--warehouse", warehouse);
+  }
+
+  /** jobs/retention with its log folder in a temporary folder. */
+  private static ChildJvm.Outcome launcher(int timeoutMinutes, String... args) {
+    return ChildJvm.script(Map.of("RETENTION_LOG_DIR", logDir.toString()), timeoutMinutes, "jobs/retention", args);
   }
 
   @Test
@@ -28,16 +52,44 @@ class LauncherIT {
   }
 
   @Test
+  void theConsoleGetsDatedLogLinesWithoutLibraryNoise() {
+    assertThat(nightly.stderr()).doesNotContain("WindowExec").doesNotContain("No Partition Defined")
+        .doesNotContain("Truncated the string representation").doesNotContain("netlib")
+        .doesNotContain("NativeCodeLoader");
+    assertThat(nightly.stderr().lines().filter(l -> l.matches("^\\S+ (INFO|WARN|ERROR) .*")))
+        .isNotEmpty().allMatch(l -> l.matches(ISO_LINE));
+  }
+
+  @Test
+  void aFailingCommandPrintsOneLineAndTheLogFileWithItsStackTrace() throws IOException {
+    ChildJvm.Outcome failed = launcher(10, "query", "--warehouse", warehouse, "--sql",
+        "select raise_error('boom') from range(1)");
+    assertThat(failed.exitCode()).isEqualTo(1);
+    Path log = logDir.resolve("retention-" + LocalDate.now() + ".log");
+    // one line naming the cause, one naming the log file: no stack trace, no Spark task-failure report
+    assertThat(failed.stderr().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList())
+        .hasSize(2).satisfies(lines -> {
+          assertThat(lines.get(0)).startsWith("retention: ").contains("[USER_RAISED_EXCEPTION] boom");
+          assertThat(lines.get(1)).isEqualTo("retention: the stack trace is in " + log + " (--verbose prints it here)");
+        });
+    assertThat(Files.readString(log)).contains("ERROR failure: retention: ").contains("Exception in task")
+        .contains("\tat org.apache.spark.");
+  }
+
+  @Test
   void queryReadsTheTablesAsCsvAndJson() {
-    ChildJvm.Outcome json = ChildJvm.launcher("query", "--warehouse", warehouse, "--format", "json", "--sql",
+    ChildJvm.Outcome json = launcher(10, "query", "--warehouse", warehouse, "--format", "json", "--sql",
         "select count(*) as orders, count(distinct customer_id) as customers from silver.purchases");
     assertThat(json.exitCode()).as(json.stderr()).isZero();
     assertThat(json.stdout().trim()).isEqualTo("{\"orders\":3196,\"customers\":600}");
-    ChildJvm.Outcome csv = ChildJvm.launcher("query", "--warehouse", warehouse, "--format", "csv", "--sql",
+    ChildJvm.Outcome csv = launcher(10, "query", "--warehouse", warehouse, "--format", "csv", "--sql",
         "select reason, count(*) as n from quarantine group by reason order by reason");
     assertThat(csv.stdout().lines().toList()).first().isEqualTo("reason,n");
     assertThat(csv.stdout()).contains("invalid_encoding,").contains("conflicting_duplicate,")
         .contains("missing_column,").contains("future_timestamp,");
+    for (String stray : STRAY) { // the launcher's working directory is the project folder
+      assertThat(ChildJvm.projectDir().resolve(stray)).doesNotExist();
+    }
   }
 
   @Test
@@ -51,11 +103,11 @@ class LauncherIT {
 
   @Test
   void badSqlAndBadConfigFailWithOneLine() {
-    ChildJvm.Outcome bad = ChildJvm.launcher("query", "--warehouse", warehouse, "--sql", "selec nothing");
+    ChildJvm.Outcome bad = launcher(10, "query", "--warehouse", warehouse, "--sql", "selec nothing");
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.stderr().lines().filter(l -> l.startsWith("retention: ")).toList()).singleElement()
         .asString().startsWith("retention: query failed: [PARSE_SYNTAX_ERROR]");
-    ChildJvm.Outcome conf = ChildJvm.launcher("metrics", "--warehouse", warehouse, "--set", "metrics.grain=fortnight");
+    ChildJvm.Outcome conf = launcher(10, "metrics", "--warehouse", warehouse, "--set", "metrics.grain=fortnight");
     assertThat(conf.exitCode()).isEqualTo(2);
     // the JVM itself warns about the incubator module in Spark's flag list; everything else is one line
     assertThat(conf.stderr().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList())
