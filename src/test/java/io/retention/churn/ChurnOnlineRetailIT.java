@@ -39,7 +39,7 @@ class ChurnOnlineRetailIT {
     assertThat(r.validationRows()).isBetween(r.trainRows(), 4_338L);
     double rawBrier = r.all().stream().filter(m -> m.name().equals(r.modelType())).findFirst().orElseThrow().brier();
     assertThat(r.kept().brier()).isLessThanOrEqualTo(rawBrier + 1e-12).isBetween(0.0, 0.25);
-    ChurnCdnowTest.exportParsesBack("UCI", purchases, r, o);
+    ChurnCdnowIT.exportParsesBack("UCI", purchases, r, o);
     purchases.unpersist();
   }
 }

@@ -43,7 +43,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * Quantity > 0, UnitPrice > 0), one order per invoice (value = Σ Quantity × UnitPrice, time = earliest line,
  * dates in Europe/London): Spark tables vs the plain-Java computation.
  */
-class OnlineRetailCrossCheckTest {
+class OnlineRetailCrossCheckIT {
   static final ZoneId LONDON = ZoneId.of("Europe/London");
   static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   static final LocalDate AS_OF = LocalDate.parse("2011-12-09");

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** CDNOW master file (one acquisition cohort, Q1 1997): Spark tables vs the plain-Java computation. */
-class CdnowCrossCheckTest {
+class CdnowCrossCheckIT {
   static List<IndependentMonthlyMetrics.Order> orders;
   static Dataset<Row> purchases;
   static final LocalDate AS_OF = LocalDate.parse("1998-06-30");

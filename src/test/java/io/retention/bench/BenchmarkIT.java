@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * session: every report section is there, and DuckDB's cohort table equals Spark's, whole, on that data (which
  * is what makes the Spark/DuckDB ratio a comparison of equal work).
  */
-class BenchmarkTest {
+class BenchmarkIT {
   private static final ValidationRules RULES = new ValidationRules("UTC", "EUR", List.of("EUR", "GBP", "USD"),
       1_000_000, Instant.now().plus(Duration.ofDays(1)), false);
   private static SparkSession spark;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** clv -> train-churn -> score-churn -> export on a CDNOW-sample warehouse (skipped without datasets). */
-class ChurnCommandsRunTest {
+class ChurnCommandsRunIT {
   private static <T extends SparkCommand> int run(T cmd, String... args) throws Exception {
     new CommandLine(cmd).parseArgs(args);
     JobConfig config = cmd.common.load();

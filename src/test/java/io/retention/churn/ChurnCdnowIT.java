@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * calibration end 1997-09-30, validate on features at 1997-09-30 with labels from the holdout (to 1997-12-29,
  * inside the holdout ending 1998-06-30). Skipped without ../shared/datasets.
  */
-class ChurnCdnowTest {
+class ChurnCdnowIT {
   @Test
   void classifierIsNotWorseThanTheBetterBaseline() throws Exception {
     Dataset<Row> purchases = ChurnRows.cdnowSample().cache();

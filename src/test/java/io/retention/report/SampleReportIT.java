@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regenerates the README's screenshots from data-samples/landing: ingest, metrics, clv, clv-evaluate, train-churn,
  * score-churn, report, then headless Chromium screenshots of the top of the page and of the churn model section. Opt-in (it ingests 733 files):
- * {@code mvn -B test -Dtest=SampleReportTest -Dretention.report.screenshot=docs/report-screenshot.png}.
+ * {@code mvn -B test -Dtest=SampleReportIT -Dretention.report.screenshot=docs/report-screenshot.png}.
  */
-class SampleReportTest {
+class SampleReportIT {
   static final String PROPERTY = "retention.report.screenshot";
 
   @TempDir
