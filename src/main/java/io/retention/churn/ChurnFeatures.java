@@ -44,7 +44,8 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>gaps between consecutive purchase days: mean, max, standard deviation, and the overdue ratio
  *       (days since last purchase / mean gap; 0 with a single purchase day);</li>
  *   <li>trend: (orders in (c&minus;90, c] + 1) / (orders in (c&minus;180, c&minus;90] + 1); refund share of gross;</li>
- *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks);</li>
+ *   <li>BG/NBD P(alive), expected purchases and P(no purchase) over the horizon, from a fit on data &le; c
+ *       (weeks; {@link BgNbd#pNoPurchase});</li>
  *   <li>cohort: whole months from the first purchase's month to c's month (a tenure bucket that, unlike the
  *       calendar cohort, means the same at training and scoring time);</li>
  *   <li>configured categorical attributes: the value at the latest purchase &le; c that has it (STRING,
@@ -109,10 +110,13 @@ public final class ChurnFeatures {
     UDF3<Long, Integer, Integer, Double> alive = (x, tx, t) -> BgNbd.pAlive(params, x, tx / 7.0, t / 7.0);
     UDF3<Long, Integer, Integer, Double> expected =
         (x, tx, t) -> BgNbd.expectedPurchases(params, horizonWeeks, x, tx / 7.0, t / 7.0);
+    UDF3<Long, Integer, Integer, Double> silent =
+        (x, tx, t) -> BgNbd.pNoPurchase(params, horizonWeeks, x, tx / 7.0, t / 7.0);
     Column[] rfm = {col(ClvColumns.FREQUENCY), col(ClvColumns.RECENCY_DAYS), col(ClvColumns.AGE_DAYS)};
     Dataset<Row> withModel = inWindow
         .withColumn(P_ALIVE, udf(alive, DataTypes.DoubleType).apply(rfm))
-        .withColumn(EXPECTED_PURCHASES, udf(expected, DataTypes.DoubleType).apply(rfm));
+        .withColumn(EXPECTED_PURCHASES, udf(expected, DataTypes.DoubleType).apply(rfm))
+        .withColumn(P_NO_PURCHASE, udf(silent, DataTypes.DoubleType).apply(rfm));
     List<Column> out = new ArrayList<>();
     out.add(col(Columns.CUSTOMER_ID));
     for (String f : FEATURES) {

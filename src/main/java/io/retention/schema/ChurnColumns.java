@@ -27,6 +27,8 @@ public final class ChurnColumns {
   public static final String REFUND_SHARE = "refund_share";
   public static final String P_ALIVE = "p_alive";
   public static final String EXPECTED_PURCHASES = "expected_purchases";
+  /** BG/NBD P(no purchase in (c, c + H]) from the fit at the cutoff: the BTYD churn baseline, also a feature. */
+  public static final String P_NO_PURCHASE = "p_no_purchase";
   /** Cohort as a tenure bucket: whole calendar months from the first purchase's month to the cutoff's month. */
   public static final String COHORT_MONTHS = "cohort_months";
   /** Prefix of a configured categorical attribute's feature column (STRING, NULL when never set). */
@@ -35,7 +37,7 @@ public final class ChurnColumns {
   /** The model's inputs, in vector order. Changing this list changes the feature schema of new models. */
   public static final List<String> FEATURES = List.of(RECENCY_DAYS, PURCHASE_DAYS, ORDERS, NET_REVENUE,
       AVG_ORDER_VALUE, TENURE_DAYS, MEAN_GAP_DAYS, MAX_GAP_DAYS, GAP_STD_DAYS, OVERDUE_RATIO, ORDERS_LAST_90,
-      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, COHORT_MONTHS);
+      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, P_NO_PURCHASE, COHORT_MONTHS);
 
   /** The feature column of the configured categorical attribute {@code name}: {@code attr_<name>}. */
   public static String attribute(String name) {

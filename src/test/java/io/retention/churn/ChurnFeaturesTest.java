@@ -62,6 +62,11 @@ class ChurnFeaturesTest {
     assertThat(x.<Double>getAs(ChurnColumns.REFUND_SHARE)).isCloseTo(20 / 180.0, within(1e-9));
     assertThat(x.<Double>getAs(ChurnColumns.P_ALIVE)).isBetween(0.0, 1.0);
     assertThat(x.<Double>getAs(ChurnColumns.EXPECTED_PURCHASES)).isGreaterThanOrEqualTo(0.0);
+    // the BTYD baseline from the fit on data <= c: x = 2, t_x = 151 days, T = 181 days, H = 90 days, in weeks
+    io.retention.clv.BgNbd.Params fit = io.retention.clv.BgNbd.Params.of(ChurnFeatures.bgNbd(purchases,
+        new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0)));
+    assertThat(x.<Double>getAs(ChurnColumns.P_NO_PURCHASE)).isCloseTo(
+        io.retention.clv.BgNbd.pNoPurchase(fit, 90 / 7.0, 2, 151 / 7.0, 181 / 7.0), within(1e-12));
   }
 
   /** K: country DE, then FR at its latest purchase <= c, a later purchase without it, a US refund. */
