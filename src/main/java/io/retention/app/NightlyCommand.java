@@ -176,7 +176,7 @@ public final class NightlyCommand extends SparkCommand {
   private static String exportFingerprint(AtRiskExport.Options o) {
     return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
         + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
-            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules();
+            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control();
   }
 
   /**

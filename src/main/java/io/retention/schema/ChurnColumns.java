@@ -48,6 +48,12 @@ public final class ChurnColumns {
   public static final String LAST_ORDER_DATE = "last_order_date";
   public static final String FIRST_ORDER_DATE = "first_order_date";
   public static final String IN_LOOKBACK = "in_lookback";
+  /** Median of the gaps between purchase days (NULL with fewer than 2 gaps). */
+  public static final String MEDIAN_GAP_DAYS = "median_gap_days";
+  /** Last purchase day + the median gap (&ge; 2 gaps), else + the BG/NBD expected inter-purchase time. */
+  public static final String EXPECTED_NEXT_PURCHASE = "expected_next_purchase";
+  /** max(0, cutoff or score date &minus; expected next purchase), whole days. */
+  public static final String DAYS_OVERDUE = "days_overdue";
 
   // gold.churn_scores
   public static final String SCORE_DATE = "score_date";
@@ -62,6 +68,12 @@ public final class ChurnColumns {
 
   // export
   public static final String VALUE_AT_RISK = "value_at_risk";
+  /** churn_risk × predicted CLV × the configured save rate: what the list is ranked by. */
+  public static final String EXPECTED_VALUE_SAVED = "expected_value_saved";
+  /** treatment (contact) or control (hold out) — a keyed hash of customer id and list period. */
+  public static final String GROUP = "group";
   public static final String DAYS_SINCE_LAST_PURCHASE = "days_since_last_purchase";
   public static final String SUGGESTED_ACTION = "suggested_action";
+  /** The expected next purchase in words: "expected by 2025-11-04, 23 days overdue". */
+  public static final String NEXT_PURCHASE = "next_purchase";
 }

@@ -80,6 +80,7 @@ class ChurnCdnowTest {
     ExportWriter.Written w = ExportWriter.write(rows, out, asOf, model.version());
     List<CSVRecord> parsed = ExportCsv.read(w.localFile());
     ExportCsv.assertSameRows(expected, parsed);
+    ExportCsv.assertNoContradictions(parsed);
     Map<String, Double> scored = new HashMap<>();
     scores.collectAsList().forEach(s -> scored.put(s.getString(0), s.getDouble(2)));
     Map<String, Double> exported = new HashMap<>();

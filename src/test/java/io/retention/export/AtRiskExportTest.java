@@ -48,7 +48,7 @@ class AtRiskExportTest {
     for (Object[] r : s) {
       LocalDate d = "other-day".equals(r[0]) ? AS_OF.minusDays(1) : AS_OF;
       rows.add(RowFactory.create(r[0], Date.valueOf(d), r[1], r[2], r[3], "v1", 64.0,
-          "plain".equals(r[0]) ? null : 22.1, Date.valueOf("2024-04-27")));
+          "plain".equals(r[0]) ? null : 22.1, Date.valueOf("2024-04-27"), Date.valueOf("2024-05-19"), 42));
     }
     return SharedSpark.get().createDataFrame(rows, ChurnScorer.SCHEMA);
   }
@@ -85,7 +85,7 @@ class AtRiskExportTest {
         QUOTED, "plain"); // value at risk 375, 200, 91, 27.50, 0, -2, unknown CLV last; numeric ids unchanged
     for (CSVRecord r : parsed) {
       assertThat(r.get(0)).doesNotStartWith("=").doesNotStartWith("@").doesNotStartWith("\t");
-      for (int i : new int[] {2, 3, 9}) {
+      for (int i : new int[] {2, 3, 12, 13, 14}) {
         assertThat(r.get(i)).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")
             .doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
       }
@@ -93,7 +93,9 @@ class AtRiskExportTest {
     CSVRecord quoted = parsed.stream().filter(r -> r.get(0).equals(QUOTED)).findFirst().orElseThrow();
     assertThat(quoted.get(4)).isEqualTo("-5.00"); // a negative number stays a number
     assertThat(quoted.get(3)).isEqualTo("'=1+1");
-    assertThat(parsed.get(0).get(9)).isEqualTo(AtRiskExport.VIP_CALL);
+    assertThat(parsed.get(0).get(13)).isEqualTo(AtRiskExport.VIP_CALL);
+    assertThat(parsed.get(parsed.size() - 1).get(13)).isEqualTo(AtRiskExport.NO_ACTION); // "plain": band low
+    ExportCsv.assertNoContradictions(parsed);
 
     Map<?, ?> manifest = new ObjectMapper().readValue(w.localFolder().resolve(ExportWriter.MANIFEST).toFile(), Map.class);
     assertThat(manifest.get("rows")).isEqualTo(7);
