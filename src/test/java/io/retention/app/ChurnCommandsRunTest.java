@@ -53,5 +53,6 @@ class ChurnCommandsRunTest {
     Path file = out.resolve("at_risk/1998-06-30/at_risk_1998-06-30.csv");
     assertThat(Files.exists(file)).isTrue();
     assertThat(ExportCsv.read(file)).hasSize(25);
+    ExportCsv.assertNoContradictions(ExportCsv.read(file));
   }
 }
