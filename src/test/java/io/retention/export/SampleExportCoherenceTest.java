@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retention.churn.ChurnScorer;
 import io.retention.churn.ChurnTrainer;
 import io.retention.churn.ModelRegistry;
-import io.retention.clv.CustomerLifetimeValue;
-import io.retention.clv.TimeUnit;
-import io.retention.ingest.IngestStage;
-import io.retention.ingest.SourceProfile;
-import io.retention.ingest.ValidationRules;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
-import io.retention.metrics.MetricsStage;
 import io.retention.schema.ChurnColumns;
-import io.retention.testing.SharedSpark;
+import io.retention.testing.SampleWarehouse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,15 +31,7 @@ class SampleExportCoherenceTest {
 
   @Test
   void noExportedRowOfTheSamplesContradictsItself() throws Exception {
-    Path project = Path.of(System.getProperty("retention.project.dir", "."));
-    DeltaTables t = new DeltaTables(SharedSpark.get(), work.resolve("warehouse").toString());
-    ValidationRules rules = new ValidationRules("UTC", "EUR", List.of("EUR", "GBP", "USD"), 1_000_000,
-        Instant.now().plusSeconds(86_400), false);
-    new IngestStage(t, new IngestStage.Options(project.resolve("data-samples/landing").toString(),
-        SourceProfile.load("canonical", project.resolve("conf/sources").toString()), rules)).run();
-    new MetricsStage(t, MetricsStage.Options.defaults(), "sample-metrics").run();
-    new CustomerLifetimeValue(t, new CustomerLifetimeValue.Options(null, TimeUnit.WEEK, 12, 0.01, 0.0, 90))
-        .run("sample-clv");
+    DeltaTables t = SampleWarehouse.build(work.resolve("warehouse"));
     Dataset<Row> purchases = t.read(Table.PURCHASES);
     LocalDate last = LatestPurchase.day(purchases).orElseThrow();
     ChurnTrainer.Options o = ChurnTrainer.Options.defaults(last.minusDays(90), 90, 365, 42);
