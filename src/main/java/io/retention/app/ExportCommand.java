@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.retention.clv.CustomerLifetimeValue;
 import io.retention.export.AtRiskExport;
+import io.retention.export.ControlGroup;
 import io.retention.export.ExportWriter;
+import io.retention.export.ListPolicy;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.StageLedger;
 import io.retention.lake.Table;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /** {@code export}: the CRM at-risk list of one score date as an atomic, owner-only CSV with a manifest. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write exports/at_risk/<date>/ for the CRM: at-risk customers sorted by value at risk.")
+    description = "Write exports/at_risk/<date>/ for the CRM: customers worth contacting, ranked by expected "
+        + "value saved, with a control group.")
 public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
   /** The environment variable holding the pseudonymisation key (never a config file). */
   public static final String HMAC_KEY_ENV = "RETENTION_EXPORT_HMAC_KEY";
@@ -35,8 +38,8 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
   @Option(names = "--out", paramLabel = "DIR", description = "Export folder. Default: export.dir.")
   String out;
 
-  @Option(names = "--top", paramLabel = "N", description = "Keep the N rows of highest value at risk (default "
-      + "export.top).")
+  @Option(names = "--top", paramLabel = "N", description = "Keep the N rows of highest expected value saved "
+      + "(default export.top).")
   Integer top;
 
   @Option(names = "--min-risk", paramLabel = "X", description = "Keep rows with churn_risk >= X instead of a top N.")
@@ -67,8 +70,11 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     byte[] hmac = hmacKey(pseudonymise || pseudonymiseConfigured(config), key);
     LocalDate d = Flags.date("--as-of", asOf);
     Integer n = minRisk == null ? (top == null ? Integer.valueOf(config.export().top()) : top) : null;
-    return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? config.export().dir() : out,
-        n, minRisk, hmac, rules(config));
+    JobConfig.ExportSettings e = config.export();
+    return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? e.dir() : out,
+        n, minRisk, hmac, rules(config), new ListPolicy(e.minBand(), e.minValueSaved(), e.saveRate()),
+        new ControlGroup(e.controlShare(), ControlGroup.keyOf(System.getenv(ControlGroup.KEY_ENV)),
+            e.controlPeriod()));
   }
 
   /** The pseudonymisation key when {@code on} ({@code key} = $RETENTION_EXPORT_HMAC_KEY), else null. */
@@ -155,7 +161,7 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     AtRiskExport.Options o = resolvedOptions(config, ctx);
     return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
         + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
-            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules();
+            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control();
   }
 
   @Override

@@ -53,8 +53,9 @@ public record JobConfig(
       double bandHigh, double bandMedium, int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth,
       int calibrationFolds, List<String> categoricalAttributes) {}
 
-  /** Export defaults. */
-  public record ExportSettings(String dir, int top, double minRisk) {}
+  /** Export defaults: folder, list size, who is worth contacting, the control group's share and period. */
+  public record ExportSettings(String dir, int top, double minRisk, String minBand, double minValueSaved,
+      double saveRate, double controlShare, String controlPeriod) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -192,15 +193,25 @@ public record JobConfig(
     if (churn.bandMedium() > churn.bandHigh()) {
       throw bad("churn.bands.medium", churn.bandMedium(), "must not exceed churn.bands.high");
     }
-    Config ex = c.getConfig("export");
-    ExportSettings export = new ExportSettings(ex.getString("dir"),
-        (int) atLeast("export.top", ex.getInt("top"), 1), range("export.minRisk", ex.getDouble("minRisk"), 0, 1));
     return new JobConfig(
         absolute(c.getString("warehouse")), c.getString("master"), tz,
         (int) atLeast("shufflePartitions", c.getInt("shufflePartitions"), 1),
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
-        ingest, metrics, clv, churn, export, c.getString("report.dir"), all);
+        ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"), all);
+  }
+
+  private static ExportSettings export(Config ex) {
+    double saveRate = range("export.saveRate", ex.getDouble("saveRate"), 0, 1);
+    if (saveRate == 0) {
+      throw bad("export.saveRate", saveRate, "must be above 0");
+    }
+    return new ExportSettings(ex.getString("dir"),
+        (int) atLeast("export.top", ex.getInt("top"), 1), range("export.minRisk", ex.getDouble("minRisk"), 0, 1),
+        oneOf("export.minBand", ex.getString("minBand"), "low", "medium", "high"),
+        range("export.minValueSaved", ex.getDouble("minValueSaved"), 0, 1e15), saveRate,
+        range("export.control.share", ex.getDouble("control.share"), 0, 1),
+        oneOf("export.control.period", ex.getString("control.period"), "day", "week", "month", "quarter"));
   }
 
   /** Local paths become absolute; URIs with a scheme (hdfs://, s3a://, file:/) are kept. */

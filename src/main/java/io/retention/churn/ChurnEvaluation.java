@@ -70,7 +70,7 @@ public final class ChurnEvaluation {
     }
 
     public String describe() {
-      return String.format(java.util.Locale.ROOT, "%-22s ROC-AUC %.4f  PR-AUC %.4f  top-decile lift %.2f%s", name,
+      return String.format(java.util.Locale.ROOT, "%-28s ROC-AUC %.4f  PR-AUC %.4f  top-decile lift %.2f%s", name,
           rocAuc, prAuc, topDecileLift, Double.isNaN(brier) ? "" : String.format(java.util.Locale.ROOT,
               "  Brier %.4f", brier));
     }
@@ -86,10 +86,15 @@ public final class ChurnEvaluation {
     double brier = Double.NaN;
     List<Bin> bins = List.of();
     if (probability) {
-      brier = df.agg(avg(pow(col(scoreCol).minus(col(ChurnColumns.LABEL)), 2))).first().getDouble(0);
+      brier = brier(df, scoreCol);
       bins = calibration(df, scoreCol);
     }
     return new Metrics(name, roc, pr, lift, brier, bins);
+  }
+
+  /** Mean squared difference between the probability {@code scoreCol} and the 0/1 label. */
+  static double brier(Dataset<Row> df, String scoreCol) {
+    return df.agg(avg(pow(col(scoreCol).minus(col(ChurnColumns.LABEL)), 2))).first().getDouble(0);
   }
 
   /** Churn rate among the top 10% of scores divided by the overall churn rate (ties at the edge included). */

@@ -4,12 +4,15 @@ import static io.retention.schema.ChurnColumns.*;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.size;
@@ -32,6 +35,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -44,7 +48,10 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>gaps between consecutive purchase days: mean, max, standard deviation, and the overdue ratio
  *       (days since last purchase / mean gap; 0 with a single purchase day);</li>
  *   <li>trend: (orders in (c&minus;90, c] + 1) / (orders in (c&minus;180, c&minus;90] + 1); refund share of gross;</li>
- *   <li>BG/NBD P(alive) and expected purchases over the horizon, from a fit on data &le; c (weeks);</li>
+ *   <li>BG/NBD P(alive), expected purchases and P(no purchase) over the horizon, from a fit on data &le; c
+ *       (weeks; {@link BgNbd#pNoPurchase});</li>
+ *   <li>descriptive, not model inputs: the expected next purchase (last purchase day + the median gap with
+ *       &ge; 2 gaps, else + the BG/NBD expected inter-purchase time) and the days overdue;</li>
  *   <li>cohort: whole months from the first purchase's month to c's month (a tenure bucket that, unlike the
  *       calendar cohort, means the same at training and scoring time);</li>
  *   <li>configured categorical attributes: the value at the latest purchase &le; c that has it (STRING,
@@ -61,6 +68,11 @@ public final class ChurnFeatures {
   private static final String DAYS = "purchase_day_list";
   private static final String GROSS = "gross";
   private static final String REFUNDS = "refunds";
+  /** The median of the (non-empty) gaps array: the middle value, or the mean of the two middle values. */
+  private static final String MEDIAN_OF_GAPS = "CASE WHEN size(gaps) % 2 = 1 "
+      + "THEN element_at(array_sort(gaps), CAST((size(gaps) + 1) / 2 AS INT)) "
+      + "ELSE (element_at(array_sort(gaps), CAST(size(gaps) / 2 AS INT)) "
+      + "+ element_at(array_sort(gaps), CAST(size(gaps) / 2 AS INT) + 1)) / 2D END";
 
   /**
    * Cutoff, lookback (population), horizon (expected purchases), the BG/NBD penalizer and the categorical
@@ -109,10 +121,13 @@ public final class ChurnFeatures {
     UDF3<Long, Integer, Integer, Double> alive = (x, tx, t) -> BgNbd.pAlive(params, x, tx / 7.0, t / 7.0);
     UDF3<Long, Integer, Integer, Double> expected =
         (x, tx, t) -> BgNbd.expectedPurchases(params, horizonWeeks, x, tx / 7.0, t / 7.0);
+    UDF3<Long, Integer, Integer, Double> silent =
+        (x, tx, t) -> BgNbd.pNoPurchase(params, horizonWeeks, x, tx / 7.0, t / 7.0);
     Column[] rfm = {col(ClvColumns.FREQUENCY), col(ClvColumns.RECENCY_DAYS), col(ClvColumns.AGE_DAYS)};
-    Dataset<Row> withModel = inWindow
+    Dataset<Row> withModel = nextPurchase(inWindow
         .withColumn(P_ALIVE, udf(alive, DataTypes.DoubleType).apply(rfm))
-        .withColumn(EXPECTED_PURCHASES, udf(expected, DataTypes.DoubleType).apply(rfm));
+        .withColumn(EXPECTED_PURCHASES, udf(expected, DataTypes.DoubleType).apply(rfm))
+        .withColumn(P_NO_PURCHASE, udf(silent, DataTypes.DoubleType).apply(rfm)), params, o.cutoff());
     List<Column> out = new ArrayList<>();
     out.add(col(Columns.CUSTOMER_ID));
     for (String f : FEATURES) {
@@ -123,7 +138,24 @@ public final class ChurnFeatures {
     }
     out.add(col(FIRST_ORDER_DATE));
     out.add(col(LAST_ORDER_DATE));
+    out.add(col(EXPECTED_NEXT_PURCHASE));
+    out.add(col(DAYS_OVERDUE));
     return withModel.select(out.toArray(new Column[0]));
+  }
+
+  /**
+   * Expected next purchase = last purchase day + the median gap when the customer has &ge; 2 gaps, else + the
+   * BG/NBD expected inter-purchase time (alpha + T) / (r + x) weeks, in whole days (rounded half up);
+   * days overdue = max(0, c &minus; expected).
+   */
+  static Dataset<Row> nextPurchase(Dataset<Row> d, BgNbd.Params p, LocalDate c) {
+    UDF2<Long, Integer, Double> btydGap = (x, age) -> TimeUnit.WEEK.days() * (p.alpha() + age / TimeUnit.WEEK.days())
+        / (p.r() + x);
+    Column gap = when(col(MEDIAN_GAP_DAYS).isNotNull(), col(MEDIAN_GAP_DAYS))
+        .otherwise(udf(btydGap, DataTypes.DoubleType).apply(col(ClvColumns.FREQUENCY), col(ClvColumns.AGE_DAYS)));
+    Column next = date_add(col(LAST_ORDER_DATE), round(gap, 0).cast(DataTypes.IntegerType));
+    return d.withColumn(EXPECTED_NEXT_PURCHASE, next)
+        .withColumn(DAYS_OVERDUE, greatest(lit(0), datediff(lit(Date.valueOf(c)), col(EXPECTED_NEXT_PURCHASE))));
   }
 
   /** One groupBy by customer over rows &le; c, then per-row derivations (no further shuffle). */
@@ -184,6 +216,7 @@ public final class ChurnFeatures {
     return d
         .withColumn(MAX_GAP_DAYS, when(repeat, expr("array_max(gaps)")).otherwise(lit(0)))
         .withColumn(GAP_STD_DAYS, when(repeat, org.apache.spark.sql.functions.sqrt(variance)).otherwise(lit(0.0)))
+        .withColumn(MEDIAN_GAP_DAYS, when(n.geq(3), expr(MEDIAN_OF_GAPS).cast(DataTypes.DoubleType)))
         .withColumn(OVERDUE_RATIO, when(repeat, col(RECENCY_DAYS).divide(col(MEAN_GAP_DAYS))).otherwise(lit(0.0)))
         .withColumn(AVG_ORDER_VALUE, when(col(ORDERS).gt(0), col(NET_REVENUE).divide(col(ORDERS)))
             .otherwise(lit(0.0)))

@@ -4,6 +4,7 @@ import static io.retention.schema.ChurnColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,9 +16,11 @@ import io.retention.schema.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF7;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -41,7 +44,9 @@ public final class ChurnScorer {
       Schemas.field(MODEL_VERSION, DataTypes.StringType),
       Schemas.field(RECENCY_DAYS, DataTypes.DoubleType),
       Schemas.field(USUAL_GAP_DAYS, DataTypes.DoubleType),
-      Schemas.field(LAST_ORDER_DATE, DataTypes.DateType));
+      Schemas.field(LAST_ORDER_DATE, DataTypes.DateType),
+      Schemas.field(EXPECTED_NEXT_PURCHASE, DataTypes.DateType),
+      Schemas.field(DAYS_OVERDUE, DataTypes.IntegerType));
 
   /** As-of date (null = latest purchase day), population, band thresholds, model version (null = newest). */
   public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,
@@ -106,7 +111,7 @@ public final class ChurnScorer {
 
   /** Replaces the rows of {@code date} in {@code table} (creates the table on the first run). */
   private void replaceDate(Dataset<Row> rows, Table table, String dateColumn, LocalDate date) {
-    var w = rows.write().format("delta").mode("overwrite");
+    var w = rows.write().format("delta").mode("overwrite").option("mergeSchema", "true"); // new columns
     if (tables.exists(table)) {
       w = w.option("replaceWhere", dateColumn + " = DATE'" + date + "'");
     }
@@ -122,21 +127,25 @@ public final class ChurnScorer {
     return score(ChurnFeatures.compute(purchases, featureOptions(o)), model, o);
   }
 
-  /** The gold.churn_scores rows from features at {@code o.asOf()}. */
+  /**
+   * The gold.churn_scores rows from features at {@code o.asOf()}: the band from the calibrated risk, then the
+   * reasons, which read the band ({@link ReasonCodes}: "no warning signs" only for band low).
+   */
   static Dataset<Row> score(Dataset<Row> f, ModelRegistry.Loaded model, Options o) {
-    UDF7<Double, Double, Double, Double, Double, Double, Double, String> why = ReasonCodes::reasons;
-    Dataset<Row> s = model.model().score(f);
+    int horizon = o.horizonDays();
+    UDF1<Row, String> why = r -> ReasonCodes.reasons(ReasonCodes.Signals.of(r, horizon));
+    Column risk = col(ChurnTrainer.SCORE);
+    Dataset<Row> s = model.model().score(f).withColumn(RISK_BAND, when(risk.geq(o.bandHigh()), lit(BAND_HIGH))
+        .when(risk.geq(o.bandMedium()), lit(BAND_MEDIUM)).otherwise(lit(BAND_LOW)));
+    Column signals = struct(ReasonCodes.SIGNAL_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
     return s.select(col(Columns.CUSTOMER_ID),
         lit(Date.valueOf(o.asOf())).as(SCORE_DATE),
-        round(col(ChurnTrainer.SCORE), 4).as(CHURN_RISK),
-        when(col(ChurnTrainer.SCORE).geq(o.bandHigh()), lit(BAND_HIGH))
-            .when(col(ChurnTrainer.SCORE).geq(o.bandMedium()), lit(BAND_MEDIUM)).otherwise(lit(BAND_LOW))
-            .as(RISK_BAND),
-        udf(why, DataTypes.StringType).apply(col(RECENCY_DAYS), col(MEAN_GAP_DAYS), col(PURCHASE_DAYS),
-            col(ORDERS_LAST_90), col(ORDERS_PREV_90), col(REFUND_SHARE), col(P_ALIVE)).as(TOP_REASONS),
+        round(risk, 4).as(CHURN_RISK),
+        col(RISK_BAND),
+        udf(why, DataTypes.StringType).apply(signals).as(TOP_REASONS),
         lit(model.version()).as(MODEL_VERSION),
         col(RECENCY_DAYS),
         when(col(PURCHASE_DAYS).gt(1), round(col(MEAN_GAP_DAYS), 1)).as(USUAL_GAP_DAYS),
-        col(LAST_ORDER_DATE));
+        col(LAST_ORDER_DATE), col(EXPECTED_NEXT_PURCHASE), col(DAYS_OVERDUE));
   }
 }

@@ -1,10 +1,13 @@
 package io.retention.churn;
 
+import static io.retention.churn.ChurnSelection.NAMES;
+import static io.retention.churn.ChurnSelection.SCORERS;
+import static io.retention.churn.ChurnSelection.baselineColumn;
+import static io.retention.schema.ChurnColumns.LABEL;
+import static io.retention.schema.ChurnColumns.P_NO_PURCHASE;
+import static io.retention.schema.ChurnColumns.RECENCY_DAYS;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
@@ -15,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -25,7 +27,6 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the churn classifier out of time: features and labels at c &minus; H train a logistic regression and
  * gradient-boosted trees (MLlib); both are validated on features at c with labels observed in (c, c + H],
- * next to two baselines that need no training (days since last purchase; 1 &minus; P(alive)). The classifier
- * with the better ROC-AUC is kept when it beats both baselines; otherwise the best-ranking candidate is kept,
- * which may be a baseline (saved as a {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its
- * calibrator, so scoring and export work unchanged), and a loud warning says so (log, metadata, ops.runs).
+ * next to two baselines that need no training (days since last purchase; the BG/NBD probability of no
+ * purchase in the horizon from the fit at c). Every candidate gets ROC-AUC, PR-AUC, top-decile lift and Brier
+ * (recency's after Platt scaling fitted at c &minus; H). {@link ChurnSelection} picks the kept scorer: the
+ * better classifier when it beats both baselines, else the best baseline (saved as a
+ * {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its calibrator, so scoring and export work
+ * unchanged), and a loud warning says so (log, metadata, ops.runs).
  *
  * <p>Calibration (churn_risk is a probability): the kept scorer's raw scores are calibrated on out-of-fold
  * scores of the training customers ({@code calibrationFolds} folds by a seeded hash of the customer id; each
@@ -98,7 +101,7 @@ public final class ChurnTrainer {
   /**
    * The kept scorer (raw scorer + calibrator), its calibration method, the kept scorer's calibrated
    * validation metrics, the raw validation metrics of the four candidates (logistic regression, GBT,
-   * recency, 1 &minus; P(alive), in that order), the validation metrics of each calibration tried on the
+   * recency, BG/NBD P(no purchase), in that order), the validation metrics of each calibration tried on the
    * kept scorer, whether it beat both baselines, the warning (null when none), the row counts, and the
    * validation curves of every scorer for gold.churn_evaluation (the kept one with its calibrated risk).
    */
@@ -106,8 +109,6 @@ public final class ChurnTrainer {
       List<ChurnEvaluation.Metrics> all, List<ChurnEvaluation.Metrics> calibrations, boolean beatsBaselines,
       String warning, long trainRows, long validationRows, List<ChurnEvaluation.CurvePoint> curves) {}
 
-  /** Scorer names in gold.churn_evaluation, in candidate order (classifiers, then baselines). */
-  static final List<String> SCORERS = List.of("logistic", "gbt", "recency", "p_alive");
 
   private ChurnTrainer() {}
 
@@ -128,48 +129,32 @@ public final class ChurnTrainer {
           .setSeed(o.seed()), o.categoricals());
       PipelineModel lr = lrp.fit(trainSet);
       PipelineModel gbt = gbtp.fit(trainSet);
-      ChurnEvaluation.Metrics lrm = ChurnEvaluation.evaluate("logistic_regression", score(lr, validSet), SCORE, true);
-      ChurnEvaluation.Metrics gbm = ChurnEvaluation.evaluate("gbt", score(gbt, validSet), SCORE, true);
-      ChurnEvaluation.Metrics rec = ChurnEvaluation.evaluate("baseline_recency", validSet,
-          ChurnColumns.RECENCY_DAYS, false);
-      ChurnEvaluation.Metrics pal = ChurnEvaluation.evaluate("baseline_1_minus_p_alive",
-          validSet.withColumn(SCORE, lit(1.0).minus(col(ChurnColumns.P_ALIVE))), SCORE, true);
-      Selection sel = select(List.of(lrm, gbm), List.of(rec, pal));
+      List<ChurnEvaluation.Metrics> classifiers = List.of(
+          ChurnEvaluation.evaluate(NAMES.get(0), score(lr, validSet), SCORE, true),
+          ChurnEvaluation.evaluate(NAMES.get(1), score(gbt, validSet), SCORE, true));
+      List<ChurnEvaluation.Metrics> baselines = List.of(recencyMetrics(trainSet, validSet),
+          ChurnEvaluation.evaluate(NAMES.get(3), validSet, P_NO_PURCHASE, true));
+      ChurnSelection.Selection sel = ChurnSelection.select(classifiers, baselines);
       if (sel.warning() != null) {
         LOG.warn("!!! {} !!!", sel.warning());
       }
-      Dataset<Row> heldOut;
-      PipelineModel raw;
-      switch (sel.chosen()) {
-        case 0, 1 -> {
-          raw = sel.chosen() == 0 ? lr : gbt;
-          heldOut = outOfFold(sel.chosen() == 0 ? lrp : gbtp, trainSet, o);
-        }
-        default -> {
-          raw = ChurnModel.baseline(sel.chosen() == 2 ? ChurnColumns.RECENCY_DAYS
-              : "1D - " + ChurnColumns.P_ALIVE, trainSet);
-          heldOut = ChurnModel.rawScores(raw, trainSet) // a baseline never trained: its training scores are held out
-              .select(col(Columns.CUSTOMER_ID), col(ChurnColumns.LABEL), col(ChurnModel.RAW_SCORE));
-        }
-      }
-      heldOut = heldOut.persist(StorageLevel.MEMORY_AND_DISK());
-      List<ChurnEvaluation.Metrics> all = List.of(lrm, gbm, rec, pal);
-      String name = all.get(sel.chosen()).name();
+      List<ChurnEvaluation.Metrics> all = ChurnSelection.all(classifiers, baselines);
+      List<ChurnEvaluation.Scored> scored = new ArrayList<>(List.of(
+          new ChurnEvaluation.Scored(SCORERS.get(0), score(lr, validSet), SCORE, all.get(0)),
+          new ChurnEvaluation.Scored(SCORERS.get(1), score(gbt, validSet), SCORE, all.get(1)),
+          new ChurnEvaluation.Scored(SCORERS.get(2), validSet, RECENCY_DAYS, all.get(2)),
+          new ChurnEvaluation.Scored(SCORERS.get(3), validSet, P_NO_PURCHASE, all.get(3))));
+      int k = sel.chosen();
+      Dataset<Row> heldOut = (k < ChurnSelection.CLASSIFIERS ? ChurnCalibration.outOfFold(k == 0 ? lrp : gbtp, trainSet, o)
+          : baselineScores(k, trainSet)).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        Calibrated c = calibrate(name, raw, sel.chosen() != 2, heldOut, validSet);
+        PipelineModel raw = k == 0 ? lr : k == 1 ? gbt : ChurnModel.baseline(baselineColumn(k), trainSet);
+        ChurnCalibration.Calibrated c = ChurnCalibration.calibrate(all.get(k).name(), raw, ChurnSelection.probability(k), heldOut, validSet);
         // gold.churn_evaluation: ROC, lift by decile and calibration of every scorer (bounded, aggregated);
         // the kept scorer with the calibrated risk that score-churn writes
-        List<ChurnEvaluation.Scored> scored = new ArrayList<>(List.of(
-            new ChurnEvaluation.Scored(SCORERS.get(0), score(lr, validSet), SCORE, lrm),
-            new ChurnEvaluation.Scored(SCORERS.get(1), score(gbt, validSet), SCORE, gbm),
-            new ChurnEvaluation.Scored(SCORERS.get(2), validSet, ChurnColumns.RECENCY_DAYS, rec),
-            new ChurnEvaluation.Scored(SCORERS.get(3),
-                validSet.withColumn(SCORE, lit(1.0).minus(col(ChurnColumns.P_ALIVE))), SCORE, pal)));
-        scored.set(sel.chosen(), new ChurnEvaluation.Scored(SCORERS.get(sel.chosen()), c.model().score(validSet),
-            SCORE, c.kept()));
-        List<ChurnEvaluation.CurvePoint> curves = ChurnEvaluation.curves(scored, SCORERS.get(sel.chosen()));
-        return new Result(c.model(), name, c.method(), c.kept(), all, c.tried(), sel.beats(), sel.warning(),
-            trainRows, validRows, curves);
+        scored.set(k, new ChurnEvaluation.Scored(SCORERS.get(k), c.model().score(validSet), SCORE, c.kept()));
+        return new Result(c.model(), all.get(k).name(), c.method(), c.kept(), all, c.tried(), sel.beats(),
+            sel.warning(), trainRows, validRows, ChurnEvaluation.curves(scored, SCORERS.get(k)));
       } finally {
         heldOut.unpersist();
       }
@@ -179,91 +164,24 @@ public final class ChurnTrainer {
     }
   }
 
-  /**
-   * Which scorer to keep: index into classifiers followed by baselines, whether the better classifier beats
-   * both baselines, and the loud warning when it does not (null otherwise).
-   */
-  record Selection(int chosen, boolean beats, String warning) {}
-
-  /**
-   * The better classifier (by out-of-time ROC-AUC) when it beats every baseline; otherwise the best of all
-   * candidates (a tie goes to the earlier one, so to a classifier) with a warning that says so.
-   */
-  static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines) {
-    int best = 0;
-    for (int i = 1; i < classifiers.size(); i++) {
-      if (classifiers.get(i).rocAuc() > classifiers.get(best).rocAuc()) {
-        best = i;
-      }
-    }
-    ChurnEvaluation.Metrics bc = classifiers.get(best);
-    if (baselines.stream().allMatch(b -> bc.rocAuc() > b.rocAuc())) {
-      return new Selection(best, true, null);
-    }
-    List<ChurnEvaluation.Metrics> all = new ArrayList<>(classifiers);
-    all.addAll(baselines);
-    int chosen = best;
-    for (int i = 0; i < all.size(); i++) {
-      if (all.get(i).rocAuc() > all.get(chosen).rocAuc()) {
-        chosen = i;
-      }
-    }
-    StringBuilder vs = new StringBuilder();
-    baselines.forEach(b -> vs.append(vs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f",
-        b.name(), b.rocAuc())));
-    String keep = chosen < classifiers.size() ? "keeping the classifier " + all.get(chosen).name()
-        + " anyway (nothing ranks better) - treat its scores with caution"
-        : "keeping the baseline " + all.get(chosen).name() + " as the churn scorer (calibrated to a probability)";
-    String warning = String.format(Locale.ROOT, "CHURN MODEL DOES NOT BEAT THE BASELINES: best classifier %s "
-        + "ROC-AUC %.4f vs %s; %s", bc.name(), bc.rocAuc(), vs, keep);
-    return new Selection(chosen, false, warning);
-  }
-
-  /** The calibration kept for a raw scorer, its validation metrics and those of every method tried. */
-  record Calibrated(ChurnModel model, String method, ChurnEvaluation.Metrics kept,
-      List<ChurnEvaluation.Metrics> tried) {}
-
-  /**
-   * Fits Platt and isotonic calibrators on {@code heldOut} raw scores (plus "none" for probabilities) and
-   * keeps the one with the lowest Brier score on the out-of-time validation rows.
-   */
-  static Calibrated calibrate(String name, PipelineModel raw, boolean probability, Dataset<Row> heldOut,
-      Dataset<Row> validSet) {
-    List<String> methods = new ArrayList<>();
-    if (probability) {
-      methods.add(ChurnModel.CALIBRATION_NONE);
-    }
-    methods.add(ChurnModel.CALIBRATION_PLATT);
-    methods.add(ChurnModel.CALIBRATION_ISOTONIC);
-    Calibrated best = null;
-    List<ChurnEvaluation.Metrics> tried = new ArrayList<>();
-    for (String m : methods) {
-      ChurnModel cm = new ChurnModel(raw, ChurnModel.calibrator(m, heldOut, probability));
-      ChurnEvaluation.Metrics v = ChurnEvaluation.evaluate(name + "+" + m, cm.score(validSet), SCORE, true);
-      tried.add(v);
-      LOG.info("churn calibration on the out-of-time validation: {}", v.describe());
-      if (best == null || v.brier() < best.kept().brier()) {
-        best = new Calibrated(cm, m, v, tried);
-      }
-    }
-    return new Calibrated(best.model(), best.method(), best.kept(), List.copyOf(tried));
+  /** A baseline's raw scores on the training rows: it never trained, so they are held out as they are. */
+  private static Dataset<Row> baselineScores(int index, Dataset<Row> trainSet) {
+    return ChurnModel.rawScores(ChurnModel.baseline(baselineColumn(index), trainSet), trainSet)
+        .select(col(Columns.CUSTOMER_ID), col(LABEL), col(ChurnModel.RAW_SCORE));
   }
 
   /**
-   * Out-of-fold raw scores on the training rows: customers are split into {@code calibrationFolds} folds by
-   * a seeded hash of their id; each fold is scored by the pipeline fitted on the other folds, so no row is
-   * scored by a model that saw it. One extra fit per fold.
+   * Recency's ranking metrics, with the Brier score and calibration bins of its Platt scaling fitted at the
+   * training cutoff (days are not a probability; this is what keeping recency would score).
    */
-  static Dataset<Row> outOfFold(Pipeline p, Dataset<Row> trainSet, Options o) {
-    Column fold = pmod(xxhash64(col(Columns.CUSTOMER_ID), lit(o.seed())), lit(o.calibrationFolds()));
-    Dataset<Row> out = null;
-    for (int k = 0; k < o.calibrationFolds(); k++) {
-      PipelineModel m = p.fit(trainSet.where(fold.notEqual(k)));
-      Dataset<Row> s = ChurnModel.rawScores(m, trainSet.where(fold.equalTo(k)))
-          .select(col(Columns.CUSTOMER_ID), col(ChurnColumns.LABEL), col(ChurnModel.RAW_SCORE));
-      out = out == null ? s : out.union(s);
-    }
-    return out;
+  static ChurnEvaluation.Metrics recencyMetrics(Dataset<Row> trainSet, Dataset<Row> validSet) {
+    ChurnEvaluation.Metrics raw = ChurnEvaluation.evaluate(NAMES.get(2), validSet, RECENCY_DAYS, false);
+    ChurnModel platt = new ChurnModel(ChurnModel.baseline(RECENCY_DAYS, trainSet), ChurnModel.calibrator(
+        ChurnModel.CALIBRATION_PLATT, baselineScores(ChurnSelection.RECENCY, trainSet), false));
+    Dataset<Row> calibrated = platt.score(validSet);
+    double brier = ChurnEvaluation.brier(calibrated, SCORE);
+    return new ChurnEvaluation.Metrics(raw.name(), raw.rocAuc(), raw.prAuc(), raw.topDecileLift(), brier,
+        ChurnEvaluation.calibration(calibrated, SCORE));
   }
 
   /** Features at {@code at} joined with the labels at {@code at}. */
@@ -343,7 +261,7 @@ public final class ChurnTrainer {
     m.put("beats_baselines", r.beatsBaselines());
     m.put("selection", Map.of("chosen", r.modelType(), "kind", r.modelType().startsWith("baseline_") ? "baseline"
         : "classifier", "reason", r.warning() != null ? r.warning() : "the better classifier beats both baselines "
-        + "on out-of-time ROC-AUC"));
+        + "(recency, BG/NBD P(no purchase)) on out-of-time ROC-AUC"));
     if (r.warning() != null) {
       m.put("warning", r.warning());
     }

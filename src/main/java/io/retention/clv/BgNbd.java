@@ -134,6 +134,18 @@ public final class BgNbd {
   }
 
   /**
+   * P(no purchase in (T, T + horizon] | x, t_x, T): the customer has dropped out, or is alive and makes no
+   * purchase in the horizon (the Poisson rate integrated over its gamma posterior):
+   * {@code (1 - P(alive)) + P(alive) * ((alpha + T) / (alpha + T + horizon))^(r + x)}, every time in the fit's
+   * unit (an empty horizon gives 1).
+   */
+  public static double pNoPurchase(Params p, double horizon, double x, double tx, double t) {
+    double alive = pAlive(p, x, tx, t);
+    double silent = Math.exp((p.r() + x) * Math.log((p.alpha() + t) / (p.alpha() + t + horizon)));
+    return (1 - alive) + alive * silent;
+  }
+
+  /**
    * E[X(horizon) | x, t_x, T]: expected repeat purchases in the next {@code horizon} time units
    * (lifetimes' conditional_expected_number_of_purchases_up_to_time).
    */

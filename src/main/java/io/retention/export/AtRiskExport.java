@@ -12,26 +12,34 @@ import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The CRM at-risk list of one score date: gold.churn_scores joined with gold.customer_clv's predicted CLV,
- * sorted by value at risk (churn_risk &times; predicted_clv, unknown CLV last), cut to the top N or to a
- * minimum risk, with a suggested action per row:
+ * cut to the customers worth contacting ({@link ListPolicy}: a minimum band and expected value saved, or a
+ * minimum risk), ranked by expected value saved (churn_risk &times; predicted CLV &times; save rate, unknown
+ * last), cut to the top N, then split into treatment and control ({@link ControlGroup}), with a suggested
+ * action per row. Every action's rule holds for every row that gets it:
  *
  * <ul>
- *   <li>{@code VIP call}: predicted CLV &ge; {@code vipMinClv} and band high or medium;</li>
- *   <li>{@code win-back offer}: risk &ge; {@code winBackMinRisk};</li>
- *   <li>{@code check-in}: everyone else.</li>
+ *   <li>{@code no action}: band low (only on a list whose minimum band is low);</li>
+ *   <li>{@code VIP call}: band high or medium and predicted CLV &ge; {@code vipMinClv};</li>
+ *   <li>{@code win-back offer}: band high or medium, predicted CLV below {@code vipMinClv} or unknown, and
+ *       risk &ge; {@code winBackMinRisk};</li>
+ *   <li>{@code check-in}: band high or medium, predicted CLV below {@code vipMinClv} or unknown, and risk
+ *       below {@code winBackMinRisk}.</li>
  * </ul>
  *
  * <p>Text cells are neutralised against CSV injection ({@link CsvSafety}); ids are optionally replaced by
- * keyed HMAC-SHA256 pseudonyms. {@link #compute} is pure; {@link ExportWriter} writes the file atomically.
- * Cost: one join (shuffle) and one sort; nothing customer-sized reaches the driver.
+ * keyed HMAC-SHA256 pseudonyms (the control group is drawn on the real id). {@link #compute} is pure;
+ * {@link ExportWriter} writes the file atomically. Cost: one join (shuffle) and one sort; nothing
+ * customer-sized reaches the driver.
  */
 public final class AtRiskExport {
   private AtRiskExport() {}
@@ -39,6 +47,7 @@ public final class AtRiskExport {
   public static final String VIP_CALL = "VIP call";
   public static final String WIN_BACK = "win-back offer";
   public static final String CHECK_IN = "check-in";
+  public static final String NO_ACTION = "no action";
 
   /** Configurable action rules. */
   public record Rules(double vipMinClv, double winBackMinRisk) {
@@ -62,12 +71,20 @@ public final class AtRiskExport {
 
   /**
    * Score date, output folder (a local path or a file system URI such as s3a://bucket/exports), top N or
-   * minimum risk (one of them, the other null), HMAC key or null.
+   * minimum risk (one of them, the other null), HMAC key or null, action rules, who is worth contacting, and
+   * the control group.
    */
-  public record Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules) {
+  public record Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules,
+      ListPolicy policy, ControlGroup control) {
+    /** Every scored customer (no minimum band or value) with the default control group (fallback key). */
+    public Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules) {
+      this(asOf, outDir, top, minRisk, hmacKey, rules, ListPolicy.everyone(), ControlGroup.defaults(null));
+    }
+
     public Options {
-      if (asOf == null || outDir == null || rules == null) {
-        throw new IllegalArgumentException("export: as-of date, output folder and rules are required");
+      if (asOf == null || outDir == null || rules == null || policy == null || control == null) {
+        throw new IllegalArgumentException("export: as-of date, output folder, rules, list policy and control "
+            + "group are required");
       }
       if (top != null && minRisk != null) {
         throw new IllegalArgumentException("export: give either a top N or a minimum risk, not both");
@@ -87,25 +104,31 @@ public final class AtRiskExport {
 
   /** The exported columns, in file order. */
   public static final String[] COLUMNS = {Columns.CUSTOMER_ID, CHURN_RISK, RISK_BAND, TOP_REASONS,
-      ClvColumns.PREDICTED_CLV, VALUE_AT_RISK, DAYS_SINCE_LAST_PURCHASE, USUAL_GAP_DAYS, LAST_ORDER_DATE,
-      SUGGESTED_ACTION};
+      ClvColumns.PREDICTED_CLV, VALUE_AT_RISK, EXPECTED_VALUE_SAVED, DAYS_SINCE_LAST_PURCHASE, USUAL_GAP_DAYS,
+      LAST_ORDER_DATE, EXPECTED_NEXT_PURCHASE, DAYS_OVERDUE, NEXT_PURCHASE, SUGGESTED_ACTION, GROUP};
 
   /** The rows of the file, sorted; {@code scores} is gold.churn_scores, {@code clv} gold.customer_clv. */
   public static Dataset<Row> compute(Dataset<Row> scores, Dataset<Row> clv, Options o) {
-    Dataset<Row> day = scores.where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))));
+    Dataset<Row> day = withNextPurchase(scores).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))));
     if (o.minRisk() != null) {
       day = day.where(col(CHURN_RISK).geq(o.minRisk()));
     }
     Dataset<Row> joined = day.join(clv.select(col(Columns.CUSTOMER_ID), col(ClvColumns.PREDICTED_CLV)),
         day.col(Columns.CUSTOMER_ID).equalTo(clv.col(Columns.CUSTOMER_ID)), "left")
         .drop(clv.col(Columns.CUSTOMER_ID));
-    Column var = round(col(CHURN_RISK).multiply(col(ClvColumns.PREDICTED_CLV).cast(DataTypes.DoubleType)), 2)
-        .cast(Schemas.MONEY);
-    Dataset<Row> sorted = joined.withColumn(VALUE_AT_RISK, var)
-        .orderBy(col(VALUE_AT_RISK).desc_nulls_last(), col(CHURN_RISK).desc(), col(Columns.CUSTOMER_ID));
+    Column atRisk = col(CHURN_RISK).multiply(col(ClvColumns.PREDICTED_CLV).cast(DataTypes.DoubleType));
+    Dataset<Row> sorted = joined.withColumn(VALUE_AT_RISK, round(atRisk, 2).cast(Schemas.MONEY))
+        .withColumn(EXPECTED_VALUE_SAVED, round(atRisk.multiply(o.policy().saveRate()), 2).cast(Schemas.MONEY))
+        .where(o.policy().worthContacting())
+        .orderBy(col(EXPECTED_VALUE_SAVED).desc_nulls_last(), col(CHURN_RISK).desc(), col(Columns.CUSTOMER_ID));
     if (o.top() != null) {
       sorted = sorted.limit(o.top());
     }
+    return sorted.select(cells(o));
+  }
+
+  /** The exported cells: ids pseudonymised when asked, text neutralised, the action and the group. */
+  private static Column[] cells(Options o) {
     UDF1<String, String> safe = CsvSafety::neutralise;
     Column id = col(Columns.CUSTOMER_ID);
     if (o.hmacKey() != null) {
@@ -114,17 +137,55 @@ public final class AtRiskExport {
       id = udf(pseudo, DataTypes.StringType).apply(id);
     }
     var neutral = udf(safe, DataTypes.StringType);
-    return sorted.select(neutral.apply(id).as(Columns.CUSTOMER_ID), col(CHURN_RISK),
+    return new Column[] {neutral.apply(id).as(Columns.CUSTOMER_ID), col(CHURN_RISK),
         neutral.apply(col(RISK_BAND)).as(RISK_BAND), neutral.apply(col(TOP_REASONS)).as(TOP_REASONS),
-        col(ClvColumns.PREDICTED_CLV), col(VALUE_AT_RISK),
+        col(ClvColumns.PREDICTED_CLV), col(VALUE_AT_RISK), col(EXPECTED_VALUE_SAVED),
         col(RECENCY_DAYS).cast(DataTypes.IntegerType).as(DAYS_SINCE_LAST_PURCHASE), col(USUAL_GAP_DAYS),
-        col(LAST_ORDER_DATE), action(o.rules()).as(SUGGESTED_ACTION));
+        col(LAST_ORDER_DATE), col(EXPECTED_NEXT_PURCHASE), col(DAYS_OVERDUE),
+        udf(NEXT_PURCHASE_WORDS, DataTypes.StringType).apply(col(EXPECTED_NEXT_PURCHASE), col(DAYS_OVERDUE)).as(NEXT_PURCHASE),
+        action(o.rules()).as(SUGGESTED_ACTION), group(o).as(GROUP)};
   }
 
+  private static final UDF2<Date, Integer, String> NEXT_PURCHASE_WORDS = AtRiskExport::nextPurchase;
+
+  /** "expected by 2025-11-04, 23 days overdue" (1 day; "expected by 2025-12-01" when not overdue; null unknown). */
+  public static String nextPurchase(Date expected, Integer overdue) {
+    if (expected == null) {
+      return null;
+    }
+    String by = "expected by " + expected.toLocalDate();
+    int days = overdue == null ? 0 : overdue;
+    return days <= 0 ? by : by + ", " + days + (days == 1 ? " day" : " days") + " overdue";
+  }
+
+  /** Score rows written before the next-purchase columns existed get them as NULL. */
+  private static Dataset<Row> withNextPurchase(Dataset<Row> scores) {
+    List<String> have = List.of(scores.columns());
+    Dataset<Row> s = scores;
+    if (!have.contains(EXPECTED_NEXT_PURCHASE)) {
+      s = s.withColumn(EXPECTED_NEXT_PURCHASE, lit(null).cast(DataTypes.DateType));
+    }
+    if (!have.contains(DAYS_OVERDUE)) {
+      s = s.withColumn(DAYS_OVERDUE, lit(null).cast(DataTypes.IntegerType));
+    }
+    return s;
+  }
+
+  /** The action rules of the class comment, in that order. */
   static Column action(Rules r) {
-    Column valuable = col(ClvColumns.PREDICTED_CLV).geq(r.vipMinClv())
-        .and(col(RISK_BAND).isin(BAND_HIGH, BAND_MEDIUM));
-    return when(valuable, lit(VIP_CALL)).when(col(CHURN_RISK).geq(r.winBackMinRisk()), lit(WIN_BACK))
+    Column contact = col(RISK_BAND).isin(BAND_HIGH, BAND_MEDIUM);
+    return when(contact.unary_$bang(), lit(NO_ACTION))
+        .when(col(ClvColumns.PREDICTED_CLV).geq(r.vipMinClv()), lit(VIP_CALL))
+        .when(col(CHURN_RISK).geq(r.winBackMinRisk()), lit(WIN_BACK))
         .otherwise(lit(CHECK_IN));
+  }
+
+  /** treatment / control of the real customer id in the list date's period. */
+  static Column group(Options o) {
+    byte[] key = o.control().key();
+    double share = o.control().share();
+    String label = o.control().label(o.asOf());
+    UDF1<String, String> g = id -> ControlGroup.group(key, share, id, label);
+    return udf(g, DataTypes.StringType).apply(col(Columns.CUSTOMER_ID));
   }
 }

@@ -34,7 +34,8 @@ import org.apache.spark.sql.Row;
  */
 final class ChurnModelData {
   static final int MAX_ROWS = 5000;
-  private static final List<String> ORDER = List.of("logistic", "gbt", "recency", "p_alive");
+  private static final List<String> ORDER = List.of("logistic", "gbt", "recency", "bgnbd_no_purchase",
+      "p_alive");
 
   private final DeltaTables tables;
 

@@ -93,7 +93,8 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
         case "logistic" -> "logistic regression";
         case "gbt" -> "gradient-boosted trees";
         case "recency" -> "recency alone";
-        case "p_alive" -> "1 - P(alive)";
+        case "bgnbd_no_purchase" -> "BG/NBD P(no purchase)";
+        case "p_alive" -> "1 - P(alive)"; // models trained before the BG/NBD P(no purchase) baseline
         default -> scorer;
       };
     }
@@ -104,7 +105,7 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
     }
 
     public boolean baseline() {
-      return "recency".equals(scorer) || "p_alive".equals(scorer);
+      return List.of("recency", "bgnbd_no_purchase", "p_alive").contains(scorer);
     }
   }
 

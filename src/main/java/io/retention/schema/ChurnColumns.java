@@ -27,6 +27,8 @@ public final class ChurnColumns {
   public static final String REFUND_SHARE = "refund_share";
   public static final String P_ALIVE = "p_alive";
   public static final String EXPECTED_PURCHASES = "expected_purchases";
+  /** BG/NBD P(no purchase in (c, c + H]) from the fit at the cutoff: the BTYD churn baseline, also a feature. */
+  public static final String P_NO_PURCHASE = "p_no_purchase";
   /** Cohort as a tenure bucket: whole calendar months from the first purchase's month to the cutoff's month. */
   public static final String COHORT_MONTHS = "cohort_months";
   /** Prefix of a configured categorical attribute's feature column (STRING, NULL when never set). */
@@ -35,7 +37,7 @@ public final class ChurnColumns {
   /** The model's inputs, in vector order. Changing this list changes the feature schema of new models. */
   public static final List<String> FEATURES = List.of(RECENCY_DAYS, PURCHASE_DAYS, ORDERS, NET_REVENUE,
       AVG_ORDER_VALUE, TENURE_DAYS, MEAN_GAP_DAYS, MAX_GAP_DAYS, GAP_STD_DAYS, OVERDUE_RATIO, ORDERS_LAST_90,
-      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, COHORT_MONTHS);
+      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, P_NO_PURCHASE, COHORT_MONTHS);
 
   /** The feature column of the configured categorical attribute {@code name}: {@code attr_<name>}. */
   public static String attribute(String name) {
@@ -46,6 +48,12 @@ public final class ChurnColumns {
   public static final String LAST_ORDER_DATE = "last_order_date";
   public static final String FIRST_ORDER_DATE = "first_order_date";
   public static final String IN_LOOKBACK = "in_lookback";
+  /** Median of the gaps between purchase days (NULL with fewer than 2 gaps). */
+  public static final String MEDIAN_GAP_DAYS = "median_gap_days";
+  /** Last purchase day + the median gap (&ge; 2 gaps), else + the BG/NBD expected inter-purchase time. */
+  public static final String EXPECTED_NEXT_PURCHASE = "expected_next_purchase";
+  /** max(0, cutoff or score date &minus; expected next purchase), whole days. */
+  public static final String DAYS_OVERDUE = "days_overdue";
 
   // gold.churn_scores
   public static final String SCORE_DATE = "score_date";
@@ -60,6 +68,12 @@ public final class ChurnColumns {
 
   // export
   public static final String VALUE_AT_RISK = "value_at_risk";
+  /** churn_risk × predicted CLV × the configured save rate: what the list is ranked by. */
+  public static final String EXPECTED_VALUE_SAVED = "expected_value_saved";
+  /** treatment (contact) or control (hold out) — a keyed hash of customer id and list period. */
+  public static final String GROUP = "group";
   public static final String DAYS_SINCE_LAST_PURCHASE = "days_since_last_purchase";
   public static final String SUGGESTED_ACTION = "suggested_action";
+  /** The expected next purchase in words: "expected by 2025-11-04, 23 days overdue". */
+  public static final String NEXT_PURCHASE = "next_purchase";
 }

@@ -60,5 +60,6 @@ class ChurnCommandsRunIT {
     org.apache.spark.sql.Row exported = tables.read(Table.RUNS).where("stage = 'export'").first();
     assertThat(exported.<String>getAs("status")).isEqualTo("ok");
     assertThat(exported.<Long>getAs("rows_out")).isEqualTo(25L);
+    ExportCsv.assertNoContradictions(ExportCsv.read(file));
   }
 }

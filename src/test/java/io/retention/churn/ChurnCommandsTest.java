@@ -106,4 +106,28 @@ class ChurnCommandsTest {
     assertThat(parse(new ExportCommand(), "--pseudonymise").options(CONFIG, D, "a-long-enough-secret-key")
         .hmacKey()).isNotNull();
   }
+
+  @Test
+  void listPolicyAndControlGroupFromConfig() {
+    AtRiskExport.Options o = parse(new ExportCommand()).options(CONFIG, D, null);
+    assertThat(o.policy()).isEqualTo(new io.retention.export.ListPolicy("medium", 0.0, 1.0));
+    assertThat(o.control().share()).isEqualTo(0.10);
+    assertThat(o.control().period()).isEqualTo("month");
+    JobConfig set = JobConfig.load(null, Map.of("export.minBand", "high", "export.minValueSaved", "25",
+        "export.saveRate", "0.3", "export.control.share", "0.2", "export.control.period", "week"));
+    AtRiskExport.Options s = parse(new ExportCommand()).options(set, D, null);
+    assertThat(s.policy()).isEqualTo(new io.retention.export.ListPolicy("high", 25.0, 0.3));
+    assertThat(List.of(s.control().share(), s.control().period())).containsExactly(0.2, "week");
+    Map<String, String> bad = Map.of(
+        "export.minBand", "configuration key retention.export.minBand = urgent: must be one of low, medium, high",
+        "export.saveRate", "configuration key retention.export.saveRate = 0.0: must be above 0",
+        "export.minValueSaved", "configuration key retention.export.minValueSaved = -1.0: must be between 0.0 and 1.0E15",
+        "export.control.share", "configuration key retention.export.control.share = 1.5: must be between 0.0 and 1.0",
+        "export.control.period", "configuration key retention.export.control.period = year: must be one of day, "
+            + "week, month, quarter");
+    Map<String, String> values = Map.of("export.minBand", "urgent", "export.saveRate", "0",
+        "export.minValueSaved", "-1", "export.control.share", "1.5", "export.control.period", "year");
+    bad.forEach((key, message) -> assertThatThrownBy(() -> JobConfig.load(null, Map.of(key, values.get(key))))
+        .isInstanceOf(ConfigException.class).hasMessage(message));
+  }
 }

@@ -55,6 +55,20 @@ class ChurnEvaluationCurvesTest {
   }
 
   @Test
+  void prAucLiftAndBrierOfTheTenCustomersAreHandComputed() {
+    ChurnEvaluation.Metrics m = ChurnEvaluation.evaluate("m", ten(), "score", true);
+    // PR points (recall, precision) at each threshold, from (0, 1): (.25, 1) (.5, 1) (.5, 2/3) (.75, .75)
+    // (.75, .6) (.75, .5) (1, 4/7) (1, .5) (1, 4/9) (1, .4); trapezoids .25 + .25 + .25 (2/3 + .75) / 2
+    // + .25 (.5 + 4/7) / 2 = 0.8110119047619047 (independently in python3)
+    assertThat(m.prAuc()).isCloseTo(0.8110119047619047, within(1e-12));
+    // top 10 %: score >= the 0.9 quantile holds only churners; 1 / (4 / 10)
+    assertThat(m.topDecileLift()).isCloseTo(2.5, within(1e-12));
+    // mean of (s - y)^2: (.05^2 + .15^2 + .8^2 + .3^2 + .6^2 + .5^2 + .6^2 + .3^2 + .2^2 + .1^2) / 10
+    assertThat(m.brier()).isCloseTo(0.1865, within(1e-12));
+    assertThat(m.rocAuc()).isCloseTo(20 / 24.0, within(1e-12));
+  }
+
+  @Test
   void tiedScoresMoveTogetherOnTheRocCurve() {
     List<Row> rows = List.of(RowFactory.create("a", 5.0, 1), RowFactory.create("b", 5.0, 0),
         RowFactory.create("c", 1.0, 1), RowFactory.create("d", 1.0, 0));

@@ -62,6 +62,41 @@ class ChurnFeaturesTest {
     assertThat(x.<Double>getAs(ChurnColumns.REFUND_SHARE)).isCloseTo(20 / 180.0, within(1e-9));
     assertThat(x.<Double>getAs(ChurnColumns.P_ALIVE)).isBetween(0.0, 1.0);
     assertThat(x.<Double>getAs(ChurnColumns.EXPECTED_PURCHASES)).isGreaterThanOrEqualTo(0.0);
+    // the BTYD baseline from the fit on data <= c: x = 2, t_x = 151 days, T = 181 days, H = 90 days, in weeks
+    io.retention.clv.BgNbd.Params fit = io.retention.clv.BgNbd.Params.of(ChurnFeatures.bgNbd(purchases,
+        new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0)));
+    assertThat(x.<Double>getAs(ChurnColumns.P_NO_PURCHASE)).isCloseTo(
+        io.retention.clv.BgNbd.pNoPurchase(fit, 90 / 7.0, 2, 151 / 7.0, 181 / 7.0), within(1e-12));
+  }
+
+  @Test
+  void nextPurchaseFromTheMedianGapElseTheBgNbdExpectation() {
+    Dataset<Row> purchases = labelFixture()
+        .add("X", "2024-01-01", "100").add("X", "2024-03-01", "50").add("X", "2024-05-31", "30")
+        .add("Y", "2024-01-01", "10").add("Y", "2024-01-11", "10").add("Y", "2024-01-31", "10")
+        .add("W", "2024-04-01", "10").add("W", "2024-04-11", "10").add("W", "2024-04-14", "10")
+        .add("W", "2024-05-04", "10")
+        .add("Z", "2024-03-01", "10").add("Z", "2024-04-01", "10").frame();
+    ChurnFeatures.Options o = new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0);
+    Map<String, Row> f = new HashMap<>();
+    ChurnFeatures.compute(purchases, o).collectAsList().forEach(r -> f.put(r.getString(0), r));
+    // X: gaps 60, 91 -> median 75.5 -> 76 days after 2024-05-31 = 2024-08-15, not overdue at 2024-06-30
+    assertNext(f.get("X"), "2024-08-15", 0);
+    // Y: gaps 10, 20 -> 15 days after 2024-01-31 = 2024-02-15; 2024-02-15 -> 2024-06-30 = 136 days
+    assertNext(f.get("Y"), "2024-02-15", 136);
+    // W: gaps 10, 3, 20 -> median 10 -> 2024-05-14; 47 days overdue
+    assertNext(f.get("W"), "2024-05-14", 47);
+    // Z: one gap: the BG/NBD expected inter-purchase time (alpha + T) / (r + x) weeks, x = 1, T = 121 days
+    io.retention.clv.BgNbd.Params p = io.retention.clv.BgNbd.Params.of(ChurnFeatures.bgNbd(purchases, o));
+    long days = Math.round(7 * (p.alpha() + 121 / 7.0) / (p.r() + 1));
+    LocalDate z = LocalDate.parse("2024-04-01").plusDays(days);
+    assertNext(f.get("Z"), z.toString(), (int) Math.max(0, CUTOFF.toEpochDay() - z.toEpochDay()));
+  }
+
+  private static void assertNext(Row r, String expected, int overdue) {
+    assertThat(r.<java.sql.Date>getAs(ChurnColumns.EXPECTED_NEXT_PURCHASE).toString()).as(r.getString(0))
+        .isEqualTo(expected);
+    assertThat(r.<Integer>getAs(ChurnColumns.DAYS_OVERDUE)).as(r.getString(0)).isEqualTo(overdue);
   }
 
   /** K: country DE, then FR at its latest purchase <= c, a later purchase without it, a US refund. */

@@ -3,6 +3,7 @@ package io.retention.churn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retention.schema.ChurnColumns;
+import io.retention.schema.Columns;
 import io.retention.testing.SharedSpark;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,20 +24,36 @@ class ChurnSelectionTest {
 
   @Test
   void selectKeepsAClassifierOnlyWhenItBeatsBothBaselines() {
-    List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.78), auc("baseline_1_minus_p_alive", 0.3));
-    ChurnTrainer.Selection gbt = ChurnTrainer.select(List.of(auc("lr", 0.79), auc("gbt", 0.80)), base);
-    assertThat(gbt).isEqualTo(new ChurnTrainer.Selection(1, true, null));
-    ChurnTrainer.Selection rec = ChurnTrainer.select(List.of(auc("lr", 0.70), auc("gbt", 0.75)), base);
+    List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.78),
+        auc("baseline_bgnbd_p_no_purchase", 0.3));
+    ChurnSelection.Selection gbt = ChurnSelection.select(List.of(auc("lr", 0.79), auc("gbt", 0.80)), base);
+    assertThat(gbt).isEqualTo(new ChurnSelection.Selection(1, true, null));
+    ChurnSelection.Selection rec = ChurnSelection.select(List.of(auc("lr", 0.70), auc("gbt", 0.75)), base);
     assertThat(rec.chosen()).isEqualTo(2);
     assertThat(rec.beats()).isFalse();
     assertThat(rec.warning()).isEqualTo("CHURN MODEL DOES NOT BEAT THE BASELINES: best classifier gbt ROC-AUC "
-        + "0.7500 vs baseline_recency 0.7800, baseline_1_minus_p_alive 0.3000; keeping the baseline "
+        + "0.7500 vs baseline_recency 0.7800, baseline_bgnbd_p_no_purchase 0.3000; keeping the baseline "
         + "baseline_recency as the churn scorer (calibrated to a probability)");
-    ChurnTrainer.Selection tie = ChurnTrainer.select(List.of(auc("lr", 0.78), auc("gbt", 0.70)), base);
-    assertThat(tie.chosen()).isZero(); // a tie is not a win, but nothing ranks better: keep the classifier
+    ChurnSelection.Selection tie = ChurnSelection.select(List.of(auc("lr", 0.78), auc("gbt", 0.70)), base);
+    assertThat(tie.chosen()).isEqualTo(2); // a tie is not a win: the best baseline is kept
     assertThat(tie.beats()).isFalse();
-    assertThat(tie.warning()).endsWith("keeping the classifier lr anyway (nothing ranks better) - treat its "
-        + "scores with caution");
+  }
+
+  @Test
+  void theBtydBaselineIsKeptWhenItRanksBest() {
+    List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.70),
+        auc("baseline_bgnbd_p_no_purchase", 0.735));
+    ChurnSelection.Selection s = ChurnSelection.select(List.of(auc("lr", 0.730), auc("gbt", 0.71)), base);
+    assertThat(s.chosen()).isEqualTo(3);
+    assertThat(s.warning()).endsWith("keeping the baseline baseline_bgnbd_p_no_purchase as the churn scorer "
+        + "(calibrated to a probability)");
+    assertThat(ChurnSelection.baselineColumn(3)).isEqualTo(ChurnColumns.P_NO_PURCHASE);
+    assertThat(ChurnSelection.probability(3)).isTrue();
+    assertThat(ChurnSelection.baselineColumn(2)).isEqualTo(ChurnColumns.RECENCY_DAYS);
+    assertThat(ChurnSelection.probability(2)).isFalse();
+    ChurnSelection.Selection equal = ChurnSelection.select(List.of(auc("lr", 0.6)), List.of(auc("rec", 0.7),
+        auc("btyd", 0.7)));
+    assertThat(equal.chosen()).isEqualTo(1); // baselines tied: the earlier, recency
   }
 
   /**
@@ -96,5 +113,24 @@ class ChurnSelectionTest {
     assertThat(model.model().score(features).where(functions.col(ChurnModel.RAW_SCORE)
         .notEqual(functions.col(ChurnColumns.RECENCY_DAYS))).count()).isZero(); // the raw score is recency
     purchases.unpersist();
+  }
+  @Test
+  void aKeptBtydBaselineIsSavedLoadedAndScoresWithTheFormula() {
+    Dataset<Row> purchases = driftFixture();
+    Dataset<Row> features = ChurnFeatures.compute(purchases, new ChurnFeatures.Options(C, 365, 90, 0.0));
+    org.apache.spark.ml.PipelineModel raw = ChurnModel.baseline(ChurnSelection.baselineColumn(3), features);
+    ChurnModel kept = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_NONE,
+        ChurnModel.rawScores(raw, features), true));
+    ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("btyd-registry"));
+    registry.save("btyd1", kept, Map.of("features", ChurnColumns.FEATURES.stream().map(f -> Map.of("name", f,
+        "type", "double")).toList(), "model_type", "baseline_bgnbd_p_no_purchase"));
+    ModelRegistry.Loaded model = registry.load("btyd1", ModelRegistry.expectedSchema(ChurnColumns.FEATURES));
+    Dataset<Row> scores = ChurnScorer.compute(purchases, model,
+        new ChurnScorer.Options(C, 365, 90, 0.0, 0.6, 0.3, null));
+    Dataset<Row> joined = scores.join(features, Columns.CUSTOMER_ID);
+    assertThat(joined.count()).isEqualTo(40);
+    // churn_risk is P(no purchase in the horizon) from the BG/NBD fit at the score date, rounded to 4 places
+    assertThat(joined.where(functions.abs(functions.col(ChurnColumns.CHURN_RISK)
+        .minus(functions.col(ChurnColumns.P_NO_PURCHASE))).gt(5e-5)).count()).isZero();
   }
 }

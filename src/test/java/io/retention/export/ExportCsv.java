@@ -2,6 +2,8 @@ package io.retention.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retention.churn.ReasonCodes;
+import io.retention.schema.ChurnColumns;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -44,12 +46,14 @@ public final class ExportCsv {
     out.add(Double.parseDouble(r.get(1)));
     out.add(r.get(2));
     out.add(r.get(3));
-    out.add(r.get(4).isEmpty() ? null : new BigDecimal(r.get(4)));
-    out.add(r.get(5).isEmpty() ? null : new BigDecimal(r.get(5)));
-    out.add(Integer.parseInt(r.get(6)));
-    out.add(r.get(7).isEmpty() ? null : Double.parseDouble(r.get(7)));
-    out.add(r.get(8));
-    out.add(r.get(9));
+    for (int i = 4; i <= 6; i++) {
+      out.add(r.get(i).isEmpty() ? null : new BigDecimal(r.get(i)));
+    }
+    out.add(Integer.parseInt(r.get(7)));
+    out.add(r.get(8).isEmpty() ? null : Double.parseDouble(r.get(8)));
+    for (int i = 9; i <= 14; i++) {
+      out.add(i == 11 ? (r.get(i).isEmpty() ? null : Integer.valueOf(r.get(i))) : r.get(i).isEmpty() ? null : r.get(i));
+    }
     return out;
   }
 
@@ -59,12 +63,37 @@ public final class ExportCsv {
     out.add(r.getDouble(1));
     out.add(r.getString(2));
     out.add(r.getString(3));
-    out.add(r.isNullAt(4) ? null : r.getDecimal(4));
-    out.add(r.isNullAt(5) ? null : r.getDecimal(5));
-    out.add(r.getInt(6));
-    out.add(r.isNullAt(7) ? null : r.getDouble(7));
-    out.add(r.getDate(8).toString());
-    out.add(r.getString(9));
+    for (int i = 4; i <= 6; i++) {
+      out.add(r.isNullAt(i) ? null : r.getDecimal(i));
+    }
+    out.add(r.getInt(7));
+    out.add(r.isNullAt(8) ? null : r.getDouble(8));
+    out.add(r.getDate(9).toString());
+    out.add(r.isNullAt(10) ? null : r.getDate(10).toString());
+    out.add(r.isNullAt(11) ? null : r.getInt(11));
+    for (int i = 12; i <= 14; i++) {
+      out.add(r.getString(i));
+    }
     return out;
+  }
+
+  /**
+   * Scans every exported row for contradictions: "no warning signs" only in band low with no action, band low
+   * never gets an action, no percentage written as 0% or 100%, the group is treatment or control.
+   */
+  public static void assertNoContradictions(List<CSVRecord> rows) {
+    for (CSVRecord r : rows) {
+      String band = r.get(ChurnColumns.RISK_BAND);
+      String reasons = r.get(ChurnColumns.TOP_REASONS);
+      String action = r.get(ChurnColumns.SUGGESTED_ACTION);
+      if (reasons.equals(ReasonCodes.NONE)) {
+        assertThat(band).as("band of a no-warning row %s", r).isEqualTo(ChurnColumns.BAND_LOW);
+      }
+      assertThat(action.equals(AtRiskExport.NO_ACTION)).as("action of %s", r)
+          .isEqualTo(band.equals(ChurnColumns.BAND_LOW));
+      assertThat(reasons).as("percentages of %s", r).doesNotContainPattern("(^|[^0-9.<>])0%")
+          .doesNotContain("100%");
+      assertThat(r.get(ChurnColumns.GROUP)).isIn(ControlGroup.TREATMENT, ControlGroup.CONTROL);
+    }
   }
 }

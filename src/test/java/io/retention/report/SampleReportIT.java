@@ -8,22 +8,16 @@ import io.retention.churn.ChurnScorer;
 import io.retention.churn.ChurnTrainer;
 import io.retention.churn.ModelRegistry;
 import io.retention.clv.ClvEvaluation;
-import io.retention.clv.CustomerLifetimeValue;
 import io.retention.clv.TimeUnit;
-import io.retention.ingest.IngestStage;
-import io.retention.ingest.SourceProfile;
-import io.retention.ingest.ValidationRules;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
-import io.retention.metrics.MetricsStage;
-import io.retention.testing.SharedSpark;
+import io.retention.testing.SampleWarehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -45,15 +39,8 @@ class SampleReportIT {
   @EnabledIfSystemProperty(named = PROPERTY, matches = ".+")
   void sampleReportScreenshot() throws Exception {
     assumeTrue(Chromium.available(), "SKIPPED: " + Chromium.BINARY + " is not installed");
-    Path project = Path.of(System.getProperty("retention.project.dir", "."));
-    DeltaTables t = new DeltaTables(SharedSpark.get(), work.resolve("warehouse").toString());
-    ValidationRules rules = new ValidationRules("UTC", "EUR", List.of("EUR", "GBP", "USD"), 1_000_000,
-        Instant.now().plusSeconds(86_400), false);
-    new IngestStage(t, new IngestStage.Options(project.resolve("data-samples/landing").toString(),
-        SourceProfile.load("canonical", project.resolve("conf/sources").toString()), rules)).run();
-    new MetricsStage(t, MetricsStage.Options.defaults(), "sample-metrics").run();
-    new CustomerLifetimeValue(t, new CustomerLifetimeValue.Options(null, TimeUnit.WEEK, 12, 0.01, 0.0, 90))
-        .run("sample-clv");
+    Path project = SampleWarehouse.project();
+    DeltaTables t = SampleWarehouse.build(work.resolve("warehouse"));
     new ClvEvaluation(t, new ClvEvaluation.Options(LocalDate.parse("2025-06-30"), LocalDate.parse("2025-12-31"),
         TimeUnit.WEEK, 0.0)).run("sample-eval");
     churn(t, work.resolve("warehouse").toString());

@@ -1,0 +1,67 @@
+package io.retention.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retention.churn.ChurnScorer;
+import io.retention.churn.ChurnTrainer;
+import io.retention.churn.ModelRegistry;
+import io.retention.lake.DeltaTables;
+import io.retention.lake.LatestPurchase;
+import io.retention.lake.Table;
+import io.retention.schema.ChurnColumns;
+import io.retention.testing.SampleWarehouse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled samples (data-samples/landing) through ingest, metrics, clv, train-churn and score-churn, then
+ * every scored customer exported and scanned for contradictions ({@link ExportCsv#assertNoContradictions}),
+ * and the default list checked: only bands medium and high, ranked by expected value saved.
+ */
+class SampleExportCoherenceTest {
+  @TempDir
+  Path work;
+
+  @Test
+  void noExportedRowOfTheSamplesContradictsItself() throws Exception {
+    DeltaTables t = SampleWarehouse.build(work.resolve("warehouse"));
+    Dataset<Row> purchases = t.read(Table.PURCHASES);
+    LocalDate last = LatestPurchase.day(purchases).orElseThrow();
+    ChurnTrainer.Options o = ChurnTrainer.Options.defaults(last.minusDays(90), 90, 365, 42);
+    ChurnTrainer.Result r = ChurnTrainer.train(purchases, o);
+    ModelRegistry registry = ModelRegistry.under(work.resolve("warehouse").toString());
+    registry.save("s1", r.model(), ChurnTrainer.metadata("s1", r, o, Instant.EPOCH));
+    new ChurnScorer(t, registry, new ChurnScorer.Options(null, 365, 90, 0.0, 0.6, 0.3, null)).run();
+    Dataset<Row> scores = t.read(Table.CHURN_SCORES);
+    Dataset<Row> clv = t.read(Table.CUSTOMER_CLV);
+
+    Path all = work.resolve("all");
+    List<CSVRecord> everyone = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv,
+        new AtRiskExport.Options(last, all.toString(), null, null, null, AtRiskExport.Rules.defaults())), all, last,
+        "s1").localFile());
+    assertThat((long) everyone.size()).isEqualTo(scores.count());
+    ExportCsv.assertNoContradictions(everyone);
+
+    Path list = work.resolve("list");
+    List<CSVRecord> rows = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv,
+        new AtRiskExport.Options(last, list.toString(), 500, null, null, AtRiskExport.Rules.defaults(),
+            ListPolicy.defaults(), ControlGroup.defaults(null))), list, last, "s1").localFile());
+    ExportCsv.assertNoContradictions(rows);
+    assertThat(rows).allSatisfy(x -> assertThat(x.get(ChurnColumns.RISK_BAND)).isIn("high", "medium"));
+    for (int i = 1; i < rows.size(); i++) {
+      String a = rows.get(i - 1).get(ChurnColumns.EXPECTED_VALUE_SAVED);
+      String b = rows.get(i).get(ChurnColumns.EXPECTED_VALUE_SAVED);
+      assertThat(b.isEmpty() || !a.isEmpty() && new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) >= 0)
+          .as("ranked by expected value saved at row %d", i).isTrue();
+    }
+    System.out.printf("samples: %d scored, %d on the default list, %d control%n", everyone.size(), rows.size(),
+        rows.stream().filter(x -> x.get(ChurnColumns.GROUP).equals(ControlGroup.CONTROL)).count());
+  }
+}
