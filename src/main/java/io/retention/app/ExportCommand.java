@@ -88,24 +88,14 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     return key.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** export.pseudonymise (older configuration files lack it: off). */
+  /** export.pseudonymise. */
   public static boolean pseudonymiseConfigured(JobConfig config) {
-    String key = JobConfig.ROOT + ".export.pseudonymise";
-    return config.raw() != null && config.raw().hasPath(key) && config.raw().getBoolean(key);
+    return config.export().pseudonymise();
   }
 
-  /** export.actions.* when present (older configuration files lack them), else the defaults. */
+  /** export.actions.* (checked by the configuration). */
   static AtRiskExport.Rules rules(JobConfig config) {
-    String key = JobConfig.ROOT + ".export.actions";
-    if (config.raw() == null || !config.raw().hasPath(key)) {
-      return AtRiskExport.Rules.defaults();
-    }
-    var a = config.raw().getConfig(key);
-    try {
-      return new AtRiskExport.Rules(a.getDouble("vipMinClv"), a.getDouble("winBackMinRisk"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
+    return new AtRiskExport.Rules(config.export().vipMinClv(), config.export().winBackMinRisk());
   }
 
   /** The written export as a stage result: scored customers in, rows exported out. */

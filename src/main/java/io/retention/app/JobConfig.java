@@ -55,7 +55,8 @@ public record JobConfig(
 
   /** Export defaults: folder, list size, who is worth contacting, the control group's share and period. */
   public record ExportSettings(String dir, int top, double minRisk, String minBand, double minValueSaved,
-      double saveRate, double controlShare, String controlPeriod) {}
+      double saveRate, double controlShare, String controlPeriod, double vipMinClv, double winBackMinRisk,
+      boolean pseudonymise) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -211,7 +212,10 @@ public record JobConfig(
         oneOf("export.minBand", ex.getString("minBand"), "low", "medium", "high"),
         range("export.minValueSaved", ex.getDouble("minValueSaved"), 0, 1e15), saveRate,
         range("export.control.share", ex.getDouble("control.share"), 0, 1),
-        oneOf("export.control.period", ex.getString("control.period"), "day", "week", "month", "quarter"));
+        oneOf("export.control.period", ex.getString("control.period"), "day", "week", "month", "quarter"),
+        range("export.actions.vipMinClv", ex.getDouble("actions.vipMinClv"), -1e15, 1e15),
+        range("export.actions.winBackMinRisk", ex.getDouble("actions.winBackMinRisk"), 0, 1),
+        ex.getBoolean("pseudonymise"));
   }
 
   /** Local paths become absolute; URIs with a scheme (hdfs://, s3a://, file:/) are kept. */

@@ -91,9 +91,9 @@ class ChurnCommandsTest {
     assertThat(o.rules()).isEqualTo(new AtRiskExport.Rules(200.0, 0.6));
     JobConfig set = JobConfig.load(null, Map.of("export.actions.vipMinClv", "1000"));
     assertThat(parse(new ExportCommand()).options(set, D, null).rules().vipMinClv()).isEqualTo(1000.0);
-    assertThatThrownBy(() -> parse(new ExportCommand()).options(JobConfig.load(null,
-        Map.of("export.actions.winBackMinRisk", "2")), D, null)).isInstanceOf(ConfigException.class)
-        .hasMessage("export.actions.winBackMinRisk must be in [0, 1], cannot be: 2.0");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("export.actions.winBackMinRisk", "2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.export.actions.winBackMinRisk = 2.0: must be between 0.0 and 1.0");
     AtRiskExport.Options m = parse(new ExportCommand(), "--min-risk", "0.5", "--out", "/tmp/x").options(CONFIG, D,
         null);
     assertThat(m.top()).isNull();
