@@ -1,5 +1,6 @@
 package io.retention.app;
 
+import io.retention.export.AtRiskExport;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageResult;
@@ -72,8 +73,11 @@ public final class ReportCommand extends StageCommand<ReportCommand.Reported> {
   @Override
   protected Reported runStage(JobConfig config, StageContext ctx) throws Exception {
     LocalDate day = asOfDate != null ? asOfDate : ctx.asOfOrDefault(stage());
+    // the at-risk table is the head of the export of that date: the export's own options, ids pseudonymised
+    // by the report's key
+    AtRiskExport.Options list = new ExportCommand().options(config, day, System.getenv(ExportCommand.HMAC_KEY_ENV));
     ReportModel model = new ReportData(ctx.tables())
-        .load(new ReportData.Options(day, config.activeWindowDays(), pseudonymKey));
+        .load(new ReportData.Options(day, config.activeWindowDays(), pseudonymKey, list));
     return new Reported(model, HtmlReport.write(model, outDir(config)));
   }
 

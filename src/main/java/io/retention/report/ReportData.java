@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.export.AtRiskExport;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.metrics.CustomerActivity;
@@ -49,7 +50,7 @@ public final class ReportData {
    * What to read: the as-of date (null = latest purchase day), the active window, and the HMAC key that
    * pseudonymises the at-risk ids as the export does (null = raw ids).
    */
-  public record Options(LocalDate asOf, int activeWindowDays, byte[] pseudonymKey) {
+  public record Options(LocalDate asOf, int activeWindowDays, byte[] pseudonymKey, AtRiskExport.Options atRiskList) {
     public Options {
       if (activeWindowDays < 1) {
         throw new IllegalArgumentException("report: active window must be at least 1 day, cannot be: "
@@ -62,7 +63,11 @@ public final class ReportData {
     }
 
     public Options(LocalDate asOf, int activeWindowDays) {
-      this(asOf, activeWindowDays, null);
+      this(asOf, activeWindowDays, null, null);
+    }
+
+    public Options(LocalDate asOf, int activeWindowDays, byte[] pseudonymKey) {
+      this(asOf, activeWindowDays, pseudonymKey, null);
     }
   }
 
@@ -93,7 +98,7 @@ public final class ReportData {
       KpiPoint last = complete.isEmpty() ? null : complete.get(complete.size() - 1);
       KpiPoint prev = complete.size() < 2 ? null : complete.get(complete.size() - 2);
       long[] counts = customerCounts(asOf, o.activeWindowDays());
-      ValueData values = new ValueData(tables, asOf, o.pseudonymKey());
+      ValueData values = new ValueData(tables, asOf, o.pseudonymKey(), o.atRiskList());
       ReportModel.Clv clv = values.clv();
       var headline = new ReportModel.Headline(counts == null ? null : counts[0], counts == null ? null : counts[1],
           o.activeWindowDays(), last, prev, clv == null ? null : clv.totalPredicted(),

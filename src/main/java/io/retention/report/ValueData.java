@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 
 import io.retention.export.CsvSafety;
+import io.retention.export.AtRiskExport;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.report.ReportModel.AtRisk;
@@ -50,12 +51,18 @@ final class ValueData {
   private final DeltaTables tables;
   private final LocalDate asOf;
   private final byte[] pseudonymKey;
+  private final AtRiskExport.Options list;
 
-  /** {@code pseudonymKey}: HMAC key for the at-risk ids (the export's pseudonyms), null to show raw ids. */
-  ValueData(DeltaTables tables, LocalDate asOf, byte[] pseudonymKey) {
+  /**
+   * {@code pseudonymKey}: HMAC key for the at-risk ids (the export's pseudonyms), null to show raw ids;
+   * {@code list}: the export's list options, so the report's at-risk table is the head of that date's CSV
+   * (same rows, same order); null shows the highest risks instead.
+   */
+  ValueData(DeltaTables tables, LocalDate asOf, byte[] pseudonymKey, AtRiskExport.Options list) {
     this.tables = tables;
     this.asOf = asOf;
     this.pseudonymKey = pseudonymKey == null ? null : pseudonymKey.clone();
+    this.list = list;
   }
 
   ReportModel.Clv clv() {
@@ -153,7 +160,28 @@ final class ValueData {
       bins.add(new Bin(i / 10.0, (i + 1) / 10.0, hist[i]));
       scored += hist[i];
     }
-    return new ReportModel.Churn(date, version, scored, bands, bins, top(scores, cols, band), pseudonymKey != null);
+    List<AtRisk> head = list != null && tables.exists(Table.CUSTOMER_CLV) ? headOfList(date)
+        : top(scores, cols, band);
+    return new ReportModel.Churn(date, version, scored, bands, bins, head, pseudonymKey != null);
+  }
+
+  /**
+   * The first {@value #AT_RISK} rows of the at-risk export of {@code date}, computed exactly as the export does
+   * (same policy, ranking and reasons); ids pseudonymised here with the report's key.
+   */
+  private List<AtRisk> headOfList(LocalDate date) {
+    AtRiskExport.Options o = new AtRiskExport.Options(date, list.outDir(), list.top(), list.minRisk(), null,
+        list.rules(), list.policy(), list.control());
+    List<AtRisk> out = new ArrayList<>();
+    for (Row r : AtRiskExport.compute(tables.read(Table.CHURN_SCORES), tables.read(Table.CUSTOMER_CLV), o)
+        .limit(AT_RISK).collectAsList()) {
+      String id = r.getAs(Columns.CUSTOMER_ID);
+      Object clv = r.getAs(PREDICTED_CLV);
+      out.add(new AtRisk(pseudonymKey == null ? id : CsvSafety.pseudonym(pseudonymKey, id),
+          r.<Double>getAs(CHURN_RISK), r.getAs(RISK_BAND), r.getAs(TOP_REASONS),
+          clv == null ? null : ((Number) clv).doubleValue()));
+    }
+    return out;
   }
 
   /** The highest-risk customers with their reasons and predicted CLV (top {@value #AT_RISK} only). */
