@@ -16,7 +16,6 @@ import io.retention.schema.Columns;
 import org.apache.spark.sql.Row;
 import io.retention.lake.StageRun;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +67,7 @@ public final class IngestCommand extends SparkCommand {
   static IngestStage.Result ingest(JobConfig config, DeltaTables tables, SourceProfile profile, String input,
       PrintStream err) throws Exception {
     JobConfig.IngestSettings s = config.ingest();
-    ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
-        s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
+    ValidationRules rules = s.rules(config.timezone(), Instant.now());
     IngestStage.Options opts = new IngestStage.Options(JobConfig.absolute(input), profile, rules,
         (long) s.batchMegabytes() << 20);
     IngestStage.Result r = StageRunner.run(tables, null, "ingest", () -> new IngestStage(tables, opts).run(),

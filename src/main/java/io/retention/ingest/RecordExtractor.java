@@ -9,10 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -100,6 +102,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     private final SourceProfile profile;
     private final String format;
     private final Validation validation;
+    private final Set<String> idColumns;
     private List<String> header;
     private boolean first = true;
 
@@ -107,6 +110,13 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       this.profile = profile;
       this.format = format;
       this.validation = validation;
+      Set<String> ids = new HashSet<>();
+      for (String canonical : List.of(Columns.ORDER_ID, Columns.CUSTOMER_ID)) {
+        if (profile.column(canonical) != null) {
+          ids.add(profile.column(canonical));
+        }
+      }
+      this.idColumns = Set.copyOf(ids);
     }
 
     /** True for the file's header record (the first record, when the profile says the file has one). */
@@ -132,7 +142,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         return new Result(null, null, Reason.INVALID_ENCODING, "bytes that are not valid UTF-8");
       }
       FieldParser.Parsed p = switch (format) {
-        case "jsonl" -> FieldParser.json(rec.text());
+        case "jsonl" -> FieldParser.json(rec.text(), idColumns);
         case "whitespace" -> whitespace(rec.text());
         default -> csv(rec.text());
       };
