@@ -3,6 +3,7 @@ package io.retention.app;
 import io.retention.ingest.IngestAccounting;
 import io.retention.ingest.IngestStage;
 import io.retention.ingest.ProfileException;
+import io.retention.ingest.RejectedFile;
 import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
 import static org.apache.spark.sql.functions.col;
@@ -98,6 +99,8 @@ public final class IngestCommand extends SparkCommand {
     counts.put("lines_read", b.linesRead());
     counts.put("records", b.records());
     counts.put("orders_inserted", r.ordersInserted());
+    counts.put("files_set_aside", (long) r.setAside().size());
+    r.setAside().forEach(f -> counts.merge("set_aside." + f.reason(), 1L, Long::sum));
     b.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
     return new StageRun(r.runId(), "ingest", StageRun.OK, Instant.now(), Instant.now(), b.records(), b.accepted(),
         b.quarantined(), b.duplicates(), counts, b.statement());
@@ -106,10 +109,17 @@ public final class IngestCommand extends SparkCommand {
   static void print(IngestStage.Result r, String profile, String input, PrintStream err) {
     IngestAccounting b = r.books();
     err.printf("ingest  %s (profile %s), run %s%n", input, profile, r.runId());
-    err.printf("  files: %d found, %d already ingested (skipped), %d read%s%n", r.filesFound(), r.filesSkipped(),
-        b.files().size(), r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
+    err.printf("  files: %d found, %d skipped (already ingested, or set aside and unchanged), %d read, %d set aside"
+        + "%s%n", r.filesFound(), r.filesSkipped(), b.files().size(), r.setAside().size(),
+        r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
             + String.join(", ", r.batchRunIds()) + ")" : "");
     err.printf("  %s%n", b.statement());
+    if (!r.setAside().isEmpty()) {
+      err.printf("  set aside (in ops.rejected_files; read again when their content changes):%n");
+      for (RejectedFile f : r.setAside()) {
+        err.printf("    %s: %s (%s)%n", f.path(), f.reason(), f.detail());
+      }
+    }
     err.printf("  orders inserted into silver.purchases: %d%n", r.ordersInserted());
     b.quarantineByReason().forEach((k, v) -> err.printf("  quarantined %-22s %d%n", k, v));
   }

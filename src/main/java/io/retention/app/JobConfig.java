@@ -178,7 +178,7 @@ public record JobConfig(
         ing.getBoolean("namespaceOrderIds"),
         (int) atLeast("ingest.batchMegabytes", ing.getInt("batchMegabytes"), 1),
         earliestOrderDate(ing.getString("earliestOrderDate")),
-        (int) range("ingest.maxIdLength", ing.getInt("maxIdLength"), 1, MAX_ID_LENGTH_LIMIT));
+        intRange("ingest.maxIdLength", ing.getInt("maxIdLength"), 1, MAX_ID_LENGTH_LIMIT));
     Config m = c.getConfig("metrics");
     MetricsSettings metrics = new MetricsSettings(
         oneOf("metrics.grain", m.getString("grain"), "day", "week", "month", "quarter"),
@@ -264,6 +264,13 @@ public record JobConfig(
   static long atLeast(String key, long value, long min) {
     if (value < min) {
       throw bad(key, value, "must be at least " + min);
+    }
+    return value;
+  }
+
+  static int intRange(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw bad(key, value, "must be between " + min + " and " + max);
     }
     return value;
   }

@@ -1,9 +1,6 @@
 package io.retention.ingest;
 
 import io.retention.schema.Columns;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
@@ -15,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,7 +38,12 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     byte[] compressed = (byte[]) file.get(file.fieldIndex("content"));
     Timestamp modified = file.getTimestamp(file.fieldIndex("modificationTime"));
     String hash = sha256(compressed);
-    byte[] bytes = gunzipIfNeeded(compressed);
+    byte[] bytes;
+    try {
+      bytes = SetAside.decompress(path, compressed);
+    } catch (SetAside.Unreadable e) {
+      return List.of(setAsideRow(path, hash, compressed.length, modified, e.setAside())).iterator();
+    }
     String format = profile.formatOf(path);
     RecordSplitter.Split split = RecordSplitter.split(bytes, format.equals("csv"));
     FileParse fp = new FileParse(profile, format, new Validation(profile, rules));
@@ -55,10 +56,21 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       }
       out.add(recordRow(path, hash, compressed.length, rec, fp.parse(rec)));
     }
+    SetAside problem = fp.fileProblem(out.isEmpty());
+    if (problem != null) {
+      return List.of(setAsideRow(path, hash, compressed.length, modified, problem)).iterator();
+    }
     out.add(RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, (long) compressed.length, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null,
         RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modified));
     return out.iterator();
+  }
+
+  /** The one row of a file set aside: its reason and detail, no records and no line counts. */
+  private static Row setAsideRow(String path, String hash, long size, Timestamp modified, SetAside s) {
+    return RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, size, null, null, null, null,
+        s.reason().code(), s.detail(), null, null, null, null, null, null, null, null, null, null, null, null,
+        modified);
   }
 
   private Row recordRow(String path, String hash, long size, RecordSplitter.RawRecord rec, FileParse.Result r) {
@@ -84,17 +96,6 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     }
   }
 
-  static byte[] gunzipIfNeeded(byte[] b) {
-    if (b.length < 2 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b) {
-      return b;
-    }
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot gunzip: " + e.getMessage(), e);
-    }
-  }
-
   /** Per-file parsing state: the header (CSV names, or a whitespace layout) decides how records are read. */
   static final class FileParse {
     record Result(Map<String, String> fields, Validation.Line line, Reason reason, String detail) {}
@@ -104,6 +105,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     private final Validation validation;
     private final Set<String> idColumns;
     private List<String> header;
+    private boolean headerBadEncoding;
     private boolean first = true;
 
     FileParse(SourceProfile profile, String format, Validation validation) {
@@ -128,6 +130,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       if (format.equals("csv") && !profile.header().equals("false")) {
         List<String> names = FieldParser.csvValues(rec.text());
         header = names == null ? List.of() : names.stream().map(String::strip).toList();
+        headerBadEncoding = rec.badEncoding();
         return true;
       }
       if (format.equals("whitespace") && profile.header().equals("auto")) {
@@ -135,6 +138,31 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         return toks.length < 2 || !toks[1].matches("\\d+");
       }
       return format.equals("whitespace") && profile.header().equals("true");
+    }
+
+    /**
+     * Why the whole file is set aside, or null: a CSV header that is not UTF-8 or names a column twice; a file
+     * of only a header that lacks a required column ({@code noRecords}: such a file, a one-line garbage file
+     * for instance, would otherwise read as ingested with nothing in it; with records, each is quarantined as
+     * {@code missing_column}).
+     */
+    SetAside fileProblem(boolean noRecords) {
+      if (header == null) {
+        return null;
+      }
+      if (headerBadEncoding) {
+        return new SetAside(SetAside.Code.INVALID_ENCODING, "the header line is not valid UTF-8");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String h : header) {
+        if (!seen.add(h)) {
+          return new SetAside(SetAside.Code.DUPLICATE_COLUMN, "the header names the column " + h + " twice");
+        }
+      }
+      String missing = missingColumn();
+      return noRecords && missing != null ? new SetAside(SetAside.Code.MISSING_COLUMN,
+          "only a header line, and it has no column " + missing + " (it has: " + String.join(", ", header) + ")")
+          : null;
     }
 
     Result parse(RecordSplitter.RawRecord rec) {
