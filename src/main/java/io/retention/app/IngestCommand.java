@@ -99,6 +99,7 @@ public final class IngestCommand extends SparkCommand {
     counts.put("lines_read", b.linesRead());
     counts.put("records", b.records());
     counts.put("orders_inserted", r.ordersInserted());
+    counts.put("files_empty", b.files().stream().filter(f -> f.size() == 0).count());
     counts.put("files_set_aside", (long) r.setAside().size());
     r.setAside().forEach(f -> counts.merge("set_aside." + f.reason(), 1L, Long::sum));
     b.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
@@ -109,8 +110,9 @@ public final class IngestCommand extends SparkCommand {
   static void print(IngestStage.Result r, String profile, String input, PrintStream err) {
     IngestAccounting b = r.books();
     err.printf("ingest  %s (profile %s), run %s%n", input, profile, r.runId());
-    err.printf("  files: %d found, %d skipped (already ingested, or set aside and unchanged), %d read, %d set aside"
-        + "%s%n", r.filesFound(), r.filesSkipped(), b.files().size(), r.setAside().size(),
+    long empty = b.files().stream().filter(f -> f.size() == 0).count();
+    err.printf("  files: %d found, %d skipped (already ingested, or set aside and unchanged), %d read (%d empty), "
+        + "%d set aside%s%n", r.filesFound(), r.filesSkipped(), b.files().size(), empty, r.setAside().size(),
         r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
             + String.join(", ", r.batchRunIds()) + ")" : "");
     err.printf("  %s%n", b.statement());

@@ -17,9 +17,11 @@ final class BatchBooks {
 
   /**
    * Per file (except {@code skip}: unchanged or set aside): lines read, header and blank lines (from the
-   * extraction's file rows) against records by outcome; and the quarantined records by reason.
+   * extraction's file rows) against records by outcome, plus the {@code empty} files (not read); and the
+   * quarantined records by reason.
    */
-  static IngestAccounting of(Dataset<Row> judged, List<Row> fileRows, Set<String> skip) {
+  static IngestAccounting of(Dataset<Row> judged, List<Row> fileRows, Set<String> skip,
+      List<IngestAccounting.FileBook> empty) {
     Map<String, long[]> perFile = new HashMap<>();
     for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME)
         .agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
@@ -32,7 +34,7 @@ final class BatchBooks {
       v[slot] += r.getLong(2);
       v[3] += r.getLong(3);
     }
-    List<IngestAccounting.FileBook> books = new ArrayList<>();
+    List<IngestAccounting.FileBook> books = new ArrayList<>(empty);
     for (Row f : fileRows) {
       if (skip.contains(f.getString(0))) {
         continue;

@@ -15,7 +15,7 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * What ops.ingested_files and ops.rejected_files know of landed files (one small row per file: collected once
- * per run), and the writing of ops.rejected_files.
+ * per run), and the writing of both.
  *
  * <ul>
  *   <li>A file with the path, size and modification time of a known one is not read again.</li>
@@ -51,21 +51,30 @@ final class FileLedger {
     return byContent.contains(path + "|" + hash);
   }
 
-  /** The batch's empty files not known yet with empty content: set aside as {@code empty_file}. */
-  List<RejectedFile> empty(List<LandingFiles.Landed> batch) {
+  /** The batch's empty files not known yet with empty content: their books (no lines, no records). */
+  List<IngestAccounting.FileBook> empty(List<LandingFiles.Landed> batch) {
     String hash = RecordExtractor.sha256(new byte[0]);
-    List<RejectedFile> out = new ArrayList<>();
+    List<IngestAccounting.FileBook> out = new ArrayList<>();
     for (LandingFiles.Landed f : batch) {
       if (f.size() == 0 && !knows(f.path(), hash)) {
-        out.add(new RejectedFile(f.path(), hash, 0, f.modifiedMillis(), SetAside.Code.EMPTY_FILE.code(),
-            "the file has no bytes"));
+        out.add(new IngestAccounting.FileBook(f.path(), hash, 0, f.modifiedMillis(), 0, 0, 0, 0, 0, 0, 0, 0));
       }
     }
     return out;
   }
 
+  /** Appends the batch's files read (empty ones included) to ops.ingested_files (once per run id). */
+  static void recordIngested(DeltaTables tables, IngestAccounting books, String runId, Timestamp now) {
+    List<Row> rows = new ArrayList<>();
+    for (IngestAccounting.FileBook f : books.files()) {
+      rows.add(RowFactory.create(f.file(), f.hash(), f.size(), new Timestamp(f.modifiedMillis()), f.linesRead(),
+          f.records(), f.accepted(), f.quarantined(), f.duplicates(), runId, now));
+    }
+    tables.appendOnce(Table.INGESTED_FILES, tables.spark().createDataFrame(rows, Schemas.INGESTED_FILES), runId, 1);
+  }
+
   /** Appends the batch's files set aside to ops.rejected_files (once per run id). */
-  static void record(DeltaTables tables, List<RejectedFile> rejected, String runId, Timestamp now) {
+  static void recordRejected(DeltaTables tables, List<RejectedFile> rejected, String runId, Timestamp now) {
     if (rejected.isEmpty()) {
       return;
     }

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Files already ingested (same path and content hash, recorded in ops.ingested_files) are skipped.</li>
- *   <li>A file that cannot be read as a whole (empty, not gzip though named .gz, corrupt gzip, a CSV header
+ *   <li>An empty file is recorded in ops.ingested_files with no lines (Spark's file sources skip empty files,
+ *       so they are listed on the driver).</li>
+ *   <li>A file that cannot be read as a whole (not gzip though named .gz, corrupt gzip, a CSV header
  *       that is not UTF-8 or names a column twice, only a header lacking a required column) is set aside:
  *       recorded in ops.rejected_files with its reason, while the other files are ingested. It is skipped
  *       while its content stays the same and read again when it changes ({@link FileLedger}).</li>
@@ -153,45 +155,40 @@ public final class IngestStage {
   private record Batch(IngestAccounting books, long inserted, List<RejectedFile> setAside) {}
 
   /**
-   * One batch: its empty files are set aside without reading; the others are read, classified and written
-   * ({@link #read}); the files set aside are recorded last, so a run killed before that reruns the batch with
-   * the same run id.
+   * One batch: its empty files are recorded as ingested with no lines, without reading them; the others are
+   * read, classified and written ({@link #read}); the files set aside are recorded last, so a run killed before
+   * that reruns the batch with the same run id.
    */
   private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, FileLedger ledger,
       String runId) {
     spark.sparkContext().setJobGroup("ingest", "ingest " + candidates.size() + " files (" + runId + ")", false);
     try {
-      List<RejectedFile> setAside = new ArrayList<>(ledger.empty(candidates));
+      List<IngestAccounting.FileBook> empty = ledger.empty(candidates);
       List<LandingFiles.Landed> nonEmpty = candidates.stream().filter(f -> f.size() > 0).toList();
-      Batch b = nonEmpty.isEmpty() ? new Batch(new IngestAccounting(List.of(), Map.of()), 0, List.of())
-          : read(spark, nonEmpty, ledger, runId);
-      setAside.addAll(b.setAside());
-      FileLedger.record(tables, setAside, runId, Timestamp.from(Instant.now()));
-      return new Batch(b.books(), b.inserted(), setAside);
+      if (nonEmpty.isEmpty()) { // nothing to read: only the empty files to record as ingested
+        IngestAccounting books = new IngestAccounting(empty, Map.of());
+        FileLedger.recordIngested(tables, books, runId, Timestamp.from(Instant.now()));
+        return new Batch(books, 0, List.of());
+      }
+      Batch b = read(spark, nonEmpty, empty, ledger, runId);
+      FileLedger.recordRejected(tables, b.setAside(), runId, Timestamp.from(Instant.now()));
+      return b;
     } finally {
       spark.sparkContext().clearJobGroup();
     }
   }
 
-  /** Extract, classify, check the books, write (one commit per table). */
-  private Batch read(SparkSession spark, List<LandingFiles.Landed> candidates, FileLedger ledger, String runId) {
+  /** Extract, classify, check the books, write (one commit per table); {@code empty}: the batch's empty files. */
+  private Batch read(SparkSession spark, List<LandingFiles.Landed> candidates, List<IngestAccounting.FileBook> empty,
+      FileLedger ledger, String runId) {
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> fileRows = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
           .select(SOURCE_FILE, FILE_HASH, FILE_SIZE, MODIFIED_AT, LINES_READ,
               ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES, REASON, DETAIL)
           .collectAsList();
-      Set<String> skip = new HashSet<>(); // known content (touched, unchanged) or set aside now
       List<RejectedFile> setAside = new ArrayList<>();
-      for (Row f : fileRows) {
-        if (ledger.knows(f.getString(0), f.getString(1))) {
-          skip.add(f.getString(0));
-        } else if (!f.isNullAt(7)) {
-          skip.add(f.getString(0));
-          setAside.add(new RejectedFile(f.getString(0), f.getString(1), f.getLong(2), f.getTimestamp(3).getTime(),
-              f.getString(7), f.getString(8)));
-        }
-      }
+      Set<String> skip = skipped(fileRows, ledger, setAside);
       // the per-file columns are only needed for the books (fileRows): keep them out of the classifier's shuffle
       Dataset<Row> records = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_RECORD)
           .and(not(col(SOURCE_FILE).isin(skip.toArray()))))
@@ -206,7 +203,7 @@ public final class IngestStage {
           options.rules(), runId);
       Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        IngestAccounting books = BatchBooks.of(judged, fileRows, skip);
+        IngestAccounting books = BatchBooks.of(judged, fileRows, skip, empty);
         if (!books.imbalances().isEmpty()) {
           throw new IllegalStateException("ingest accounting does not balance, nothing written for "
               + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
@@ -220,6 +217,24 @@ public final class IngestStage {
     } finally {
       extracted.unpersist();
     }
+  }
+
+  /**
+   * The files whose records are not ingested: known content (touched but unchanged), or set aside now (added to
+   * {@code setAside}). {@code fileRows}: path, hash, size, modified, …, reason (7), detail (8).
+   */
+  private static Set<String> skipped(List<Row> fileRows, FileLedger ledger, List<RejectedFile> setAside) {
+    Set<String> skip = new HashSet<>();
+    for (Row f : fileRows) {
+      if (ledger.knows(f.getString(0), f.getString(1))) {
+        skip.add(f.getString(0));
+      } else if (!f.isNullAt(7)) {
+        skip.add(f.getString(0));
+        setAside.add(new RejectedFile(f.getString(0), f.getString(1), f.getLong(2), f.getTimestamp(3).getTime(),
+            f.getString(7), f.getString(8)));
+      }
+    }
+    return skip;
   }
 
   static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
@@ -272,14 +287,7 @@ public final class IngestStage {
     long inserted = inserts.count();
     tables.appendOnce(Table.PURCHASES, inserts, runId, 1);
     FaultInjection.point("ingest.after-silver");
-    List<Row> fileRows = new ArrayList<>();
-    for (IngestAccounting.FileBook f : books.files()) {
-      fileRows.add(org.apache.spark.sql.RowFactory.create(f.file(), f.hash(), f.size(),
-          new Timestamp(f.modifiedMillis()), f.linesRead(), f.records(), f.accepted(), f.quarantined(),
-          f.duplicates(), runId, now));
-    }
-    tables.appendOnce(Table.INGESTED_FILES, tables.spark().createDataFrame(fileRows, Schemas.INGESTED_FILES),
-        runId, 1);
+    FileLedger.recordIngested(tables, books, runId, now);
     return inserted;
   }
 }

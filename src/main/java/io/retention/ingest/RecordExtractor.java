@@ -106,6 +106,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     private final Set<String> idColumns;
     private List<String> header;
     private boolean headerBadEncoding;
+    private String missing;
     private boolean first = true;
 
     FileParse(SourceProfile profile, String format, Validation validation) {
@@ -131,6 +132,7 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         List<String> names = FieldParser.csvValues(rec.text());
         header = names == null ? List.of() : names.stream().map(String::strip).toList();
         headerBadEncoding = rec.badEncoding();
+        missing = missingColumn(); // once per file, not per record
         return true;
       }
       if (format.equals("whitespace") && profile.header().equals("auto")) {
@@ -159,7 +161,6 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
           return new SetAside(SetAside.Code.DUPLICATE_COLUMN, "the header names the column " + h + " twice");
         }
       }
-      String missing = missingColumn();
       return noRecords && missing != null ? new SetAside(SetAside.Code.MISSING_COLUMN,
           "only a header line, and it has no column " + missing + " (it has: " + String.join(", ", header) + ")")
           : null;
@@ -182,7 +183,6 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     }
 
     private FieldParser.Parsed csv(String text) {
-      String missing = missingColumn();
       if (missing != null) {
         return FieldParser.Parsed.error(Reason.MISSING_COLUMN,
             "the header has no column " + missing + " (it has: " + String.join(", ", header) + ")");

@@ -14,8 +14,6 @@ public record SetAside(Code reason, String detail) {
 
   /** The reason codes of ops.rejected_files. */
   public enum Code {
-    /** The file has no bytes. */
-    EMPTY_FILE("empty_file"),
     /** Named {@code .gz} but not gzip data. */
     NOT_GZIP("not_gzip"),
     /** gzip data that cannot be decompressed (truncated, corrupt). */

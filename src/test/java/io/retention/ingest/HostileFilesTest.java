@@ -19,17 +19,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fixtures of src/test/resources/hostile/files (see its README): every line ending is read, and a file that
- * cannot be read as a whole is set aside in ops.rejected_files while the others are ingested, skipped while
- * unchanged and read again when its content changes.
+ * The fixtures of src/test/resources/hostile/files (see its README): every line ending is read, an empty file is
+ * recorded as ingested with no lines, and a file that cannot be read as a whole is set aside in
+ * ops.rejected_files while the others are ingested, skipped while unchanged and read again when its content
+ * changes.
  */
 class HostileFilesTest {
   static final Path FIXTURES = Path.of("src/test/resources/hostile/files");
   static final List<String> FILES = List.of("lf.csv", "crlf.csv", "cr.csv", "garbage.jsonl", "corrupt.csv.gz",
       "notgzip.csv.gz", "garbage.csv", "empty.csv", "dupheader.csv", "latin1.csv");
   static final Map<String, String> SET_ASIDE = Map.of("corrupt.csv.gz", "corrupt_gzip",
-      "notgzip.csv.gz", "not_gzip", "garbage.csv", "missing_column", "empty.csv", "empty_file",
-      "dupheader.csv", "duplicate_column", "latin1.csv", "invalid_encoding");
+      "notgzip.csv.gz", "not_gzip", "garbage.csv", "missing_column", "dupheader.csv", "duplicate_column",
+      "latin1.csv", "invalid_encoding");
   static SparkSession spark;
 
   static IngestStage.Result ingest(DeltaTables t, Path in) {
@@ -63,9 +64,10 @@ class HostileFilesTest {
     r.books().files().forEach(f -> books.put(name(f.file()), List.of(f.linesRead(), f.records(), f.accepted(),
         f.quarantined())));
     assertThat(books).isEqualTo(Map.of("lf.csv", List.of(5L, 3L, 3L, 0L), "crlf.csv", List.of(5L, 3L, 3L, 0L),
-        "cr.csv", List.of(5L, 3L, 3L, 0L), "garbage.jsonl", List.of(1L, 1L, 0L, 1L)));
+        "cr.csv", List.of(5L, 3L, 3L, 0L), "garbage.jsonl", List.of(1L, 1L, 0L, 1L),
+        "empty.csv", List.of(0L, 0L, 0L, 0L)));
     assertThat(r.books().statement()).isEqualTo(
-        "4 files, 16 lines read: 10 records = 9 accepted + 1 quarantined + 0 duplicates (balanced)");
+        "5 files, 16 lines read: 10 records = 9 accepted + 1 quarantined + 0 duplicates (balanced)");
     assertThat(t.read(Table.PURCHASES).select(Columns.ORDER_ID).as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList()).containsExactlyInAnyOrder("L1", "L2", "L3", "W1", "W2", "W3", "M1", "M2", "M3");
 
@@ -109,7 +111,7 @@ class HostileFilesTest {
         "2 files, 4 lines read: 2 records = 2 accepted + 0 quarantined + 0 duplicates (balanced)");
     assertThat(fixed.setAside()).extracting(f -> name(f.path()), RejectedFile::reason)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("garbage.csv", "missing_column"));
-    assertThat(t.read(Table.REJECTED_FILES).count()).isEqualTo(7);
+    assertThat(t.read(Table.REJECTED_FILES).count()).isEqualTo(6);
     assertThat(t.read(Table.PURCHASES).count()).isEqualTo(11);
   }
 }
