@@ -12,7 +12,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -79,8 +78,7 @@ public final class BenchCommand extends SparkCommand {
       throw new ConfigException(e.getMessage());
     }
     JobConfig.IngestSettings s = config.ingest();
-    ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
-        s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
+    ValidationRules rules = s.rules(config.timezone(), Instant.now());
     try {
       MetricsStage.Options metrics = new MetricsStage.Options(Grain.MONTH, null, config.activeWindowDays(), null,
           config.metrics().percentiles());

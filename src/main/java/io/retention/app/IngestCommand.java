@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import io.retention.ingest.IngestAccounting;
 import io.retention.ingest.IngestStage;
 import io.retention.ingest.ProfileException;
+import io.retention.ingest.RejectedFile;
 import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
 import io.retention.lake.DeltaTables;
@@ -15,7 +16,6 @@ import io.retention.lake.Table;
 import io.retention.pipeline.StageContext;
 import io.retention.schema.Columns;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -84,8 +84,7 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
   /** The ingest stage's options from the configuration, a profile and the landing path. */
   static IngestStage.Options options(JobConfig config, SourceProfile profile, String input) {
     JobConfig.IngestSettings s = config.ingest();
-    ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
-        s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
+    ValidationRules rules = s.rules(config.timezone(), Instant.now());
     return new IngestStage.Options(JobConfig.absolute(input), profile, rules, (long) s.batchMegabytes() << 20);
   }
 
@@ -105,10 +104,18 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
   static void print(IngestStage.Result r, String profile, String input, PrintStream err) {
     IngestAccounting b = r.books();
     err.printf("ingest  %s (profile %s), run %s%n", input, profile, r.runId());
-    err.printf("  files: %d found, %d already ingested (skipped), %d read%s%n", r.filesFound(), r.filesSkipped(),
-        b.files().size(), r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
+    long empty = b.files().stream().filter(f -> f.size() == 0).count();
+    err.printf("  files: %d found, %d skipped (already ingested, or set aside and unchanged), %d read (%d empty), "
+        + "%d set aside%s%n", r.filesFound(), r.filesSkipped(), b.files().size(), empty, r.setAside().size(),
+        r.batchRunIds().size() > 1 ? " in " + r.batchRunIds().size() + " batches ("
             + String.join(", ", r.batchRunIds()) + ")" : "");
     err.printf("  %s%n", b.statement());
+    if (!r.setAside().isEmpty()) {
+      err.printf("  set aside (in ops.rejected_files; read again when their content changes):%n");
+      for (RejectedFile f : r.setAside()) {
+        err.printf("    %s: %s (%s)%n", f.path(), f.reason(), f.detail());
+      }
+    }
     err.printf("  orders inserted into silver.purchases: %d%n", r.ordersInserted());
     b.quarantineByReason().forEach((k, v) -> err.printf("  quarantined %-22s %d%n", k, v));
   }

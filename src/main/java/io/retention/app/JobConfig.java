@@ -6,7 +6,11 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.nio.file.Path;
+import io.retention.ingest.ValidationRules;
 import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +40,21 @@ public record JobConfig(
     Config raw) {
 
   public static final String ROOT = "retention";
+  static final LocalDate EARLIEST_ORDER_DATE_MIN = LocalDate.of(1900, 1, 1);
+  static final int MAX_ID_LENGTH_LIMIT = 4096;
   static final String DEFAULTS_RESOURCE = "retention/application.conf";
 
   /** Ingest validation rules. */
   public record IngestSettings(String defaultCurrency, List<String> allowedCurrencies, double maxAbsAmount,
-      int futureToleranceDays, boolean namespaceOrderIds, int batchMegabytes) {}
+      int futureToleranceDays, boolean namespaceOrderIds, int batchMegabytes, LocalDate earliestOrderDate,
+      int maxIdLength) {
+
+    /** The validation rules of an ingest starting {@code now}, in the business time zone {@code timezone}. */
+    public ValidationRules rules(String timezone, Instant now) {
+      return new ValidationRules(timezone, defaultCurrency, allowedCurrencies, maxAbsAmount,
+          now.plus(Duration.ofDays(futureToleranceDays)), namespaceOrderIds, earliestOrderDate, maxIdLength);
+    }
+  }
 
   /** Metrics defaults. */
   public record MetricsSettings(String grain, String percentiles) {}
@@ -165,7 +179,9 @@ public record JobConfig(
         positive(ing, "ingest.maxAbsAmount", ing.getDouble("maxAbsAmount")),
         (int) atLeast("ingest.futureToleranceDays", ing.getInt("futureToleranceDays"), 0),
         ing.getBoolean("namespaceOrderIds"),
-        (int) atLeast("ingest.batchMegabytes", ing.getInt("batchMegabytes"), 1));
+        (int) atLeast("ingest.batchMegabytes", ing.getInt("batchMegabytes"), 1),
+        earliestOrderDate(ing.getString("earliestOrderDate")),
+        intRange("ingest.maxIdLength", ing.getInt("maxIdLength"), 1, MAX_ID_LENGTH_LIMIT));
     Config m = c.getConfig("metrics");
     MetricsSettings metrics = new MetricsSettings(
         oneOf("metrics.grain", m.getString("grain"), "day", "week", "month", "quarter"),
@@ -236,6 +252,21 @@ public record JobConfig(
         activeWindowDays, ingest, metrics, clv, churn, export, reportDir, raw);
   }
 
+  /** A yyyy-mm-dd date from 1900-01-01 to today. */
+  static LocalDate earliestOrderDate(String text) {
+    String key = "ingest.earliestOrderDate";
+    LocalDate d;
+    try {
+      d = LocalDate.parse(text);
+    } catch (DateTimeException e) {
+      throw bad(key, text, "not a date yyyy-mm-dd");
+    }
+    if (d.isBefore(EARLIEST_ORDER_DATE_MIN) || d.isAfter(LocalDate.now(java.time.ZoneOffset.UTC))) {
+      throw bad(key, text, "must be between " + EARLIEST_ORDER_DATE_MIN + " and today");
+    }
+    return d;
+  }
+
   static ConfigException bad(String key, Object value, String why) {
     return new ConfigException("configuration key " + ROOT + "." + key + " = " + value + ": " + why);
   }
@@ -256,6 +287,13 @@ public record JobConfig(
   static long atLeast(String key, long value, long min) {
     if (value < min) {
       throw bad(key, value, "must be at least " + min);
+    }
+    return value;
+  }
+
+  static int intRange(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw bad(key, value, "must be between " + min + " and " + max);
     }
     return value;
   }

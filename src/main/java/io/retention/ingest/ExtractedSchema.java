@@ -7,7 +7,10 @@ import io.retention.schema.Schemas;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Schema of the rows {@link RecordExtractor} emits: one per record, plus one summary row per file. */
+/**
+ * Schema of the rows {@link RecordExtractor} emits: one per record, plus one summary row per file (with
+ * {@code reason} and {@code detail} set, and no line counts, when the file is set aside).
+ */
 final class ExtractedSchema {
   static final String ROW_TYPE = "row_type";
   static final String TYPE_RECORD = "record";

@@ -1,13 +1,18 @@
 package io.retention.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -16,7 +21,12 @@ import org.apache.commons.csv.CSVRecord;
 /** Turns one record's text into named source fields with a real CSV / JSON parser. */
 final class FieldParser {
   private static final CSVFormat CSV = CSVFormat.RFC4180.builder().get();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Refuses a JSON object with a duplicated key (instead of keeping the last value). */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // numbers keep their exact decimal value: 1e-400 must stay 1E-400 (refused), not underflow to 0.0
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
   private static final Pattern COMMA = Pattern.compile(",");
   static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -77,12 +87,17 @@ final class FieldParser {
     return Parsed.ok(zip(names, vals));
   }
 
-  static Parsed json(String text) {
+  /**
+   * One JSON Lines record: a JSON object whose keys are unique; {@code scalarKeys} (the id columns) must hold a
+   * string, number or boolean, not an object or array.
+   */
+  static Parsed json(String text, Set<String> scalarKeys) {
     JsonNode node;
     try {
       node = JSON.readTree(text);
     } catch (IOException e) {
-      return Parsed.error(Reason.MALFORMED_RECORD, "not valid JSON: " + firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      return Parsed.error(Reason.MALFORMED_RECORD, "not valid JSON: " + firstLine(why));
     }
     if (node == null || !node.isObject()) {
       return Parsed.error(Reason.MALFORMED_RECORD, "a JSON Lines record must be a JSON object");
@@ -90,6 +105,10 @@ final class FieldParser {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       JsonNode v = e.getValue();
+      if (v.isContainerNode() && scalarKeys.contains(e.getKey())) {
+        return Parsed.error(Reason.MALFORMED_RECORD, e.getKey() + " must be a string or a number, not "
+            + (v.isObject() ? "an object" : "an array"));
+      }
       if (!v.isNull()) {
         out.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
       }

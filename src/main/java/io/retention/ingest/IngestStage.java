@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Files already ingested (same path and content hash, recorded in ops.ingested_files) are skipped.</li>
+ *   <li>An empty file is recorded in ops.ingested_files with no lines (Spark's file sources skip empty files,
+ *       so they are listed on the driver).</li>
+ *   <li>A file that cannot be read as a whole (not gzip though named .gz, corrupt gzip, a CSV header
+ *       that is not UTF-8 or names a column twice, only a header lacking a required column) is set aside:
+ *       recorded in ops.rejected_files with its reason, while the other files are ingested. It is skipped
+ *       while its content stays the same and read again when it changes ({@link FileLedger}).</li>
  *   <li>Parsing and validation run on the executors, one task per file group; per-file counts (one row per file)
  *       and counts by reason are the only things that reach the driver.</li>
  *   <li>The files are ingested in batches of consecutive files of bounded size ({@link Options#batchBytes}),
@@ -80,9 +86,9 @@ public final class IngestStage {
    * @param batchRunIds the run id each batch's rows carry (ingest_run_id), in order
    */
   public record Result(String runId, List<String> batchRunIds, int filesFound, int filesSkipped,
-      long ordersInserted, IngestAccounting books) implements StageResult {
+      long ordersInserted, IngestAccounting books, List<RejectedFile> setAside) implements StageResult {
 
-    /** ops.runs: lines in, orders accepted, quarantined and duplicate rows, per-file and per-reason counts. */
+    /** ops.runs: records in, orders accepted, quarantined and duplicate rows, per-file and per-reason counts. */
     @Override
     public RunRow runRow() {
       Map<String, Long> counts = new LinkedHashMap<>();
@@ -91,6 +97,9 @@ public final class IngestStage {
       counts.put("lines_read", books.linesRead());
       counts.put("records", books.records());
       counts.put("orders_inserted", ordersInserted);
+      counts.put("files_empty", books.files().stream().filter(f -> f.size() == 0).count());
+      counts.put("files_set_aside", (long) setAside.size());
+      setAside.forEach(f -> counts.merge("set_aside." + f.reason(), 1L, Long::sum));
       books.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
       return new RunRow(books.records(), books.accepted(), books.quarantined(), books.duplicates(), counts,
           "batches " + String.join(",", batchRunIds) + "; " + books.statement());
@@ -98,8 +107,8 @@ public final class IngestStage {
 
     @Override
     public String summary() {
-      return (filesFound - filesSkipped) + " of " + filesFound + " files read, " + ordersInserted
-          + " orders inserted; " + books.statement();
+      return books.files().size() + " of " + filesFound + " files read, " + setAside.size() + " set aside, "
+          + ordersInserted + " orders inserted; " + books.statement();
     }
   }
 
@@ -118,33 +127,31 @@ public final class IngestStage {
     if (found.isEmpty()) {
       throw new IllegalArgumentException("no input files match " + options.input());
     }
-    Dataset<Row> ingested = tables.read(Table.INGESTED_FILES).cache();
-    try {
-      List<LandingFiles.Landed> candidates = unchanged(found, ingested);
-      String runId = runId(candidates);
-      List<List<LandingFiles.Landed>> batches = batches(candidates, options.batchBytes());
-      List<String> batchRunIds = new ArrayList<>();
-      List<IngestAccounting.FileBook> files = new ArrayList<>();
-      Map<String, Long> reasons = new HashMap<>();
-      long inserted = 0;
-      for (int i = 0; i < batches.size(); i++) {
-        List<LandingFiles.Landed> batch = batches.get(i);
-        String batchRunId = runId(batch); // with one batch, the run's own id
-        if (batches.size() > 1) {
-          LOG.info("ingest: batch {}/{}: {} files, {} MB ({})", i + 1, batches.size(), batch.size(),
-              batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);
-        }
-        Batch b = ingestBatch(spark, batch, ingested, batchRunId);
-        batchRunIds.add(batchRunId);
-        files.addAll(b.books().files());
-        b.books().quarantineByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
-        inserted += b.inserted();
+    FileLedger ledger = FileLedger.read(tables);
+    List<LandingFiles.Landed> candidates = ledger.newOrChanged(found);
+    String runId = runId(candidates);
+    List<List<LandingFiles.Landed>> batches = batches(candidates, options.batchBytes());
+    List<String> batchRunIds = new ArrayList<>();
+    List<IngestAccounting.FileBook> files = new ArrayList<>();
+    List<RejectedFile> setAside = new ArrayList<>();
+    Map<String, Long> reasons = new HashMap<>();
+    long inserted = 0;
+    for (int i = 0; i < batches.size(); i++) {
+      List<LandingFiles.Landed> batch = batches.get(i);
+      String batchRunId = runId(batch); // with one batch, the run's own id
+      if (batches.size() > 1) {
+        LOG.info("ingest: batch {}/{}: {} files, {} MB ({})", i + 1, batches.size(), batch.size(),
+            batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);
       }
-      return new Result(runId, batchRunIds, found.size(), found.size() - files.size(), inserted,
-          new IngestAccounting(files, reasons));
-    } finally {
-      ingested.unpersist();
+      Batch b = ingestBatch(spark, batch, ledger, batchRunId);
+      batchRunIds.add(batchRunId);
+      files.addAll(b.books().files());
+      setAside.addAll(b.setAside());
+      b.books().quarantineByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
+      inserted += b.inserted();
     }
+    return new Result(runId, batchRunIds, found.size(), found.size() - files.size() - setAside.size(), inserted,
+        new IngestAccounting(files, reasons), setAside);
   }
 
   /**
@@ -172,22 +179,46 @@ public final class IngestStage {
     return out;
   }
 
-  private record Batch(IngestAccounting books, long inserted) {}
+  private record Batch(IngestAccounting books, long inserted, List<RejectedFile> setAside) {}
 
-  /** One batch: extract, classify, check the books, write (one commit per table). */
-  private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, Dataset<Row> ingested,
+  /**
+   * One batch: its empty files are recorded as ingested with no lines, without reading them; the others are
+   * read, classified and written ({@link #read}); the files set aside are recorded last, so a run killed before
+   * that reruns the batch with the same run id.
+   */
+  private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, FileLedger ledger,
       String runId) {
     spark.sparkContext().setJobDescription("ingest " + candidates.size() + " files (" + runId + ")");
+    try {
+      List<IngestAccounting.FileBook> empty = ledger.empty(candidates);
+      List<LandingFiles.Landed> nonEmpty = candidates.stream().filter(f -> f.size() > 0).toList();
+      if (nonEmpty.isEmpty()) { // nothing to read: only the empty files to record as ingested
+        IngestAccounting books = new IngestAccounting(empty, Map.of());
+        FileLedger.recordIngested(tables, books, runId, Timestamp.from(Instant.now()));
+        return new Batch(books, 0, List.of());
+      }
+      Batch b = read(spark, nonEmpty, empty, ledger, runId);
+      FileLedger.recordRejected(tables, b.setAside(), runId, Timestamp.from(Instant.now()));
+      return b;
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /** Extract, classify, check the books, write (one commit per table); {@code empty}: the batch's empty files. */
+  private Batch read(SparkSession spark, List<LandingFiles.Landed> candidates, List<IngestAccounting.FileBook> empty,
+      FileLedger ledger, String runId) {
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> fileRows = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
           .select(SOURCE_FILE, FILE_HASH, FILE_SIZE, MODIFIED_AT, LINES_READ,
-              ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES)
+              ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES, REASON, DETAIL)
           .collectAsList();
-      Set<String> sameContent = alreadyIngested(fileRows, ingested);
+      List<RejectedFile> setAside = new ArrayList<>();
+      Set<String> skip = skipped(fileRows, ledger, setAside);
       // the per-file columns are only needed for the books (fileRows): keep them out of the classifier's shuffle
       Dataset<Row> records = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_RECORD)
-          .and(not(col(SOURCE_FILE).isin(sameContent.toArray()))))
+          .and(not(col(SOURCE_FILE).isin(skip.toArray()))))
           .drop(ExtractedSchema.ROW_TYPE, FILE_HASH, FILE_SIZE, LINES_READ, ExtractedSchema.BLANK_LINES,
               ExtractedSchema.HEADER_LINES, MODIFIED_AT);
       Dataset<Row> silver = tables.read(Table.PURCHASES);
@@ -199,21 +230,38 @@ public final class IngestStage {
           options.rules(), runId);
       Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        IngestAccounting books = books(judged, fileRows, sameContent);
+        IngestAccounting books = BatchBooks.of(judged, fileRows, skip, empty);
         if (!books.imbalances().isEmpty()) {
           throw new IllegalStateException("ingest accounting does not balance, nothing written for "
               + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
         }
-        // every candidate was touched but unchanged: nothing to write, no table changes
+        // every candidate was touched but unchanged, or set aside: nothing to write, no table changes
         long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, runId);
-        return new Batch(books, inserted);
+        return new Batch(books, inserted, setAside);
       } finally {
         judged.unpersist();
       }
     } finally {
       extracted.unpersist();
-      spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * The files whose records are not ingested: known content (touched but unchanged), or set aside now (added to
+   * {@code setAside}). {@code fileRows}: path, hash, size, modified, …, reason (7), detail (8).
+   */
+  private static Set<String> skipped(List<Row> fileRows, FileLedger ledger, List<RejectedFile> setAside) {
+    Set<String> skip = new HashSet<>();
+    for (Row f : fileRows) {
+      if (ledger.knows(f.getString(0), f.getString(1))) {
+        skip.add(f.getString(0));
+      } else if (!f.isNullAt(7)) {
+        skip.add(f.getString(0));
+        setAside.add(new RejectedFile(f.getString(0), f.getString(1), f.getLong(2), f.getTimestamp(3).getTime(),
+            f.getString(7), f.getString(8)));
+      }
+    }
+    return skip;
   }
 
   static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
@@ -226,32 +274,7 @@ public final class IngestStage {
     tables.ensureProperty(Table.PURCHASES, CHANGE_DATA_FEED, "true");
     tables.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
     tables.createIfNotExists(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
-  }
-
-  /** The files not yet ingested with the same path, size and modification time (metadata only). */
-  private static List<LandingFiles.Landed> unchanged(List<LandingFiles.Landed> found, Dataset<Row> ingested) {
-    Set<String> seen = new HashSet<>();
-    for (Row r : ingested.select(FILE_PATH, FILE_SIZE, MODIFIED_AT).collectAsList()) {
-      seen.add(r.getString(0) + "|" + r.getLong(1) + "|" + r.getTimestamp(2).getTime());
-    }
-    List<LandingFiles.Landed> out = found.stream()
-        .filter(f -> !seen.contains(f.path() + "|" + f.size() + "|" + f.modifiedMillis())).toList();
-    return out;
-  }
-
-  /** Files whose path and content hash were already ingested (touched but unchanged). */
-  private static Set<String> alreadyIngested(List<Row> fileRows, Dataset<Row> ingested) {
-    Set<String> known = new HashSet<>();
-    for (Row r : ingested.select(FILE_PATH, FILE_HASH).collectAsList()) {
-      known.add(r.getString(0) + "|" + r.getString(1));
-    }
-    Set<String> out = new HashSet<>();
-    for (Row r : fileRows) {
-      if (known.contains(r.getString(0) + "|" + r.getString(1))) {
-        out.add(r.getString(0));
-      }
-    }
-    return out;
+    tables.createIfNotExists(Table.REJECTED_FILES, Schemas.REJECTED_FILES);
   }
 
   static String runId(List<LandingFiles.Landed> files) {
@@ -273,37 +296,6 @@ public final class IngestStage {
         Encoders.row(ExtractedSchema.SCHEMA));
   }
 
-  private static IngestAccounting books(Dataset<Row> judged, List<Row> fileRows, Set<String> skip) {
-    Map<String, long[]> perFile = new HashMap<>();
-    for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME)
-        .agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
-      long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[4]);
-      int slot = switch (r.getString(1)) {
-        case OrderClassifier.ACCEPTED -> 0;
-        case OrderClassifier.QUARANTINED -> 1;
-        default -> 2;
-      };
-      v[slot] += r.getLong(2);
-      v[3] += r.getLong(3);
-    }
-    List<IngestAccounting.FileBook> books = new ArrayList<>();
-    for (Row f : fileRows) {
-      if (skip.contains(f.getString(0))) {
-        continue;
-      }
-      long[] v = perFile.getOrDefault(f.getString(0), new long[4]);
-      books.add(new IngestAccounting.FileBook(f.getString(0), f.getString(1), f.getLong(2),
-          f.getTimestamp(3).getTime(), f.getLong(4), f.getLong(5), f.getLong(6), v[3], v[0] + v[1] + v[2],
-          v[0], v[1], v[2]));
-    }
-    Map<String, Long> reasons = new HashMap<>();
-    for (Row r : judged.filter(col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))
-        .groupBy(REASON).count().collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-    }
-    return new IngestAccounting(books, reasons);
-  }
-
   /** {@code records}: every record read (bronze); {@code judged}: the same records with their outcome. */
   private long write(Dataset<Row> records, Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books,
       String runId) {
@@ -322,14 +314,7 @@ public final class IngestStage {
     long inserted = inserts.count();
     tables.appendOnce(Table.PURCHASES, inserts, runId, 1);
     FaultInjection.point("ingest.after-silver");
-    List<Row> fileRows = new ArrayList<>();
-    for (IngestAccounting.FileBook f : books.files()) {
-      fileRows.add(org.apache.spark.sql.RowFactory.create(f.file(), f.hash(), f.size(),
-          new Timestamp(f.modifiedMillis()), f.linesRead(), f.records(), f.accepted(), f.quarantined(),
-          f.duplicates(), runId, now));
-    }
-    tables.appendOnce(Table.INGESTED_FILES, tables.spark().createDataFrame(fileRows, Schemas.INGESTED_FILES),
-        runId, 1);
+    FileLedger.recordIngested(tables, books, runId, now);
     return inserted;
   }
 }

@@ -1,19 +1,17 @@
 package io.retention.ingest;
 
 import io.retention.schema.Columns;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
+import java.util.Set;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -40,7 +38,12 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     byte[] compressed = (byte[]) file.get(file.fieldIndex("content"));
     Timestamp modified = file.getTimestamp(file.fieldIndex("modificationTime"));
     String hash = sha256(compressed);
-    byte[] bytes = gunzipIfNeeded(compressed);
+    byte[] bytes;
+    try {
+      bytes = SetAside.decompress(path, compressed);
+    } catch (SetAside.Unreadable e) {
+      return List.of(setAsideRow(path, hash, compressed.length, modified, e.setAside())).iterator();
+    }
     String format = profile.formatOf(path);
     RecordSplitter.Split split = RecordSplitter.split(bytes, format.equals("csv"));
     FileParse fp = new FileParse(profile, format, new Validation(profile, rules));
@@ -53,10 +56,21 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       }
       out.add(recordRow(path, hash, compressed.length, rec, fp.parse(rec)));
     }
+    SetAside problem = fp.fileProblem(out.isEmpty());
+    if (problem != null) {
+      return List.of(setAsideRow(path, hash, compressed.length, modified, problem)).iterator();
+    }
     out.add(RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, (long) compressed.length, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null,
         RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modified));
     return out.iterator();
+  }
+
+  /** The one row of a file set aside: its reason and detail, no records and no line counts. */
+  private static Row setAsideRow(String path, String hash, long size, Timestamp modified, SetAside s) {
+    return RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, size, null, null, null, null,
+        s.reason().code(), s.detail(), null, null, null, null, null, null, null, null, null, null, null, null,
+        modified);
   }
 
   private Row recordRow(String path, String hash, long size, RecordSplitter.RawRecord rec, FileParse.Result r) {
@@ -82,17 +96,6 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     }
   }
 
-  static byte[] gunzipIfNeeded(byte[] b) {
-    if (b.length < 2 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b) {
-      return b;
-    }
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot gunzip: " + e.getMessage(), e);
-    }
-  }
-
   /** Per-file parsing state: the header (CSV names, or a whitespace layout) decides how records are read. */
   static final class FileParse {
     record Result(Map<String, String> fields, Validation.Line line, Reason reason, String detail) {}
@@ -100,13 +103,23 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     private final SourceProfile profile;
     private final String format;
     private final Validation validation;
+    private final Set<String> idColumns;
     private List<String> header;
+    private boolean headerBadEncoding;
+    private String missing;
     private boolean first = true;
 
     FileParse(SourceProfile profile, String format, Validation validation) {
       this.profile = profile;
       this.format = format;
       this.validation = validation;
+      Set<String> ids = new HashSet<>();
+      for (String canonical : List.of(Columns.ORDER_ID, Columns.CUSTOMER_ID)) {
+        if (profile.column(canonical) != null) {
+          ids.add(profile.column(canonical));
+        }
+      }
+      this.idColumns = Set.copyOf(ids);
     }
 
     /** True for the file's header record (the first record, when the profile says the file has one). */
@@ -118,6 +131,8 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       if (format.equals("csv") && !profile.header().equals("false")) {
         List<String> names = FieldParser.csvValues(rec.text());
         header = names == null ? List.of() : names.stream().map(String::strip).toList();
+        headerBadEncoding = rec.badEncoding();
+        missing = missingColumn(); // once per file, not per record
         return true;
       }
       if (format.equals("whitespace") && profile.header().equals("auto")) {
@@ -127,12 +142,36 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
       return format.equals("whitespace") && profile.header().equals("true");
     }
 
+    /**
+     * Why the whole file is set aside, or null: a CSV header that is not UTF-8 or names a column twice; a file
+     * of only a header that lacks a required column ({@code noRecords}: such a file, a one-line garbage file
+     * for instance, would otherwise read as ingested with nothing in it; with records, each is quarantined as
+     * {@code missing_column}).
+     */
+    SetAside fileProblem(boolean noRecords) {
+      if (header == null) {
+        return null;
+      }
+      if (headerBadEncoding) {
+        return new SetAside(SetAside.Code.INVALID_ENCODING, "the header line is not valid UTF-8");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String h : header) {
+        if (!seen.add(h)) {
+          return new SetAside(SetAside.Code.DUPLICATE_COLUMN, "the header names the column " + h + " twice");
+        }
+      }
+      return noRecords && missing != null ? new SetAside(SetAside.Code.MISSING_COLUMN,
+          "only a header line, and it has no column " + missing + " (it has: " + String.join(", ", header) + ")")
+          : null;
+    }
+
     Result parse(RecordSplitter.RawRecord rec) {
       if (rec.badEncoding()) {
         return new Result(null, null, Reason.INVALID_ENCODING, "bytes that are not valid UTF-8");
       }
       FieldParser.Parsed p = switch (format) {
-        case "jsonl" -> FieldParser.json(rec.text());
+        case "jsonl" -> FieldParser.json(rec.text(), idColumns);
         case "whitespace" -> whitespace(rec.text());
         default -> csv(rec.text());
       };
@@ -144,7 +183,6 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
     }
 
     private FieldParser.Parsed csv(String text) {
-      String missing = missingColumn();
       if (missing != null) {
         return FieldParser.Parsed.error(Reason.MISSING_COLUMN,
             "the header has no column " + missing + " (it has: " + String.join(", ", header) + ")");

@@ -24,7 +24,8 @@ public enum Table {
   CHURN_SCORES("gold", "churn_scores"),
   CHURN_EVALUATION("gold", "churn_evaluation"),
   RUNS("ops", "runs"),
-  INGESTED_FILES("ops", "ingested_files");
+  INGESTED_FILES("ops", "ingested_files"),
+  REJECTED_FILES("ops", "rejected_files");
 
   private final String layer;
   private final String tableName;

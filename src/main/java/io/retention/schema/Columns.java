@@ -45,6 +45,7 @@ public final class Columns {
   public static final String FILE_HASH = "file_hash";
   public static final String LINES_READ = "lines_read";
   public static final String MODIFIED_AT = "modified_at";
+  public static final String REJECTED_AT = "rejected_at";
 
   // kinds
   public static final String KIND_PURCHASE = "purchase";

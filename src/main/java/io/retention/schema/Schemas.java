@@ -93,4 +93,15 @@ public final class Schemas {
       field(ROWS_DUPLICATE, DataTypes.LongType),
       field(INGEST_RUN_ID, DataTypes.StringType),
       field(INGESTED_AT, DataTypes.TimestampType));
+
+  /** ops.rejected_files: one row per landed file set aside (per path and content hash). */
+  public static final StructType REJECTED_FILES = struct(
+      field(FILE_PATH, DataTypes.StringType),
+      field(FILE_HASH, DataTypes.StringType),
+      field(FILE_SIZE, DataTypes.LongType),
+      field(MODIFIED_AT, DataTypes.TimestampType),
+      field(REASON, DataTypes.StringType),
+      field(DETAIL, DataTypes.StringType),
+      field(INGEST_RUN_ID, DataTypes.StringType),
+      field(REJECTED_AT, DataTypes.TimestampType));
 }

@@ -9,7 +9,6 @@ import io.retention.lake.DeltaTables;
 import io.retention.metrics.Grain;
 import io.retention.metrics.MetricsStage;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -31,8 +30,7 @@ public final class NightProbe {
     spark.sparkContext().setLogLevel("WARN");
     DeltaTables tables = new DeltaTables(spark, args[0]);
     JobConfig.IngestSettings s = config.ingest();
-    ValidationRules rules = new ValidationRules(config.timezone(), s.defaultCurrency(), s.allowedCurrencies(),
-        s.maxAbsAmount(), Instant.now().plus(Duration.ofDays(s.futureToleranceDays())), s.namespaceOrderIds());
+    ValidationRules rules = s.rules(config.timezone(), Instant.now());
     SourceProfile profile = SourceProfile.load("canonical", config.profilesDir());
     MetricsStage.Options m = new MetricsStage.Options(Grain.MONTH, null, config.activeWindowDays(), null,
         config.metrics().percentiles());

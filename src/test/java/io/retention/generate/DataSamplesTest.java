@@ -25,6 +25,14 @@ class DataSamplesTest {
   static final GeneratorOptions SAMPLE = GeneratorOptions.of(3_000, 600, 731, 20240101L, LocalDate.of(2024, 1, 1),
       "csv", 0.015).withTrickyRows(0.01).withBadRowsFile(true);
 
+  /**
+   * Reasons of the hostile-input rules, added after the sample was made: the generator does not write them, so
+   * the (byte-for-byte regenerated) sample stays as it is; src/test/resources/hostile/strict holds their
+   * fixtures (StrictValuesTest), and the sample's README names them.
+   */
+  static final java.util.Set<Reason> NOT_IN_SAMPLES = java.util.EnumSet.of(Reason.INVALID_ID,
+      Reason.TIMESTAMP_TOO_OLD);
+
   private static Path landing() {
     return Path.of(System.getProperty("retention.project.dir", ".")).resolve("data-samples/landing");
   }
@@ -61,7 +69,8 @@ class DataSamplesTest {
     Map<String, Long> bad = new TreeMap<>(all);
     bad.remove("valid");
     assertThat(all.get("valid")).isEqualTo(valid.get("valid"));
-    assertThat(bad.keySet()).containsAll(Arrays.stream(Reason.values()).map(Reason::code).toList())
+    assertThat(bad.keySet()).containsAll(Arrays.stream(Reason.values()).filter(r -> !NOT_IN_SAMPLES.contains(r))
+            .map(Reason::code).toList())
         .contains(BadKind.DUPLICATE_REPLAY_CODE);
     assertThat(bad.values().stream().mapToLong(Long::longValue).sum()).isBetween(40L, 50L);
   }

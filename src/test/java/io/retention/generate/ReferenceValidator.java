@@ -35,6 +35,8 @@ final class ReferenceValidator {
   private static final Set<String> REQUIRED = Set.of("order_id", "customer_id", "order_ts", "amount");
   private static final Set<String> CURRENCIES = Set.of("EUR", "GBP", "USD");
   private static final BigDecimal MAX = new BigDecimal(1_000_000);
+  private static final Instant EARLIEST = Instant.parse("1990-01-01T00:00:00Z");
+  private static final int MAX_ID_LENGTH = 128;
 
   private final Instant futureLimit = Instant.now().plusSeconds(86_400);
   private final Map<String, String> contentById = new HashMap<>();
@@ -116,15 +118,21 @@ final class ReferenceValidator {
     if (v.get("customer_id").isEmpty()) {
       r.add("missing_customer_id");
     }
+    if (badId(v.get("order_id")) || badId(v.get("customer_id"))) {
+      r.add("invalid_id");
+    }
     Instant ts = parseTs(v.get("order_ts"));
     if (ts == null) {
       r.add("invalid_timestamp");
     } else if (ts.isAfter(futureLimit)) {
       r.add("future_timestamp");
+    } else if (ts.isBefore(EARLIEST)) {
+      r.add("timestamp_too_old");
     }
     String kind = v.getOrDefault("kind", "");
     BigDecimal amount = parseAmount(v.get("amount"));
-    if (amount == null || amount.signum() < 0 && kind.equals("purchase")) {
+    if (amount == null || amount.signum() < 0 && kind.equals("purchase")
+        || amount.stripTrailingZeros().scale() > 2) {
       r.add("invalid_amount");
     } else if (amount.abs().compareTo(MAX) > 0) {
       r.add("amount_out_of_range");
@@ -140,6 +148,13 @@ final class ReferenceValidator {
     if (!kind.isEmpty() && !kind.equals("purchase") && !kind.equals("refund")) {
       r.add("invalid_kind");
     }
+  }
+
+  /** A control or format character (Unicode Cc, Cf) or more than 128 characters. */
+  private static boolean badId(String id) {
+    String s = java.text.Normalizer.normalize(id, java.text.Normalizer.Form.NFC).strip();
+    return s.codePointCount(0, s.length()) > MAX_ID_LENGTH || s.codePoints().anyMatch(cp ->
+        Character.getType(cp) == Character.CONTROL || Character.getType(cp) == Character.FORMAT);
   }
 
   static Instant parseTs(String s) {

@@ -46,13 +46,13 @@ class IngestCrashIT {
 
     DeltaTables tables = new DeltaTables(spark, wh);
     long silverRows = tables.read(Table.PURCHASES).count();   // readable after the crash
-    assertThat(silverRows).isEqualTo(point.equals("ingest.after-silver") ? 6 : 0);
+    assertThat(silverRows).isEqualTo(point.equals("ingest.after-silver") ? 7 : 0);
     assertThat(tables.read(Table.INGESTED_FILES).count()).isZero();
-    assertThat(tables.read(Table.PURCHASE_EVENTS).count()).isEqualTo(23);
+    assertThat(tables.read(Table.PURCHASE_EVENTS).count()).isEqualTo(24);
 
     IngestStage.Result rerun = IngestStageTest.ingest(tables, landing.toString());
     assertThat(rerun.books().imbalances()).isEmpty();
-    assertThat(rerun.books().accepted()).isEqualTo(6);
+    assertThat(rerun.books().accepted()).isEqualTo(7);
     for (Table t : List.of(Table.PURCHASES, Table.QUARANTINE, Table.PURCHASE_EVENTS)) {
       SharedSpark.assertSameRows(comparable(reference, t), comparable(tables, t));
     }

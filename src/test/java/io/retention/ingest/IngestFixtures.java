@@ -35,14 +35,14 @@ final class IngestFixtures {
       + "A1,c1,2024-03-01T10:00:00Z,10.00,EUR,1,purchase,web\r\n"            // 18 duplicate (replay)
       + "A2,c9,2024-03-01T10:00:00Z,1.00,EUR,1,purchase,web\r\n";            // 19 conflicting_duplicate
 
-  /** day2.csv: a non-UTF-8 line, then an unterminated quote that runs to the end of the file. */
+  /** day2.csv: a non-UTF-8 line, then an unterminated quote followed by a complete record (C4). */
   static final byte[] DAY2 = concat(
       "order_id,customer_id,order_ts,amount,currency,quantity,kind,channel\n"
           + "C1,c4,2024-03-04T10:00:00Z,7.25,EUR,3,purchase,app\n"                     // 2 ok
           + "C2,c4,2024-03-04T11:00:00Z,1.00,EUR,1,purchase,",
       new byte[] {(byte) 0xC3, (byte) 0x28},                                              // 3 invalid_encoding
       "\nC3,c5,\"2024-03-04T10:00:00Z,1.00,EUR,1,purchase,web\nC4,c5,2024-03-04,1,EUR,1,purchase,web\n");
-                                                                                         // 4-5 malformed_record
+                                                                  // 4 malformed_record, 5 ok
 
   /** noamount.csv: a header without the amount column. */
   static final String NO_AMOUNT = "order_id,customer_id,order_ts\nD1,c6,2024-03-05T10:00:00Z\n"; // 2 missing_column
