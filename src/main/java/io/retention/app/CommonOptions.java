@@ -11,7 +11,8 @@ public final class CommonOptions {
   File conf;
 
   @Option(names = "--warehouse", paramLabel = "DIR",
-      description = "Warehouse directory of the Delta tables (default: retention.warehouse, ./warehouse).")
+      description = "Warehouse directory of the Delta tables (a path or an hdfs://, s3a:// URI). Default: "
+          + "./warehouse (configuration key retention.warehouse, environment RETENTION_WAREHOUSE).")
   String warehouse;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",

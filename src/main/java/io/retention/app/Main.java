@@ -69,8 +69,9 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * A configuration error is one line (exit 2). A job failure (exit 1) is one line too, then the log file
-   * that holds its stack trace ({@code --verbose}: the stack trace itself, on stderr).
+   * A configuration error is one line (exit 2), and so is a job failure the user can act on (a
+   * {@link JobFailure} without a cause, exit 1). Any other failure (exit 1) is one line, then the log file that
+   * holds its stack trace ({@code --verbose}: the stack trace itself, on stderr). Every job failure is logged.
    */
   static int failure(Exception ex, boolean verbose) {
     if (ex instanceof ConfigException) {
@@ -81,6 +82,9 @@ public final class Main implements Callable<Integer> {
         : "failed: " + oneLine(rootMessage(ex)));
     System.err.println(line);
     LoggerFactory.getLogger(FAILURE_LOGGER).error(line, ex);
+    if (ex instanceof JobFailure && ex.getCause() == null) {
+      return JOB_FAILED;
+    }
     if (verbose) {
       ex.printStackTrace(System.err);
     } else {

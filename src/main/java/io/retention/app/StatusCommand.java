@@ -1,39 +1,78 @@
 package io.retention.app;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.retention.lake.DeltaTables;
-import io.retention.lake.Table;
-import io.retention.schema.Columns;
+import io.retention.lake.NightRun;
+import io.retention.lake.RunHistory;
+import io.retention.lake.StageRun;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code status}: the last stage runs from ops.runs with their counts, timings and outcome. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the last runs (ops.runs).")
+/**
+ * {@code status}: the last nightly from ops.runs in a few lines (ok, or the stage it failed at and why; per
+ * stage status, time and rows), failed runs since, and with {@code --runs N} the latest stage runs; {@code --json}
+ * prints the same as one JSON object for monitoring. Results go to stdout; every text line fits 100 columns.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show the last nightly from ops.runs: ok, or the stage it failed at with its message; the "
+        + "time and rows of each stage; failed runs since.",
+        "Example: jobs/retention status --runs 20"})
 public final class StatusCommand extends SparkCommand {
-  @Option(names = "--last", defaultValue = "20", description = "How many runs. Default: ${DEFAULT-VALUE}.")
-  int last;
+  /** How many failed runs after the last nightly are listed. */
+  static final int FAILED_SINCE_MAX = 5;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Also list the latest N stage runs, newest first.")
+  Integer runs;
+
+  /** The option's old name: kept working, not shown. */
+  @Option(names = "--last", paramLabel = "N", hidden = true)
+  Integer last;
+
+  @Option(names = "--json", description = "Print one JSON object for monitoring instead of text "
+      + "(fields: README.md, Operations).")
+  boolean json;
+
+  PrintStream out = System.out;
+
+  int runCount() {
+    return runs != null ? runs : last != null ? last : 0;
+  }
 
   @Override
   protected void validate(JobConfig config) {
-    if (last < 1) {
-      throw new ConfigException("--last must be at least 1, cannot be: " + last);
+    if (runs != null && last != null) {
+      throw new ConfigException("--runs and --last are the same option, cannot be: both");
+    }
+    if ((runs != null || last != null) && runCount() < 1) {
+      throw new ConfigException((runs != null ? "--runs" : "--last") + " must be at least 1, cannot be: "
+          + runCount());
     }
   }
 
   @Override
   protected int run(JobConfig config, SparkSession spark) {
-    DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    if (!tables.exists(Table.RUNS)) {
-      err.println("status: no runs recorded under " + config.warehouse() + " yet");
-      return Main.OK;
+    StatusReport report = report(new RunHistory(new DeltaTables(spark, config.warehouse())), config);
+    if (json) {
+      out.println(report.json());
+    } else {
+      report.lines().forEach(out::println);
     }
-    tables.read(Table.RUNS)
-        .orderBy(col(Columns.STARTED_AT).desc())
-        .select(Columns.STARTED_AT, Columns.STAGE, Columns.STATUS, Columns.DURATION_MS, Columns.ROWS_IN,
-            Columns.ROWS_OUT, Columns.ROWS_QUARANTINED, Columns.ROWS_DUPLICATE, Columns.RUN_ID, Columns.MESSAGE)
-        .show(last, false);
     return Main.OK;
+  }
+
+  StatusReport report(RunHistory history, JobConfig config) {
+    ZoneId zone = ZoneId.of(config.timezone());
+    if (!history.exists()) {
+      return new StatusReport(config.warehouse(), zone, null, List.of(), List.of());
+    }
+    NightRun night = history.lastNight().orElse(null);
+    List<StageRun> failed = history.failedSince(night == null ? Instant.EPOCH : night.finishedAt(),
+        FAILED_SINCE_MAX);
+    List<StageRun> latest = runCount() > 0 ? history.latest(runCount()) : List.of();
+    return new StatusReport(config.warehouse(), zone, night, failed, latest);
   }
 }

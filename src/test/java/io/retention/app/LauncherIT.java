@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,17 @@ class LauncherIT {
         .contains("3241 records = 3196 accepted + 42 quarantined + 3 duplicates (balanced)")
         .contains("nightly: all stages ok").contains("score-churn  ok").contains("export       ok");
     assertThat(nightly.stdout()).isEmpty(); // summaries go to stderr
+  }
+
+  @Test
+  void statusSummarisesTheNightOnStdout() {
+    ChildJvm.Outcome status = launcher(10, "status", "--warehouse", warehouse);
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    List<String> lines = status.stdout().lines().toList();
+    assertThat(lines.get(0)).matches("last nightly nightly-[0-9a-f]{8} on \\S+: ok \\(.+\\)");
+    assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
+    assertThat(lines.stream().map(l -> l.trim().split(" +")[0]).toList())
+        .containsSubsequence("ingest", "metrics", "clv", "train-churn", "score-churn", "export", "report");
   }
 
   @Test

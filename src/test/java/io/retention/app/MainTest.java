@@ -44,6 +44,13 @@ class MainTest {
   }
 
   @Test
+  void aJobFailureWithoutACauseIsOneLine() {
+    Captured c = Captured.stderrOf(() -> Main.failure(new JobFailure("warehouse w is busy"), true));
+    assertThat(c.code()).isEqualTo(Main.JOB_FAILED);
+    assertThat(c.stderr()).isEqualTo("retention: warehouse w is busy" + System.lineSeparator());
+  }
+
+  @Test
   void aConfigurationErrorIsOneLineWithExitTwo() {
     Captured c = Captured.stderrOf(() -> Main.failure(new ConfigException("--top must be at least 1"), true));
     assertThat(c.code()).isEqualTo(Main.USAGE);
