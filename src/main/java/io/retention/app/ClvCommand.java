@@ -19,15 +19,15 @@ public final class ClvCommand extends StageCommand<CustomerLifetimeValue.Result>
       description = "Last day (inclusive, YYYY-MM-DD) of the data used. Default: the latest purchase order_date.")
   String calibrationEnd;
 
-  @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: retention.clv.timeUnit.")
+  @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: week (retention.clv.timeUnit).")
   String timeUnit;
 
   @Option(names = "--horizon-months", paramLabel = "N",
-      description = "Months of predicted purchases and CLV. Default: retention.clv.horizonMonths.")
+      description = "Months of predicted purchases and CLV. Default: 12 (retention.clv.horizonMonths).")
   Integer horizonMonths;
 
   @Option(names = "--discount-rate", paramLabel = "R",
-      description = "Monthly discount rate, e.g. 0.01. Default: retention.clv.monthlyDiscountRate.")
+      description = "Monthly discount rate, e.g. 0.01. Default: 0.01 (retention.clv.monthlyDiscountRate).")
   Double discountRate;
 
   private CustomerLifetimeValue.Options options;

@@ -35,11 +35,11 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
   @Option(names = "--as-of", paramLabel = "DATE", description = "Score date. Default: the latest purchase day.")
   String asOf;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Export folder. Default: export.dir.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Export folder. Default: exports (retention.export.dir).")
   String out;
 
   @Option(names = "--top", paramLabel = "N", description = "Keep the N rows of highest expected value saved "
-      + "(default export.top).")
+      + "(default 500, retention.export.top).")
   Integer top;
 
   @Option(names = "--min-risk", paramLabel = "X", description = "Keep rows with churn_risk >= X instead of a top N.")

@@ -35,7 +35,7 @@ public final class GenerateCommand extends SparkCommand {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (new or empty).")
   String out;
 
-  @Option(names = "--format", defaultValue = GeneratorOptions.FORMAT_CSV,
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = GeneratorOptions.FORMAT_CSV,
       description = "csv (header, RFC 4180) or jsonl (JSON Lines). Default: ${DEFAULT-VALUE}.")
   String format;
 
@@ -59,30 +59,30 @@ public final class GenerateCommand extends SparkCommand {
       description = "Share of orders that are refunds. Default: ${DEFAULT-VALUE}.")
   double refundShare;
 
-  @Option(names = "--r", defaultValue = "" + GeneratorOptions.R_DEFAULT,
+  @Option(names = "--r", paramLabel = "X", defaultValue = "" + GeneratorOptions.R_DEFAULT,
       description = "BG/NBD: Gamma shape of the purchase rate λ. Default: ${DEFAULT-VALUE}.")
   double r;
 
-  @Option(names = "--alpha", description = "BG/NBD: Gamma rate of λ, in days (default: calibrated to --orders).")
+  @Option(names = "--alpha", paramLabel = "X", description = "BG/NBD: Gamma rate of λ, in days (default: calibrated to --orders).")
   Double alpha;
 
-  @Option(names = "--a", defaultValue = "" + GeneratorOptions.A_DEFAULT,
+  @Option(names = "--a", paramLabel = "X", defaultValue = "" + GeneratorOptions.A_DEFAULT,
       description = "BG/NBD: dropout p ~ Beta(a, b). Default: ${DEFAULT-VALUE}.")
   double a;
 
-  @Option(names = "--b", defaultValue = "" + GeneratorOptions.B_DEFAULT,
+  @Option(names = "--b", paramLabel = "X", defaultValue = "" + GeneratorOptions.B_DEFAULT,
       description = "BG/NBD: second shape of the dropout Beta(a, b). Default: ${DEFAULT-VALUE}.")
   double b;
 
-  @Option(names = "--value-p", defaultValue = "" + GeneratorOptions.VALUE_P_DEFAULT,
+  @Option(names = "--value-p", paramLabel = "X", defaultValue = "" + GeneratorOptions.VALUE_P_DEFAULT,
       description = "Gamma-Gamma: order value shape p. Default: ${DEFAULT-VALUE}.")
   double valueP;
 
-  @Option(names = "--value-q", defaultValue = "" + GeneratorOptions.VALUE_Q_DEFAULT,
+  @Option(names = "--value-q", paramLabel = "X", defaultValue = "" + GeneratorOptions.VALUE_Q_DEFAULT,
       description = "Gamma-Gamma: shape q of the customer's rate ν. Default: ${DEFAULT-VALUE}.")
   double valueQ;
 
-  @Option(names = "--value-gamma", defaultValue = "" + GeneratorOptions.VALUE_GAMMA_DEFAULT,
+  @Option(names = "--value-gamma", paramLabel = "X", defaultValue = "" + GeneratorOptions.VALUE_GAMMA_DEFAULT,
       description = "Gamma-Gamma: rate γ of ν (mean order value p·γ/(q−1)). Default: ${DEFAULT-VALUE}.")
   double valueGamma;
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "housekeeping", mixinStandardHelpOptions = true,
     description = "Compact small files (OPTIMIZE) and remove unreferenced old files (VACUUM) of every table.")
 public final class HousekeepingCommand extends StageCommand<HousekeepingCommand.Compacted> {
-  @Option(names = "--retain-hours", defaultValue = "168",
+  @Option(names = "--retain-hours", defaultValue = "168", paramLabel = "HOURS",
       description = "VACUUM retention in hours, at least 168 (Delta's safe default). Default: ${DEFAULT-VALUE}.")
   int retainHours;
 

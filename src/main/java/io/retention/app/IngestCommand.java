@@ -27,11 +27,11 @@ import picocli.CommandLine.Option;
     description = "Ingest purchase logs (CSV / JSON Lines / whitespace, optionally gzip) into bronze and silver.")
 public final class IngestCommand extends StageCommand<IngestStage.Result> {
   @Option(names = "--input", paramLabel = "PATH",
-      description = "A file, a folder (read recursively) or a glob. Default: retention.input.")
+      description = "A file, a folder (read recursively) or a glob. Default: data-samples/landing (retention.input).")
   String input;
 
   @Option(names = "--profile", paramLabel = "NAME",
-      description = "Source profile: canonical, online-retail, cdnow or a conf/sources/<NAME>.conf. Default: retention.profile.")
+      description = "Source profile: canonical, online-retail, cdnow or a conf/sources/<NAME>.conf. Default: canonical (retention.profile).")
   String profile;
 
   private SourceProfile sourceProfile;

@@ -47,7 +47,7 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   static final int KPI_ROWS = 6;
 
   @Option(names = "--grain", paramLabel = "GRAIN",
-      description = "day, week (ISO, Monday), month or quarter. Default: retention.metrics.grain (month).")
+      description = "day, week (ISO, Monday), month or quarter. Default: month (retention.metrics.grain).")
   String grain;
 
   @Option(names = "--as-of", paramLabel = "DATE",

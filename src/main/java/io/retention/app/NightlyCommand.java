@@ -51,10 +51,10 @@ public final class NightlyCommand extends SparkCommand {
       description = "As-of date (YYYY-MM-DD) of every stage. Default: the latest purchase order_date.")
   String date;
 
-  @Option(names = "--input", paramLabel = "PATH", description = "Landing folder. Default: retention.input.")
+  @Option(names = "--input", paramLabel = "PATH", description = "Landing folder. Default: data-samples/landing (retention.input).")
   String input;
 
-  @Option(names = "--profile", paramLabel = "NAME", description = "Source profile. Default: retention.profile.")
+  @Option(names = "--profile", paramLabel = "NAME", description = "Source profile. Default: canonical (retention.profile).")
   String profile;
 
   @Option(names = "--housekeeping", description = "Also OPTIMIZE and VACUUM (168 h) every table at the end.")

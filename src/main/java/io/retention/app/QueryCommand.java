@@ -22,14 +22,14 @@ import picocli.CommandLine.Option;
     description = "Run a read-only Spark SQL statement (SELECT, SHOW, DESCRIBE, EXPLAIN) over the warehouse tables"
         + " (views <table> and <layer>.<table>).")
 public final class QueryCommand extends SparkCommand {
-  @Option(names = "--sql", required = true, description = "The SQL statement.")
+  @Option(names = "--sql", required = true, paramLabel = "SQL", description = "The SQL statement.")
   String sql;
 
-  @Option(names = "--format", defaultValue = "table",
+  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
       description = "table (for people), csv (header + rows) or json (JSON Lines). Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "Rows shown by --format table. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--limit", defaultValue = "1000", paramLabel = "N", description = "Rows shown by --format table. Default: ${DEFAULT-VALUE}.")
   int limit;
 
   @Override

@@ -22,7 +22,7 @@ public final class ReportCommand extends StageCommand<ReportCommand.Reported> {
   String asOf;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Folder of the reports; the report goes to <DIR>/<date>/. Default: retention.report.dir.")
+      description = "Folder of the reports; the report goes to <DIR>/<date>/. Default: reports (retention.report.dir).")
   String out;
 
   @Option(names = "--pseudonymise", description = "Show HMAC-SHA256 pseudonyms (keyed from $"

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -24,14 +23,6 @@ class HelpStyleTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("[A-Z][A-Z0-9_]*(=[A-Z][A-Z0-9_]*)?");
   private static final Pattern DEFAULT = Pattern.compile("(?i)default: *([^ ,;)]+)");
   private static final Config CONFIG = JobConfig.load(null, Map.of()).raw();
-
-  /**
-   * Commands whose source is being rewritten in another branch (the stage commands): their own options' and
-   * descriptions' violations are tolerated by {@link #noViolationsOutsideThePendingCommands} until those texts
-   * change; {@link #noViolationsAtAll} (disabled until then) lists them all.
-   */
-  private static final Set<String> PENDING = Set.of("ingest", "metrics", "clv", "clv-evaluate", "query",
-      "train-churn", "score-churn", "export", "report", "generate", "nightly", "housekeeping", "bench");
 
   /** Every violation, as {@code "<command> [<option>]: <rule>"}; options of the common mixin as {@code common}. */
   static List<String> violations() {
@@ -104,12 +95,6 @@ class HelpStyleTest {
   }
 
   @Test
-  void noViolationsOutsideThePendingCommands() {
-    assertThat(violations()).filteredOn(v -> !PENDING.contains(v.substring(0, v.indexOf(' ')).replace(":", "")))
-        .isEmpty();
-  }
-
-  @Test
   void theRulesCatchWhatTheyAreFor() {
     List<String> out = new ArrayList<>();
     CommandLine cl = new CommandLine(new Sample());
@@ -122,8 +107,6 @@ class HelpStyleTest {
         "sample --grain: Default: names the configuration key metrics.grain (show its value)");
   }
 
-  /** Pending: the stage commands' help texts are rewritten in another branch; enable once they are. */
-  @Disabled("pending: the stage commands' help texts (PENDING) are being rewritten in another branch")
   @Test
   void noViolationsAtAll() {
     assertThat(violations()).isEmpty();
