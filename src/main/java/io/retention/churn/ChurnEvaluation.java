@@ -283,7 +283,7 @@ public final class ChurnEvaluation {
       rows.add(RowFactory.create(version, p.scorer(), p.chosen(), p.curve(), p.point(), p.x(), p.y(), p.n()));
     }
     tables.createIfNotExists(Table.CHURN_EVALUATION, SCHEMA);
-    tables.spark().createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("overwrite")
-        .option("replaceWhere", MODEL_VERSION + " = '" + version + "'").save(tables.path(Table.CHURN_EVALUATION));
+    tables.replaceWhere(Table.CHURN_EVALUATION, tables.spark().createDataFrame(rows, SCHEMA).coalesce(1),
+        MODEL_VERSION + " = '" + version + "'");
   }
 }

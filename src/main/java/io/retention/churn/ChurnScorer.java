@@ -111,11 +111,8 @@ public final class ChurnScorer {
 
   /** Replaces the rows of {@code date} in {@code table} (creates the table on the first run). */
   private void replaceDate(Dataset<Row> rows, Table table, String dateColumn, LocalDate date) {
-    var w = rows.write().format("delta").mode("overwrite").option("mergeSchema", "true"); // new columns
-    if (tables.exists(table)) {
-      w = w.option("replaceWhere", dateColumn + " = DATE'" + date + "'");
-    }
-    w.save(tables.path(table));
+    // the table may predate some columns: replaceWhere adds them
+    tables.replaceWhere(table, rows, dateColumn + " = " + io.retention.schema.SqlLiterals.date(date));
   }
 
   private static ChurnFeatures.Options featureOptions(Options o) {

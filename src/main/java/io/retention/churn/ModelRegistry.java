@@ -17,7 +17,6 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
@@ -78,20 +77,7 @@ public final class ModelRegistry {
   }
 
   private FileSystem fs() {
-    return fileSystem(root, conf);
-  }
-
-  /**
-   * The file system of {@code p}; on the local file system the raw one, so that no {@code .crc} side files
-   * appear next to the registry's and the export's files.
-   */
-  public static FileSystem fileSystem(Path p, Configuration conf) {
-    try {
-      FileSystem fs = p.getFileSystem(conf);
-      return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the file system of " + p + ": " + e.getMessage(), e);
-    }
+    return io.retention.lake.FileSystems.of(root, conf);
   }
 
   /** A loaded model with its metadata. */

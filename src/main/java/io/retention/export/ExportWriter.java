@@ -2,7 +2,7 @@ package io.retention.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.retention.churn.ModelRegistry;
+import io.retention.lake.FileSystems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -76,7 +76,7 @@ public final class ExportWriter {
   public static Written write(Dataset<Row> rows, String outDir, LocalDate asOf, String modelVersion) {
     Configuration conf = rows.sparkSession().sessionState().newHadoopConf();
     Path atRisk = new Path(new Path(outDir), "at_risk");
-    FileSystem fs = ModelRegistry.fileSystem(atRisk, conf);
+    FileSystem fs = FileSystems.of(atRisk, conf);
     atRisk = fs.makeQualified(atRisk);
     Path tmp = new Path(atRisk, ".tmp-" + asOf + "-" + UUID.randomUUID());
     Path sparkOut = new Path(tmp, "spark");

@@ -83,10 +83,11 @@ public final class DeltaTables {
 
   /**
    * Replaces the rows matching {@code predicate} (a SQL condition on the table's columns) with {@code rows}
-   * in one commit; on a table that does not exist yet, creates it with {@code rows}.
+   * in one commit; on a table that does not exist yet, creates it with {@code rows}. Columns {@code rows} has
+   * and the table lacks are added (older rows read them as NULL).
    */
   public void replaceWhere(Table table, Dataset<Row> rows, String predicate) {
-    var writer = rows.write().format("delta").mode("overwrite");
+    var writer = rows.write().format("delta").mode("overwrite").option("mergeSchema", "true");
     if (exists(table)) {
       writer = writer.option("replaceWhere", predicate);
     }

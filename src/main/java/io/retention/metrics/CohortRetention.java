@@ -2,7 +2,7 @@ package io.retention.metrics;
 
 import static io.retention.metrics.CustomerActivity.DAYS;
 import static io.retention.metrics.CustomerActivity.LINES;
-import static io.retention.metrics.MetricsStage.dateLiteral;
+import static io.retention.schema.SqlLiterals.date;
 import static io.retention.schema.MetricsColumns.ACTIVE_CUSTOMERS;
 import static io.retention.schema.MetricsColumns.BREAKDOWN;
 import static io.retention.schema.MetricsColumns.COHORT;
@@ -174,7 +174,7 @@ public final class CohortRetention {
         "later / " + SIZE + " AS " + UNBOUNDED_RETENTION_RATE,
         "CAST(" + REV + " AS DECIMAL(18,2)) AS " + REVENUE,
         "CAST(cumrev / " + SIZE + " AS DECIMAL(18,2)) AS " + CUMULATIVE_REVENUE_PER_CUSTOMER,
-        g.end(C + " + " + K) + " <= " + dateLiteral(o.asOf()) + " AS " + IS_COMPLETE));
+        g.end(C + " + " + K) + " <= " + date(o.asOf()) + " AS " + IS_COMPLETE));
     return sums.selectExpr(out.toArray(new String[0]));
   }
 

@@ -4,7 +4,6 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -200,9 +199,5 @@ public final class MetricsStage {
     return o.breakdown() == null ? "" : " breakdown=" + o.breakdown();
   }
 
-  /** SQL literal of a DATE. */
-  static String dateLiteral(LocalDate d) {
-    return "DATE'" + Date.valueOf(d) + "'";
-  }
 
 }

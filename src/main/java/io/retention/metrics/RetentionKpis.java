@@ -1,7 +1,7 @@
 package io.retention.metrics;
 
 import static io.retention.metrics.CustomerActivity.DAYS;
-import static io.retention.metrics.MetricsStage.dateLiteral;
+import static io.retention.schema.SqlLiterals.date;
 import static io.retention.schema.MetricsColumns.AOV;
 import static io.retention.schema.MetricsColumns.BUYERS;
 import static io.retention.schema.MetricsColumns.CHURNED;
@@ -105,7 +105,7 @@ public final class RetentionKpis {
         "'" + g.id() + "' AS " + GRAIN,
         g.start("n") + " AS " + PERIOD_START,
         g.end("n") + " AS " + PERIOD_END,
-        g.end("n") + " <= " + dateLiteral(o.asOf()) + " AS " + IS_COMPLETE,
+        g.end("n") + " <= " + date(o.asOf()) + " AS " + IS_COMPLETE,
         "s_ AS " + CUSTOMERS_START,
         "nw AS " + CUSTOMERS_NEW,
         "e_ AS " + CUSTOMERS_END,
