@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
         ClvCommand.class,
         ClvEvaluateCommand.class,
         QueryCommand.class,
+        SqlCommand.class,
         TrainChurnCommand.class,
         ScoreChurnCommand.class,
         ExportCommand.class,
