@@ -92,6 +92,7 @@ public final class SqlCommand extends SparkCommand {
         .variable(LineReader.HISTORY_FILE, historyFile)
         .variable(LineReader.SECONDARY_PROMPT_PATTERN, SqlShell.CONTINUATION)
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+        .option(LineReader.Option.HISTORY_IGNORE_SPACE, false) // indented continuation lines are history too
         .build();
   }
 

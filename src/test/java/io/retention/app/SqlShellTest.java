@@ -148,9 +148,9 @@ class SqlShellTest {
   @Test
   void interactiveEndsAtEndOfInputAndKeepsHistory() throws Exception {
     Path history = SharedSpark.tempDir("sql-history").resolve("history");
-    Run run = interactive("SELECT 1 AS a;\n\\format json\nSELECT 2 AS b;", history);
+    Run run = interactive("SELECT 1 AS a;\n\\format json\nSELECT 2\n  AS b;", history);
     assertThat(run.out).isEqualTo("+---+\n|a  |\n+---+\n|1  |\n+---+\n\n{\"b\":2}\n");
-    assertThat(Files.readString(history)).contains("SELECT 1 AS a;").contains("SELECT 2 AS b;");
+    assertThat(Files.readString(history)).contains("SELECT 1 AS a;").contains(":SELECT 2\n").contains(":AS b;");
   }
 
   private record Run(String out, String err, Exception failure) {}
