@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         ClvCommand.class,
         ClvEvaluateCommand.class,
         QueryCommand.class,
+        SqlCommand.class,
         TrainChurnCommand.class,
         ScoreChurnCommand.class,
         ExportCommand.class,

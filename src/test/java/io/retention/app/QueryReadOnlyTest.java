@@ -53,7 +53,7 @@ class QueryReadOnlyTest {
     purchases = Path.of(tables.path(Table.PURCHASES));
   }
 
-  private static Row order(String id, String customer, String day, String amount) {
+  static Row order(String id, String customer, String day, String amount) {
     return RowFactory.create(id, customer, Timestamp.valueOf(day + " 10:00:00"), Date.valueOf(day),
         new BigDecimal(amount), "EUR", 1L, "purchase", CollectionConverters.asScala(Map.<String, String>of()), "h",
         "f", 1L, "r");
