@@ -27,10 +27,10 @@ import picocli.CommandLine.Option;
     description = "Read-only SQL shell on one warm Spark session over the warehouse tables (views <table> and"
         + " <layer>.<table>): interactive, or statements from -e, -f or stdin.")
 public final class SqlCommand extends SparkCommand {
-  @Option(names = {"-e", "--execute"}, description = "Statements to run, separated by ';'.")
+  @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "Statements to run, separated by ';'.")
   String execute;
 
-  @Option(names = {"-f", "--file"}, description = "A script of statements separated by ';'.")
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "A script of statements separated by ';'.")
   Path file;
 
   @Mixin
@@ -39,7 +39,8 @@ public final class SqlCommand extends SparkCommand {
   @Option(names = "--timing", description = "Print each statement's time (Time: 0.123 s) to stderr.")
   boolean timing;
 
-  @Option(names = "--history", description = "History file of the interactive shell. Default: ~/.retention_sql_history.")
+  @Option(names = "--history", paramLabel = "FILE",
+      description = "History file of the interactive shell. Default: ~/.retention_sql_history.")
   Path history;
 
   /** Where statements come from when neither -e nor -f is given and stdin is not a terminal. */
