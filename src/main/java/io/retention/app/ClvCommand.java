@@ -19,7 +19,8 @@ public final class ClvCommand extends StageCommand<CustomerLifetimeValue.Result>
       description = "Last day (inclusive, YYYY-MM-DD) of the data used. Default: the latest purchase order_date.")
   String calibrationEnd;
 
-  @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: week (retention.clv.timeUnit).")
+  @Option(names = "--time-unit", paramLabel = "UNIT",
+      description = "day or week. Default: week (retention.clv.timeUnit).")
   String timeUnit;
 
   @Option(names = "--horizon-months", paramLabel = "N",

@@ -20,7 +20,8 @@ public final class ClvEvaluateCommand extends StageCommand<ClvEvaluation.Result>
       description = "Last day (inclusive, YYYY-MM-DD) of the holdout period.")
   String holdoutEnd;
 
-  @Option(names = "--time-unit", paramLabel = "UNIT", description = "day or week. Default: week (retention.clv.timeUnit).")
+  @Option(names = "--time-unit", paramLabel = "UNIT",
+      description = "day or week. Default: week (retention.clv.timeUnit).")
   String timeUnit;
 
   private ClvEvaluation.Options options;

@@ -21,7 +21,8 @@ public final class GenerateCommand extends SparkCommand {
       description = "Valid orders (purchases + refunds) to aim for; alpha is calibrated to it (±~10 %%).")
   long orders;
 
-  @Option(names = "--customers", required = true, paramLabel = "M", description = "Customers (each buys at least once).")
+  @Option(names = "--customers", required = true, paramLabel = "M",
+      description = "Customers (each buys at least once).")
   long customers;
 
   @Option(names = "--days", paramLabel = "D", defaultValue = "" + GeneratorOptions.DAYS_DEFAULT,
@@ -63,7 +64,8 @@ public final class GenerateCommand extends SparkCommand {
       description = "BG/NBD: Gamma shape of the purchase rate λ. Default: ${DEFAULT-VALUE}.")
   double r;
 
-  @Option(names = "--alpha", paramLabel = "X", description = "BG/NBD: Gamma rate of λ, in days (default: calibrated to --orders).")
+  @Option(names = "--alpha", paramLabel = "X",
+      description = "BG/NBD: Gamma rate of λ, in days (default: calibrated to --orders).")
   Double alpha;
 
   @Option(names = "--a", paramLabel = "X", defaultValue = "" + GeneratorOptions.A_DEFAULT,

@@ -31,7 +31,8 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
   String input;
 
   @Option(names = "--profile", paramLabel = "NAME",
-      description = "Source profile: canonical, online-retail, cdnow or a conf/sources/<NAME>.conf. Default: canonical (retention.profile).")
+      description = "Source profile: canonical, online-retail, cdnow or a conf/sources/<NAME>.conf. Default: "
+          + "canonical (retention.profile).")
   String profile;
 
   private SourceProfile sourceProfile;

@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nightly}: every stage in order, in one Spark session, under the warehouse lock: ingest (only files
- * not yet ingested) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays,
- * or --retrain) → score-churn → export → report. The first failing stage stops the run with a non-zero exit
- * naming it.
+ * not yet ingested) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
+ * date) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays, or --retrain)
+ * → score-churn → export → report. Each stage is the same {@link StageCommand} a user runs alone, run through
+ * the one stage runner with the night's context (run id, pinned date); {@link #night} lists them. The first
+ * failing stage stops the run with a non-zero exit naming it.
  *
  * <p>Idempotent for a date: the as-of date is resolved once after ingest and pinned for every stage. A stage
  * whose options, input and output table versions and output files are all as its last nightly run left them
@@ -51,10 +53,12 @@ public final class NightlyCommand extends SparkCommand {
       description = "As-of date (YYYY-MM-DD) of every stage. Default: the latest purchase order_date.")
   String date;
 
-  @Option(names = "--input", paramLabel = "PATH", description = "Landing folder. Default: data-samples/landing (retention.input).")
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "Landing folder. Default: data-samples/landing (retention.input).")
   String input;
 
-  @Option(names = "--profile", paramLabel = "NAME", description = "Source profile. Default: canonical (retention.profile).")
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "Source profile. Default: canonical (retention.profile).")
   String profile;
 
   @Option(names = "--housekeeping", description = "Also OPTIMIZE and VACUUM (168 h) every table at the end.")
@@ -70,6 +74,13 @@ public final class NightlyCommand extends SparkCommand {
   /** The hub refresh's stage name in ops.runs. */
   static final String HUB = "hub";
 
+  private final IngestCommand ingest = new IngestCommand();
+  private final MetricsCommand metrics = new MetricsCommand();
+  private final ClvCommand clv = new ClvCommand();
+  private final TrainChurnCommand train = new TrainChurnCommand();
+  private final ScoreChurnCommand score = new ScoreChurnCommand();
+  private final ExportCommand export = new ExportCommand();
+  private final ReportCommand report = new ReportCommand();
   private LocalDate pinned;
 
   /** The state of one nightly run: its id, ledger, summary lines and the tables upstream of the next stage. */
@@ -97,15 +108,10 @@ public final class NightlyCommand extends SparkCommand {
     }
   }
 
-  private final IngestCommand ingest = new IngestCommand();
-  private final MetricsCommand metrics = new MetricsCommand();
-  private final ClvCommand clv = new ClvCommand();
-  private final TrainChurnCommand train = new TrainChurnCommand();
-  private final ScoreChurnCommand score = new ScoreChurnCommand();
-  private final ExportCommand export = new ExportCommand();
-  private final ReportCommand report = new ReportCommand();
-
-  /** The stages after ingest (and after train-churn, which runs only when a model is due), in order. */
+  /**
+   * The skippable stages of the night after ingest and the hub, in order, with their output folders; train-churn
+   * runs between clv and score-churn when a model is due ({@link #run}).
+   */
   private List<Step> night(JobConfig config, LocalDate asOf, StageContext ctx) {
     return List.of(
         new Step(metrics, null),
@@ -138,7 +144,6 @@ public final class NightlyCommand extends SparkCommand {
       err.println("nightly: retraining the churn model: " + why.get());
       run(night, day, config, train);
     }
-    night.upstream().addAll(INGEST_TABLES);
     for (Step s : steps.subList(2, steps.size())) {
       if (s.command() == report) {
         // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)

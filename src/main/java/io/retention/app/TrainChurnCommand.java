@@ -23,7 +23,8 @@ public final class TrainChurnCommand extends StageCommand<TrainChurnCommand.Trai
       description = "Validation cutoff c (labels need data up to c + H). Default: latest purchase day - horizon.")
   String cutoff;
 
-  @Option(names = "--horizon-days", paramLabel = "H", description = "Churn horizon in days. Default: 90 (retention.churn.horizonDays).")
+  @Option(names = "--horizon-days", paramLabel = "H",
+      description = "Churn horizon in days. Default: 90 (retention.churn.horizonDays).")
   Integer horizonDays;
 
   private ChurnTrainer.Options options;
