@@ -126,11 +126,12 @@ public final class ReportData {
    * per-customer state (one row per customer; no scan of silver).
    */
   private long[] customerCounts(LocalDate asOf, int window) {
-    if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
+    Dataset<Row> state = perCustomerState();
+    if (state == null) {
       return null;
     }
     Column last = element_at(CustomerActivity.purchaseDaysUpTo(asOf), -1);
-    Row r = tables.read(Table.CUSTOMER_ACTIVITY).select(last.as("last"))
+    Row r = state.select(last.as("last"))
         .agg(count(col("last")), count(when(col("last").geq(lit(Date.valueOf(asOf.minusDays(window)))), lit(1))))
         .first();
     return new long[] {r.getLong(0), r.getLong(1)};
@@ -188,10 +189,11 @@ public final class ReportData {
 
   /** Gaps between consecutive purchase days (up to as-of): 14-day histogram and percentiles per transition. */
   Gaps gaps(LocalDate asOf) {
-    if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
+    Dataset<Row> state = perCustomerState();
+    if (state == null) {
       return null;
     }
-    Dataset<Row> gaps = CustomerActivity.gaps(tables.read(Table.CUSTOMER_ACTIVITY), asOf)
+    Dataset<Row> gaps = CustomerActivity.gaps(state, asOf)
         .selectExpr("gap_days AS gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
             + " ELSE '4+' END, 'all')) AS t");
     List<Transition> transitions = new ArrayList<>();
@@ -211,6 +213,17 @@ public final class ReportData {
       bins.add(new Bin(i * GAP_BIN_DAYS, i == GAP_BINS ? Double.POSITIVE_INFINITY : (i + 1) * GAP_BIN_DAYS, hist[i]));
     }
     return transitions.isEmpty() ? null : new Gaps(bins, transitions);
+  }
+
+  /**
+   * The per-customer state (gold.customer_activity); on a warehouse where metrics has not run yet, the same state
+   * computed from silver.purchases in memory (the report writes no table); null when neither exists.
+   */
+  private Dataset<Row> perCustomerState() {
+    if (tables.exists(Table.CUSTOMER_ACTIVITY)) {
+      return tables.read(Table.CUSTOMER_ACTIVITY);
+    }
+    return tables.exists(Table.PURCHASES) ? CustomerActivity.state(tables.read(Table.PURCHASES), false) : null;
   }
 
   static Double dbl(Row r, int i) {

@@ -8,6 +8,8 @@ import io.retention.churn.ModelRegistry;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
+import io.retention.report.ReportData;
+import io.retention.report.ReportModel;
 import io.retention.schema.ChurnColumns;
 import io.retention.testing.SampleWarehouse;
 import java.nio.file.Path;
@@ -50,9 +52,16 @@ class SampleExportCoherenceTest {
     ExportCsv.assertNoContradictions(everyone);
 
     Path list = work.resolve("list");
-    List<CSVRecord> rows = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv,
-        new AtRiskExport.Options(last, list.toString(), 500, null, null, AtRiskExport.Rules.defaults(),
-            ListPolicy.defaults(), ControlGroup.defaults(null))), list, last, "s1").localFile());
+    AtRiskExport.Options listOptions = new AtRiskExport.Options(last, list.toString(), 500, null, null,
+        AtRiskExport.Rules.defaults(), ListPolicy.defaults(), ControlGroup.defaults(null));
+    List<CSVRecord> rows = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv, listOptions), list,
+        last, "s1").localFile());
+    // the report's at-risk table is the head of that CSV: same customers, same order
+    List<String> reported = new ReportData(t).load(new ReportData.Options(last, 90, null, listOptions)).churn()
+        .top().stream().map(ReportModel.AtRisk::customerId).toList();
+    assertThat(reported).isNotEmpty().isEqualTo(rows.stream().limit(reported.size())
+        .map(x -> x.get(io.retention.schema.Columns.CUSTOMER_ID)).toList());
+    assertThat(reported.size()).isEqualTo(Math.min(15, rows.size()));
     ExportCsv.assertNoContradictions(rows);
     assertThat(rows).allSatisfy(x -> assertThat(x.get(ChurnColumns.RISK_BAND)).isIn("high", "medium"));
     for (int i = 1; i < rows.size(); i++) {
