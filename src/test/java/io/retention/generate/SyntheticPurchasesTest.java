@@ -133,12 +133,17 @@ class SyntheticPurchasesTest {
     assertThat(variance).as("heterogeneous rates: over-dispersed vs Poisson").isGreaterThan(2 * mean);
   }
 
+  /** The quarantine reasons the generator writes: all but the hostile-input ones (their fixtures are files). */
+  private static java.util.List<Reason> generated() {
+    return Arrays.stream(Reason.values()).filter(r -> !DataSamplesTest.NOT_IN_SAMPLES.contains(r)).toList();
+  }
+
   @Test
   void everyBadRowBreaksExactlyTheRuleItIsMeantFor() throws IOException {
     GeneratorOptions o = GeneratorOptions.of(2_000, 300, 60, 11, START, "csv", 0.05).withTrickyRows(0.05);
     Map<String, Long> kinds = SyntheticPurchases.compute(spark, o).groupBy(SyntheticPurchases.KIND).count()
         .collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
-    for (Reason reason : Reason.values()) {
+    for (Reason reason : generated()) {
       assertThat(kinds).as(reason.code()).containsKey(reason.code());
     }
     assertThat(kinds).containsKey(BadKind.DUPLICATE_REPLAY_CODE);
@@ -178,7 +183,7 @@ class SyntheticPurchasesTest {
     daily.remove("missing-column.csv");
     assertThat(validate(daily)).containsOnlyKeys("valid");
     Map<String, Long> all = validate(files);
-    assertThat(all.keySet()).containsAll(Arrays.stream(Reason.values()).map(Reason::code).toList());
+    assertThat(all.keySet()).containsAll(generated().stream().map(Reason::code).toList());
     assertThat(all.get("malformed_record")).isEqualTo(1L);
   }
 
