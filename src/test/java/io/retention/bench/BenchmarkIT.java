@@ -48,7 +48,7 @@ class BenchmarkIT {
   @Test
   void reportHasEverySection() {
     assertThat(report).contains("# Benchmarks", "## Machine", "## Data", "## Per-stage wall time",
-        "## Incremental night", "## Cohort retention: Spark vs DuckDB", "## Targets (DESIGN §8)",
+        "## Incremental night", "## Cohort retention: Spark vs DuckDB", "## Targets",
         "## Where the time goes", "cores (JVM sees)", "max heap", "Java", "| ingest |", "| metrics |",
         "| clv |", "| night ingest |", "| night metrics |", "| bg/nbd fit |", "peak heap",
         "incremental/full ratio (ingest + metrics): ", "note: unit test");
