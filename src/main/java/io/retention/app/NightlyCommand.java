@@ -175,10 +175,8 @@ public final class NightlyCommand extends SparkCommand {
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + HUB + " failed: " + Main.oneLine(Main.rootMessage(e)), e);
     }
-    ctx.fault("nightly.after-" + HUB);
+    done(night, ctx, HUB, start);
     night.upstream().add(Table.CUSTOMER_ACTIVITY);
-    night.lines().add(String.format(Locale.ROOT, "%-12s ok  %6.1f s", HUB,
-        Duration.between(start, Instant.now()).toMillis() / 1000.0));
     return r;
   }
 
@@ -260,6 +258,14 @@ public final class NightlyCommand extends SparkCommand {
           + Main.oneLine(e instanceof JobFailure || e instanceof ConfigException ? e.getMessage()
               : Main.rootMessage(e)), e);
     }
+    done(night, ctx, name, start);
+  }
+
+  /**
+   * After a stage's work: the fault point {@code nightly.after-<stage>} (between the work and the nightly's
+   * record of it), then the stage's line of the night's summary.
+   */
+  private static void done(Night night, StageContext ctx, String name, Instant start) {
     ctx.fault("nightly.after-" + name);
     night.lines().add(String.format(Locale.ROOT, "%-12s ok  %6.1f s", name,
         Duration.between(start, Instant.now()).toMillis() / 1000.0));
