@@ -4,9 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import io.retention.ingest.ValidationRules;
+import io.retention.quality.GateRule;
+import io.retention.quality.GateSettings;
 import java.io.File;
 import java.nio.file.Path;
-import io.retention.ingest.ValidationRules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,7 @@ public record JobConfig(
     ChurnSettings churn,
     ExportSettings export,
     String reportDir,
+    GateSettings gates,
     Config raw) {
 
   public static final String ROOT = "retention";
@@ -215,7 +218,8 @@ public record JobConfig(
         (int) atLeast("shufflePartitions", c.getInt("shufflePartitions"), 1),
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
-        ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"), all);
+        ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
+        gates(c.getConfig("gates")), all);
   }
 
   private static ExportSettings export(Config ex) {
@@ -234,6 +238,39 @@ public record JobConfig(
         ex.getBoolean("pseudonymise"));
   }
 
+  /** The gate rules: each an object with a name, a metric, an action and at least one bound. */
+  private static GateSettings gates(Config g) {
+    int trailing = (int) whole("gates.trailingNights", g.getDouble("trailingNights"), 1, 365);
+    int min = (int) whole("gates.minNights", g.getDouble("minNights"), 1, trailing);
+    List<GateRule> rules = new java.util.ArrayList<>();
+    Set<String> keys = Set.of("name", "metric", "above", "below", "aboveMedianTimes", "belowMedianTimes", "action");
+    List<? extends Config> list = g.getConfigList("rules");
+    for (int i = 0; i < list.size(); i++) {
+      Config r = list.get(i);
+      String where = "gates.rules[" + i + "]";
+      for (String k : r.root().keySet()) {
+        if (!keys.contains(k)) {
+          throw bad(where, r.root().render(com.typesafe.config.ConfigRenderOptions.concise()),
+              "unknown key '" + k + "' (one of " + String.join(", ", new TreeSet<>(keys)) + ")");
+        }
+      }
+      try {
+        rules.add(new GateRule(r.hasPath("name") ? r.getString("name") : null,
+            r.hasPath("metric") ? r.getString("metric") : null, optional(r, "above"), optional(r, "below"),
+            optional(r, "aboveMedianTimes"), optional(r, "belowMedianTimes"),
+            GateRule.Action.valueOf(oneOf(where + ".action", r.hasPath("action") ? r.getString("action") : "",
+                "warn", "fail").toUpperCase(java.util.Locale.ROOT))));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("configuration key " + ROOT + "." + where + ": " + e.getMessage());
+      }
+    }
+    return new GateSettings(trailing, min, rules);
+  }
+
+  private static Double optional(Config c, String key) {
+    return c.hasPath(key) ? c.getDouble(key) : null;
+  }
+
   /** Local paths become absolute; URIs with a scheme (hdfs://, s3a://, file:/) are kept. */
   static String absolute(String path) {
     if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
@@ -244,12 +281,12 @@ public record JobConfig(
 
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
   }
 
   public JobConfig withMaster(String m) {
     return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */

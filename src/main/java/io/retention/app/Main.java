@@ -35,6 +35,8 @@ public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int JOB_FAILED = 1;
   public static final int USAGE = 2;
+  /** A quality gate failed, or the night is held by one: nothing was published. */
+  public static final int GATE_FAILED = 3;
   /** The logger of a failed command's stack trace: conf/log4j2.properties sends it to the log file only. */
   static final String FAILURE_LOGGER = "retention.failure";
 
@@ -78,6 +80,12 @@ public final class Main implements Callable<Integer> {
     if (ex instanceof ConfigException) {
       System.err.println("retention: " + oneLine(ex.getMessage()));
       return USAGE;
+    }
+    if (ex instanceof io.retention.quality.GateFailure) {
+      String line = "retention: " + oneLine(ex.getMessage());
+      System.err.println(line);
+      LoggerFactory.getLogger(FAILURE_LOGGER).error(line);
+      return GATE_FAILED;
     }
     String line = "retention: " + (ex instanceof JobFailure ? oneLine(ex.getMessage())
         : "failed: " + oneLine(rootMessage(ex)));

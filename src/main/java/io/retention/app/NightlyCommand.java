@@ -11,6 +11,8 @@ import io.retention.metrics.CustomerState;
 import io.retention.pipeline.AsOfDate;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageRunner;
+import io.retention.quality.QualityGates;
+import io.retention.quality.QualityLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nightly}: every stage in order, in one Spark session, under the warehouse lock: ingest (only files
- * not yet ingested) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
+ * not yet ingested) → gates (the quality gates on what ingest added; a failing one stops the night with exit code
+ * 3 and holds later nights until {@code --accept-gates}) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
  * date) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays, or --retrain)
  * → score-churn → export → report. Each stage is the same {@link StageCommand} a user runs alone, run through
  * the one stage runner with the night's context (run id, pinned date); {@link #night} lists them. The first
@@ -67,12 +70,19 @@ public final class NightlyCommand extends SparkCommand {
   @Option(names = "--retrain", description = "Retrain the churn model even when a recent one exists.")
   boolean retrain;
 
+  @Option(names = "--accept-gates", description = "Accept the night held by a failed quality gate (recorded in "
+      + "ops.night_quality with who and when) and go on.")
+  boolean acceptGates;
+
   @Option(names = "--force", description = "Recompute every stage, even those whose inputs are unchanged since "
       + "the last nightly.")
   boolean force;
 
   /** The hub refresh's stage name in ops.runs. */
   static final String HUB = "hub";
+  /** The quality gates' stage name in ops.runs (also of a night refused because an earlier one is held). */
+  static final String GATES = "gates";
+  static final String ACCEPT_GATES = "accept-gates";
 
   private final IngestCommand ingest = new IngestCommand();
   private final MetricsCommand metrics = new MetricsCommand();
@@ -122,12 +132,14 @@ public final class NightlyCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(JobConfig config, SparkSession spark) {
+  protected int run(JobConfig config, SparkSession spark) throws Exception {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
     Night night = new Night("nightly-" + UUID.randomUUID(), new StageLedger(tables), new ArrayList<>(),
         EnumSet.copyOf(INGEST_TABLES));
     StageContext ctx = new StageContext(tables, night.runId(), pinned, err, FaultInjection::point);
+    heldNights(night, ctx);
     run(night, ctx, config, ingest);
+    gate(night, ctx, config);
     LocalDate asOf = AsOfDate.pinnedOr(pinned, refreshHub(night, ctx).latestPurchase());
     if (asOf == null) {
       throw new JobFailure("nightly: " + Table.PURCHASES.qualifiedName() + " holds no purchase after ingest: "
@@ -160,6 +172,39 @@ public final class NightlyCommand extends SparkCommand {
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ", run " + night.runId() + ")");
     night.lines().forEach(l -> err.println("  " + l));
     return Main.OK;
+  }
+
+  /**
+   * A night held by a failed gate stops here, before ingest, until an operator accepts it
+   * ({@code --accept-gates}): the acceptance is recorded and the night goes on.
+   */
+  private void heldNights(Night night, StageContext ctx) throws Exception {
+    List<QualityLog.Check> held = new QualityLog(ctx.tables()).held();
+    if (held.isEmpty()) {
+      if (acceptGates) {
+        err.println("nightly: --accept-gates: no night is held");
+      }
+      return;
+    }
+    Instant start = Instant.now();
+    if (!acceptGates) {
+      StageRunner.<QualityGates.Accepted>run(ctx, GATES, () -> {
+        throw QualityGates.held(held);
+      });
+    }
+    String who = System.getProperty("user.name", "unknown");
+    StageRunner.run(ctx, ACCEPT_GATES, () -> QualityGates.accept(ctx, held, who));
+    done(night, ctx, ACCEPT_GATES, start);
+  }
+
+  /**
+   * The quality gates on what ingest added since the last check: a failing gate stops the night here with
+   * exit code 3, before the hub, metrics and everything that publishes.
+   */
+  private void gate(Night night, StageContext ctx, JobConfig config) throws Exception {
+    Instant start = Instant.now();
+    StageRunner.run(ctx, GATES, () -> new QualityGates(ctx, config.gates()).run());
+    done(night, ctx, GATES, start);
   }
 
   /**

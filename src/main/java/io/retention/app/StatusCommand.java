@@ -3,6 +3,7 @@ package io.retention.app;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.NightRun;
 import io.retention.lake.RunHistory;
+import io.retention.quality.QualityLog;
 import io.retention.lake.StageRun;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -55,7 +56,8 @@ public final class StatusCommand extends SparkCommand {
 
   @Override
   protected int run(JobConfig config, SparkSession spark) {
-    StatusReport report = report(new RunHistory(new DeltaTables(spark, config.warehouse())), config);
+    DeltaTables tables = new DeltaTables(spark, config.warehouse());
+    StatusReport report = report(new RunHistory(tables), new QualityLog(tables), config);
     if (json) {
       out.println(report.json());
     } else {
@@ -64,7 +66,7 @@ public final class StatusCommand extends SparkCommand {
     return Main.OK;
   }
 
-  StatusReport report(RunHistory history, JobConfig config) {
+  StatusReport report(RunHistory history, QualityLog quality, JobConfig config) {
     ZoneId zone = ZoneId.of(config.timezone());
     if (!history.exists()) {
       return new StatusReport(config.warehouse(), zone, null, List.of(), List.of());
@@ -73,6 +75,8 @@ public final class StatusCommand extends SparkCommand {
     List<StageRun> failed = history.failedSince(night == null ? Instant.EPOCH : night.finishedAt(),
         FAILED_SINCE_MAX);
     List<StageRun> latest = runCount() > 0 ? history.latest(runCount()) : List.of();
-    return new StatusReport(config.warehouse(), zone, night, failed, latest);
+    List<QualityLog.Check> checks = quality.checks();
+    return new StatusReport(config.warehouse(), zone, night, failed, latest,
+        checks.isEmpty() ? null : checks.get(checks.size() - 1), !quality.held().isEmpty());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retention.lake.NightRun;
 import io.retention.lake.StageRun;
+import io.retention.quality.QualityLog;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -22,9 +23,11 @@ import java.util.Locale;
  * @param night the last nightly, or null when none is recorded
  * @param failedSince failed stage runs that started after the last nightly's last row (newest first)
  * @param runs the latest stage runs, newest first (empty unless asked for)
+ * @param gates the latest quality-gate check or acceptance (null: none recorded)
+ * @param held whether a failed check holds the nightly until {@code nightly --accept-gates}
  */
 record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun> failedSince,
-    List<StageRun> runs) {
+    List<StageRun> runs, QualityLog.Check gates, boolean held) {
   static final int WIDTH = 100;
   private static final String STAGE_ROW = "  %-12s %-8s %10s %9s %9s  %s";
   private static final String RUN_ROW = "%-16s %-20s %-7s %10s %9s %9s  %s";
@@ -32,6 +35,10 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
   StatusReport {
     failedSince = List.copyOf(failedSince);
     runs = List.copyOf(runs);
+  }
+
+  StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun> failedSince, List<StageRun> runs) {
+    this(warehouse, zone, night, failedSince, runs, null, false);
   }
 
   /** The text lines, each at most {@value #WIDTH} characters. */
@@ -49,6 +56,9 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
             count(s.rowsIn(), s), count(s.rowsOut(), s), StageRun.FAILED.equals(s.status()) ? "see above" : note(s))
             .stripTrailing()));
       }
+    }
+    if (gates != null) {
+      out.addAll(wrap(gatesLine()));
     }
     for (StageRun f : failedSince) {
       out.addAll(wrap("failed since: " + f.stage() + " on " + time(f.startedAt()) + " (run "
@@ -68,6 +78,21 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
       }
     }
     return out;
+  }
+
+  /** The latest gate check in one line: its outcome, and what tripped; a held night says how to go on. */
+  private String gatesLine() {
+    String tripped = gates.tripped().isEmpty() ? "" : ": " + String.join("; ", gates.tripped());
+    if (held) {
+      return "gates: HELD since " + time(gates.evaluatedAt()) + tripped + ". Nothing is published until "
+          + "nightly --accept-gates";
+    }
+    if (QualityLog.ACCEPTED.equals(gates.outcome())) {
+      return "gates: failed night accepted by " + gates.acceptedBy() + " on " + time(gates.acceptedAt()) + tripped;
+    }
+    return String.format(Locale.ROOT, "gates: %s on %s (%d records, %.2f %% quarantined, %d new customers)%s",
+        gates.outcome(), time(gates.evaluatedAt()), gates.records(), 100 * gates.quarantineRate(),
+        gates.newCustomers(), tripped);
   }
 
   private String outcome() {
@@ -103,6 +128,22 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
             new long[] {s.rowsIn(), s.rowsOut(), s.rowsQuarantined(), s.rowsDuplicate()}, s.runId())
             .put("note", s.note());
       }
+    }
+    if (gates == null) {
+      root.putNull("gates");
+    } else {
+      ObjectNode g = root.putObject("gates");
+      g.put("outcome", gates.outcome());
+      g.put("held", held);
+      g.put("evaluated_at", gates.evaluatedAt().toString());
+      g.put("run_id", gates.runId());
+      g.put("records", gates.records());
+      g.put("quarantine_rate", gates.quarantineRate());
+      g.put("new_customers", gates.newCustomers());
+      ArrayNode t = g.putArray("tripped");
+      gates.tripped().forEach(t::add);
+      g.put("accepted_by", gates.acceptedBy());
+      g.put("accepted_at", gates.acceptedAt() == null ? null : gates.acceptedAt().toString());
     }
     runsJson(root.putArray("failed_since"), failedSince);
     runsJson(root.putArray("runs"), runs);

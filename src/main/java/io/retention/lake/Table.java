@@ -25,7 +25,8 @@ public enum Table {
   CHURN_EVALUATION("gold", "churn_evaluation"),
   RUNS("ops", "runs"),
   INGESTED_FILES("ops", "ingested_files"),
-  REJECTED_FILES("ops", "rejected_files");
+  REJECTED_FILES("ops", "rejected_files"),
+  NIGHT_QUALITY("ops", "night_quality");
 
   private final String layer;
   private final String tableName;

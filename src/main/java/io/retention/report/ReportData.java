@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.retention.export.AtRiskExport;
 import io.retention.lake.DeltaTables;
+import io.retention.quality.QualityLog;
 import io.retention.lake.Table;
 import io.retention.metrics.CustomerActivity;
 import io.retention.metrics.Grain;
@@ -106,11 +107,20 @@ public final class ReportData {
       String grain = grain();
       ReportModel.Churn churn = values.churn();
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
-          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()));
+          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality());
     } finally {
       sc.setJobDescription(null);
     }
   }
+
+  /** The last {@value #QUALITY_NIGHTS} gate checks and acceptances, newest first (one row per night: small). */
+  private List<QualityLog.Check> quality() {
+    List<QualityLog.Check> all = new java.util.ArrayList<>(new QualityLog(tables).checks());
+    java.util.Collections.reverse(all);
+    return all.subList(0, Math.min(QUALITY_NIGHTS, all.size()));
+  }
+
+  static final int QUALITY_NIGHTS = 14;
 
   private String grain() {
     if (!tables.exists(Table.RETENTION_KPIS)) {

@@ -1,5 +1,6 @@
 package io.retention.report;
 
+import io.retention.quality.QualityLog;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -18,15 +19,24 @@ import java.util.List;
  * @param calibration holdout check by calibration frequency (empty: gold.clv_evaluation absent)
  * @param churn churn scores (null: gold.churn_scores absent)
  * @param churnModel out-of-time evaluation of the churn model (null: gold.churn_evaluation absent)
+ * @param quality the nightly's latest quality-gate checks, newest first (empty: ops.night_quality absent)
  */
 public record ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
     List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
-    ChurnModel churnModel) {
+    ChurnModel churnModel, List<QualityLog.Check> quality) {
 
   public ReportModel {
     cohorts = cohorts == null ? List.of() : List.copyOf(cohorts);
     kpis = kpis == null ? List.of() : List.copyOf(kpis);
     calibration = calibration == null ? List.of() : List.copyOf(calibration);
+    quality = quality == null ? List.of() : List.copyOf(quality);
+  }
+
+  /** A report without gate checks (a warehouse that no nightly ran on). */
+  public ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
+      List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
+      ChurnModel churnModel) {
+    this(asOf, grain, headline, cohorts, kpis, gaps, clv, calibration, churn, churnModel, List.of());
   }
 
   /** Headline cards; any value may be null (not computed yet). */

@@ -46,6 +46,13 @@ public final class Columns {
   public static final String LINES_READ = "lines_read";
   public static final String MODIFIED_AT = "modified_at";
   public static final String REJECTED_AT = "rejected_at";
+  // ops.night_quality
+  public static final String INGEST_RUN_IDS = "ingest_run_ids";
+  public static final String EVALUATED_AT = "evaluated_at";
+  public static final String OUTCOME = "outcome";
+  public static final String GATES = "gates";
+  public static final String ACCEPTED_BY = "accepted_by";
+  public static final String ACCEPTED_AT = "accepted_at";
 
   // kinds
   public static final String KIND_PURCHASE = "purchase";

@@ -104,4 +104,40 @@ public final class Schemas {
       field(DETAIL, DataTypes.StringType),
       field(INGEST_RUN_ID, DataTypes.StringType),
       field(REJECTED_AT, DataTypes.TimestampType));
+
+  /** One gate's result inside ops.night_quality. */
+  public static final StructType GATE_RESULT = struct(
+      field("gate", DataTypes.StringType),
+      field("metric", DataTypes.StringType),
+      field("value", DataTypes.DoubleType),
+      field("threshold", DataTypes.DoubleType),
+      field("median", DataTypes.DoubleType),
+      field("action", DataTypes.StringType),
+      field(OUTCOME, DataTypes.StringType),
+      field(MESSAGE, DataTypes.StringType));
+
+  /**
+   * ops.night_quality: one row per nightly gate check (the ingest runs it covered, their measures and the gate
+   * results), and one row per held night an operator accepted (outcome {@code accepted}, who and when).
+   */
+  public static final StructType NIGHT_QUALITY = struct(
+      field(RUN_ID, DataTypes.StringType),
+      field(INGEST_RUN_IDS, DataTypes.createArrayType(DataTypes.StringType, true)),
+      field(EVALUATED_AT, DataTypes.TimestampType),
+      field("files", DataTypes.LongType),
+      field("records", DataTypes.LongType),
+      field("accepted", DataTypes.LongType),
+      field("quarantined", DataTypes.LongType),
+      field("duplicates", DataTypes.LongType),
+      field("files_set_aside", DataTypes.LongType),
+      field("new_customers", DataTypes.LongType),
+      field("refunds", DataTypes.LongType),
+      field("quarantine_rate", DataTypes.DoubleType),
+      field("refund_share", DataTypes.DoubleType),
+      field("quarantined_by_reason", COUNT_MAP),
+      field("revenue", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, true)),
+      field(GATES, DataTypes.createArrayType(GATE_RESULT, true)),
+      field(OUTCOME, DataTypes.StringType),
+      field(ACCEPTED_BY, DataTypes.StringType),
+      field(ACCEPTED_AT, DataTypes.TimestampType));
 }

@@ -20,6 +20,29 @@ class ConfigurationErrorsTest {
   }
 
   @Test
+  void gateRulesAreTypedAndABadOneIsOneLineNamingIt() {
+    JobConfig defaults = JobConfig.load(null, Map.of());
+    assertThat(defaults.gates().rules()).extracting(io.retention.quality.GateRule::name).containsExactly(
+        "quarantine_rate", "quarantine_rate_vs_recent", "files_set_aside", "records_low", "records_high");
+    assertThat(defaults.gates().rules().get(1)).isEqualTo(new io.retention.quality.GateRule(
+        "quarantine_rate_vs_recent", "quarantine_rate", 0.05, null, 3.0, null,
+        io.retention.quality.GateRule.Action.FAIL));
+    assertThat(defaults.gates().trailingNights()).isEqualTo(14);
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("gates.rules",
+        "[{ name = g, metric = rows, above = 1, action = warn }]"))).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("configuration key retention.gates.rules[0]: gate g: unknown metric 'rows'");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("gates.rules",
+        "[{ name = g, metric = records, abov = 1, action = warn }]"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'abov'");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("gates.rules",
+        "[{ name = g, metric = records, above = 1, action = stop }]"))).isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.gates.rules[0].action = stop: must be one of warn, fail");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("gates.minNights", "20")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.gates.minNights = 20.0: must be a whole number between 1 and 14");
+  }
+
+  @Test
   void aBadSetValueExitsWithTheUsageCode() {
     String wh = io.retention.testing.SharedSpark.tempDir("config-errors").toString();
     assertThat(Main.execute("clv", "--warehouse", wh, "--set", "clv.horizonMonths=5000")).isEqualTo(Main.USAGE);

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyIT {
   static final Set<String> RUN_SPECIFIC = Set.of(Columns.INGESTED_AT, "fitted_at", Columns.RUN_ID,
-      "model_version");
+      "model_version", Columns.EVALUATED_AT);
   static final List<String> HALT_POINTS = List.of("commit:gold/cohort_retention", "nightly.after-clv",
       "export.before-rename");
   static SparkSession spark;
@@ -87,7 +87,7 @@ class NightlyIT {
         .and(not(col(Columns.STAGE).startsWith(StageLedger.PREFIX)))).orderBy(Columns.STARTED_AT)
         .select(Columns.STAGE, Columns.STATUS).collectAsList();
     assertThat(rows.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
-        "ingest ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok", "export ok", "report ok");
+        "ingest ok", "gates ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok", "export ok", "report ok");
   }
 
   @Test
@@ -161,15 +161,54 @@ class NightlyIT {
     List<Row> added = tables.read(Table.RUNS).orderBy(Columns.FINISHED_AT).offset((int) runs)
         .select(Columns.STAGE, Columns.STATUS).collectAsList();
     assertThat(added.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
-        "ingest ok", "hub ok", "nightly:metrics skipped", "nightly:clv skipped",
+        "ingest ok", "gates ok", "hub ok", "nightly:metrics skipped", "nightly:clv skipped",
         "nightly:score-churn skipped", "nightly:export skipped", "nightly:report skipped");
   }
 
-  static ChildJvm.Outcome nightly(Path root, String haltAt) {
+  @Test
+  @Order(3)
+  void aNightFailingAGatePublishesNothingUntilAcceptedThenTheNightGoesOn() throws IOException {
+    // a day after the samples: 10 orders, 6 of them with an impossible amount (60 % > the 20 % bound)
+    StringBuilder csv = new StringBuilder("order_id,customer_id,order_ts,amount,currency,quantity,kind,channel\n");
+    for (int i = 0; i < 10; i++) {
+      csv.append("G-").append(i).append(",C000000").append(i).append(",2026-01-05T10:00:00Z,")
+          .append(i < 6 ? "12.345" : "20.00").append(",EUR,1,purchase,web\n");
+    }
+    Path bad = landing.resolve("2026-01-05.csv");
+    Files.writeString(bad, csv, StandardCharsets.UTF_8);
+    DeltaTables tables = tables(reference);
+    Map<Table, Long> before = new StageLedger(tables).versionsOfAll();
+    try {
+      ChildJvm.Outcome failed = nightly(reference, null);
+      assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(Main.GATE_FAILED);
+      assertThat(failed.stderr()).contains("retention: quality gate quarantine_rate failed: quarantine_rate 0.6 > "
+          + "0.2; nothing was published");
+      Map<Table, Long> after = new StageLedger(tables).versionsOfAll();
+      for (Table t : Table.values()) {
+        if (t.layer().equals("gold")) {
+          assertThat(after.get(t)).as(t.qualifiedName() + " unchanged").isEqualTo(before.get(t));
+        }
+      }
+      assertThat(reference.resolve("exports/at_risk/2026-01-05")).doesNotExist();
+      assertThat(reference.resolve("reports/2026-01-05")).doesNotExist();
+
+      ChildJvm.Outcome accepted = nightly(reference, null, "--accept-gates");
+      assertThat(accepted.exitCode()).as(accepted.stderr()).isZero();
+      assertThat(accepted.stderr()).contains("1 held check(s) accepted by ");
+      assertThat(reference.resolve("exports/at_risk/2026-01-05")).isDirectory();
+      assertThat(reference.resolve("reports/2026-01-05/index.html")).isRegularFile();
+    } finally {
+      Files.delete(bad);
+    }
+  }
+
+  static ChildJvm.Outcome nightly(Path root, String haltAt, String... more) {
     List<String> props = haltAt == null ? List.of() : List.of("-Dretention.haltAt=" + haltAt);
-    return ChildJvm.main(props, "nightly", "--warehouse", root.resolve("wh").toString(),
+    List<String> args = new ArrayList<>(List.of("nightly", "--warehouse", root.resolve("wh").toString(),
         "--input", landing.toString(), "--set", "export.dir=" + root.resolve("exports"),
-        "--set", "report.dir=" + root.resolve("reports"), "--set", "shufflePartitions=2");
+        "--set", "report.dir=" + root.resolve("reports"), "--set", "shufflePartitions=2"));
+    args.addAll(List.of(more));
+    return ChildJvm.main(props, args.toArray(String[]::new));
   }
 
   static DeltaTables tables(Path root) {

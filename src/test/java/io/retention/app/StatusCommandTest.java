@@ -200,6 +200,34 @@ class StatusCommandTest {
   }
 
   @Test
+  void aHeldNightSaysWhichGateAndHowToGoOn() throws Exception {
+    io.retention.quality.GateResult fail = new io.retention.quality.GateResult("quarantine_rate", "quarantine_rate",
+        0.6, 0.2, null, "fail", "fail", "quarantine_rate 0.6 > 0.2");
+    io.retention.quality.GateResult pass = new io.retention.quality.GateResult("files_set_aside", "files_set_aside",
+        0, 0.0, null, "warn", "pass", "files_set_aside 0; trips when > 0");
+    io.retention.quality.QualityLog.Check check = new io.retention.quality.QualityLog.Check(OK_NIGHT,
+        List.of("ingest-1"), java.time.Instant.parse("2026-12-06T02:31:00Z"), 10, 0.6, 0, "fail",
+        List.of(fail, pass), null, null);
+    StatusReport held = new StatusReport("wh", ZoneId.of("UTC"), NightRun.of(OK_NIGHT, okNight()), List.of(),
+        List.of(), check, true);
+    List<String> lines = held.lines();
+    assertThat(lines.subList(lines.size() - 2, lines.size())).containsExactly(
+        "gates: HELD since 2026-12-06T02:31:00Z: quarantine_rate: quarantine_rate 0.6 > 0.2. Nothing is",
+        "  published until nightly --accept-gates");
+    com.fasterxml.jackson.databind.JsonNode g = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(held.json()).get("gates");
+    assertThat(g.get("held").asBoolean()).isTrue();
+    assertThat(g.get("outcome").asText()).isEqualTo("fail");
+    assertThat(g.get("tripped").get(0).asText()).isEqualTo("quarantine_rate: quarantine_rate 0.6 > 0.2");
+
+    io.retention.quality.QualityLog.Check ok = new io.retention.quality.QualityLog.Check(OK_NIGHT,
+        List.of("ingest-2"), java.time.Instant.parse("2026-12-06T02:31:00Z"), 3241, 0.0139, 12, "pass",
+        List.of(pass), null, null);
+    assertThat(new StatusReport("wh", ZoneId.of("UTC"), null, List.of(), List.of(), ok, false).lines())
+        .contains("gates: pass on 2026-12-06T02:31:00Z (3241 records, 1.39 % quarantined, 12 new customers)");
+  }
+
+  @Test
   void withoutRunsItSaysSo(@TempDir Path dir) {
     assertThat(run(command("--warehouse", dir.toString()))).isEqualTo(
         "no nightly recorded under " + dir + " yet" + System.lineSeparator());

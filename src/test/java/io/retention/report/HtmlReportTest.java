@@ -49,6 +49,27 @@ class HtmlReportTest {
   }
 
   @Test
+  void theQualitySectionListsTheLatestGateChecksWithWhatTripped() throws Exception {
+    ReportModel f = ReportFixtures.full();
+    io.retention.quality.GateResult tripped = new io.retention.quality.GateResult("quarantine_rate",
+        "quarantine_rate", 0.6, 0.2, null, "fail", "fail", "quarantine_rate 0.6 > 0.2");
+    java.time.Instant at = java.time.Instant.parse("2026-12-06T02:31:17Z");
+    var failed = new io.retention.quality.QualityLog.Check("nightly-1", java.util.List.of("i1"), at, 10, 0.6, 3,
+        "fail", java.util.List.of(tripped), null, null);
+    var accepted = new io.retention.quality.QualityLog.Check("nightly-2", java.util.List.of("i1"),
+        at.plusSeconds(3600), 10, 0.6, 3, "accepted", java.util.List.of(tripped), "ops<b>", at.plusSeconds(3600));
+    ReportModel m = new ReportModel(f.asOf(), f.grain(), f.headline(), f.cohorts(), f.kpis(), f.gaps(), f.clv(),
+        f.calibration(), f.churn(), f.churnModel(), java.util.List.of(accepted, failed));
+    String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));
+    assertThat(html).contains("<h2>Data quality gates</h2>")
+        .contains("<tr><td>2026-12-06T03:31:00Z</td><td>10</td><td>60.0 %</td><td>3</td><td>accepted by ops&lt;b&gt;"
+            + "</td><td>quarantine_rate: quarantine_rate 0.6 &gt; 0.2</td></tr>")
+        .contains("<td>2026-12-06T02:31:00Z</td><td>10</td><td>60.0 %</td><td>3</td><td>fail</td>");
+    assertThat(Files.readString(HtmlReport.write(f, out).resolve("index.html")))
+        .contains("Not computed yet: ops.night_quality does not exist. Run `nightly` to fill this section.");
+  }
+
+  @Test
   void churnModelSectionShowsVersionMetricsAndReadingsFromTheEvaluation() throws Exception {
     String html = Files.readString(HtmlReport.write(ReportFixtures.full(), out).resolve("index.html"));
     assertThat(html).contains("Model v&lt;1&gt; · chosen: gradient-boosted trees · validated on 1,000 customers")
