@@ -7,7 +7,7 @@ every installation:
   $RETENTION_HOME/jobs/nightly.sh and fails at once with a clear message when it is not set.
 * RETENTION_SCHEDULE (optional, read when the DAG is parsed): a cron expression, default "30 2 * * *" (02:30).
 * RETENTION_WAREHOUSE, RETENTION_INPUT, RETENTION_LOG_DIR, RETENTION_MASTER, RETENTION_JAVA_OPTS,
-  RETENTION_SUBMIT_OPTS (optional): the job's own settings (see jobs/nightly.sh and README.md). Values set where
+  RETENTION_SUBMIT_OPTS (optional): the job's own settings (see jobs/nightly.sh and docs/cluster.md). Values set where
   the DAG is parsed are passed to the task; otherwise the worker's environment applies (append_env).
 
 The as-of date: a run scheduled at 02:30 on day D+1 computes the night of day D, the last complete day, passed as

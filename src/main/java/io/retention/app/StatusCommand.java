@@ -34,7 +34,7 @@ public final class StatusCommand extends SparkCommand {
   Integer last;
 
   @Option(names = "--json", description = "Print one JSON object for monitoring instead of text "
-      + "(fields: README.md, Operations).")
+      + "(fields: docs/operations.md).")
   boolean json;
 
   PrintStream out = System.out;

@@ -105,7 +105,7 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
     };
   }
 
-  /** One JSON object for monitoring; its fields are listed in README.md (status). */
+  /** One JSON object for monitoring; its fields are listed in docs/operations.md (status). */
   String json() {
     ObjectMapper m = new ObjectMapper();
     ObjectNode root = m.createObjectNode();
