@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * and the cohort Spark/DuckDB ratio, then prints the report to stderr and writes it to {@code --out}.
  * The warehouse is the work folder's own, never the configured one.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
+    footer = "Example: jobs/retention bench --orders 1000000 --customers 100000 --days 365 --out /tmp/bench.md",
+    mixinStandardHelpOptions = true,
     description = "Benchmark the pipeline on generated data and compare cohort retention with DuckDB.")
 public final class BenchCommand extends SparkCommand {
   @Option(names = "--orders", paramLabel = "N", defaultValue = "" + BenchOptions.ORDERS_DEFAULT,

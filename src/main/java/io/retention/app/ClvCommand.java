@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code clv}: fits BG/NBD + Gamma-Gamma and writes gold.clv_model and gold.customer_clv. */
-@Command(name = "clv", mixinStandardHelpOptions = true,
+@Command(name = "clv",
+    footer = "Example: jobs/retention clv --calibration-end 2025-12-31 --horizon-months 12",
+    mixinStandardHelpOptions = true,
     description = "Customer lifetime value: historical, simple and BG/NBD + Gamma-Gamma (discounted monthly).")
 public final class ClvCommand extends StageCommand<CustomerLifetimeValue.Result> {
   @Option(names = "--calibration-end", paramLabel = "DATE",

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code clv-evaluate}: calibration/holdout check of BG/NBD, printed and written to gold.clv_evaluation. */
-@Command(name = "clv-evaluate", mixinStandardHelpOptions = true,
+@Command(name = "clv-evaluate",
+    footer = "Example: jobs/retention clv-evaluate --calibration-end 2025-09-30 --holdout-end 2025-12-31",
+    mixinStandardHelpOptions = true,
     description = "Fit BG/NBD up to --calibration-end and compare predicted with actual purchases up to --holdout-end.")
 public final class ClvEvaluateCommand extends StageCommand<ClvEvaluation.Result> {
   @Option(names = "--calibration-end", required = true, paramLabel = "DATE",

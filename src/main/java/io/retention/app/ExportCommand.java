@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code export}: the CRM at-risk list of one score date as an atomic, owner-only CSV with a manifest. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
+    footer = "Example: jobs/retention export --as-of 2025-12-31 --top 200",
+    mixinStandardHelpOptions = true,
     description = "Write exports/at_risk/<date>/ for the CRM: customers worth contacting, ranked by expected "
         + "value saved, with a control group.")
 public final class ExportCommand extends StageCommand<ExportCommand.Exported> {

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code generate}: seeded synthetic purchase logs, one file per day, like a landing zone. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate",
+    footer = "Example: jobs/retention generate --orders 100000 --customers 10000 --days 365 --seed 7 --out /tmp/landing",
+    mixinStandardHelpOptions = true,
     description = "Write seeded synthetic purchase logs (BG/NBD customers, Gamma-Gamma values) as daily files "
         + "<out>/<YYYY-MM-DD>.csv|jsonl in the canonical layout.")
 public final class GenerateCommand extends SparkCommand {

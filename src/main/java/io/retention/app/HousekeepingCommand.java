@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code housekeeping}: OPTIMIZE and VACUUM every warehouse table. */
-@Command(name = "housekeeping", mixinStandardHelpOptions = true,
+@Command(name = "housekeeping",
+    footer = "Example: jobs/retention housekeeping --retain-hours 168",
+    mixinStandardHelpOptions = true,
     description = "Compact small files (OPTIMIZE) and remove unreferenced old files (VACUUM) of every table.")
 public final class HousekeepingCommand extends StageCommand<HousekeepingCommand.Compacted> {
   @Option(names = "--retain-hours", defaultValue = "168", paramLabel = "HOURS",

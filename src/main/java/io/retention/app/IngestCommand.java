@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ingest --input PATH [--profile NAME]}. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
+@Command(name = "ingest",
+    footer = "Example: jobs/retention ingest --input data-samples/landing",
+    mixinStandardHelpOptions = true,
     description = "Ingest purchase logs (CSV / JSON Lines / whitespace, optionally gzip) into bronze and silver.")
 public final class IngestCommand extends StageCommand<IngestStage.Result> {
   @Option(names = "--input", paramLabel = "PATH",

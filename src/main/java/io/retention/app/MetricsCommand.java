@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
  * gold.purchase_gaps; then prints a small cohort matrix and the last KPI rows to stderr. Only bounded rows
  * (at most 8 × 8 cells and 6 KPI periods) are collected for that summary.
  */
-@Command(name = "metrics", mixinStandardHelpOptions = true,
+@Command(name = "metrics",
+    footer = "Example: jobs/retention metrics --grain week --as-of 2025-12-31",
+    mixinStandardHelpOptions = true,
     description = "Compute the retention tables (customers, cohort_retention, retention_kpis, purchase_gaps).")
 public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   static final int MATRIX_COHORTS = 8;

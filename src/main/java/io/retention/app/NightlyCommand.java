@@ -45,7 +45,9 @@ import picocli.CommandLine.Option;
  * tables and rewrites no file; {@code --force} recomputes. Every stage's table versions go to ops.runs through
  * {@link StageLedger}. A run killed at any point recomputes on restart what it had not recorded as complete.
  */
-@Command(name = "nightly", mixinStandardHelpOptions = true,
+@Command(name = "nightly",
+    footer = "Example: jobs/retention nightly --date 2025-12-31",
+    mixinStandardHelpOptions = true,
     description = "Run every stage: ingest new files, metrics, clv, churn (retrain as configured), export, report.")
 public final class NightlyCommand extends SparkCommand {
   /** Tables ingest writes: every later stage depends on them. */

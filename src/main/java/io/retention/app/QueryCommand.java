@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
  * checked by {@link ReadOnlySql} before it runs (refused: exit 2), in a session that cannot read files by path. It
  * takes no warehouse lock, so it works during a nightly; Delta reads see each table's latest committed version.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(name = "query",
+    footer = "Example: jobs/retention query --format csv --sql \"select * from retention_kpis\"",
+    mixinStandardHelpOptions = true,
     description = "Run a read-only Spark SQL statement (SELECT, SHOW, DESCRIBE, EXPLAIN) over the warehouse tables"
         + " (views <table> and <layer>.<table>).")
 public final class QueryCommand extends SparkCommand {

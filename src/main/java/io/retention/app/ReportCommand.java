@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code report}: the HTML page with PNG charts, written to {@code <out>/<as-of>/index.html}. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
+    footer = "Example: jobs/retention report --as-of 2025-12-31",
+    mixinStandardHelpOptions = true,
     description = "Write the HTML retention report (index.html + PNG charts) for a date.")
 public final class ReportCommand extends StageCommand<ReportCommand.Reported> {
   @Option(names = "--as-of", paramLabel = "DATE",

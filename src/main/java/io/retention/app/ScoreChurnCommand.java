@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code score-churn}: scores the active customers with the newest complete model into gold.churn_scores. */
-@Command(name = "score-churn", mixinStandardHelpOptions = true,
+@Command(name = "score-churn",
+    footer = "Example: jobs/retention score-churn --as-of 2025-12-31",
+    mixinStandardHelpOptions = true,
     description = "Score churn risk with the newest registered model; writes gold.churn_scores for the date.")
 public final class ScoreChurnCommand extends StageCommand<ScoreChurnCommand.Scored> {
   @Option(names = "--as-of", paramLabel = "DATE", description = "Score date. Default: the latest purchase day.")

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * or the interactive shell (JLine). Same views and read-only rule as {@code query}, plus temporary views.
  * Scripts stop at the first error (exit 2 refused, 1 failed); the interactive shell reports it and goes on.
  */
-@Command(name = "sql", mixinStandardHelpOptions = true,
+@Command(name = "sql",
+    footer = "Example: jobs/retention sql -e \"select count(*) from purchases; describe customers\"",
+    mixinStandardHelpOptions = true,
     description = "Read-only SQL shell on one warm Spark session over the warehouse tables (views <table> and"
         + " <layer>.<table>): interactive, or statements from -e, -f or stdin.")
 public final class SqlCommand extends SparkCommand {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code train-churn}: out-of-time churn training; the kept model goes to the registry. */
-@Command(name = "train-churn", mixinStandardHelpOptions = true,
+@Command(name = "train-churn",
+    footer = "Example: jobs/retention train-churn --cutoff 2025-09-30",
+    mixinStandardHelpOptions = true,
     description = "Train the churn classifier at cutoff - horizon, validate out of time at the cutoff, register it.")
 public final class TrainChurnCommand extends StageCommand<TrainChurnCommand.Trained> {
   @Option(names = "--cutoff", paramLabel = "DATE",

@@ -1,6 +1,7 @@
 package io.retention.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.typesafe.config.Config;
 import java.util.ArrayList;
@@ -105,6 +106,31 @@ class HelpStyleTest {
         "sample --day: takes a date but shows the placeholder <day> (use DATE)",
         "sample --profile: Default: names the configuration key retention.profile (show its value)",
         "sample --grain: Default: names the configuration key metrics.grain (show its value)");
+  }
+
+  /**
+   * Every command's help ends with {@code Example: jobs/retention <command> …}, and the example parses: its
+   * options exist and take the values shown (quoted arguments kept whole).
+   */
+  @Test
+  void everyCommandShowsAnExampleThatParses() {
+    CommandLine main = new CommandLine(new Main());
+    Pattern arg = Pattern.compile("\"([^\"]*)\"|(\\S+)");
+    for (CommandLine sub : main.getSubcommands().values()) {
+      String name = sub.getCommandName();
+      Pattern example = Pattern.compile("Example: jobs/retention (" + Pattern.quote(name) + "( .*)?)");
+      List<String> lines = new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
+      lines.addAll(List.of(sub.getCommandSpec().usageMessage().description()));
+      Matcher m = lines.stream().map(example::matcher).filter(Matcher::matches).findFirst().orElse(null);
+      assertThat(m).as(name + ": a line 'Example: jobs/retention " + name + " …' in --help").isNotNull();
+      List<String> args = new ArrayList<>();
+      Matcher a = arg.matcher(m.group(1));
+      while (a.find()) {
+        args.add(a.group(1) != null ? a.group(1) : a.group(2));
+      }
+      assertThatCode(() -> new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)))
+          .as(name + " example " + args).doesNotThrowAnyException();
+    }
   }
 
   @Test
