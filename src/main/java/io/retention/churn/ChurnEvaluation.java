@@ -136,12 +136,8 @@ public final class ChurnEvaluation {
   /** Thresholds of the ROC curve: the score quantiles 0, 1/100, ..., 99/100. */
   public static final int ROC_THRESHOLDS = 100;
 
-  /** The schema of gold.churn_evaluation. */
-  public static final StructType SCHEMA = Schemas.struct(Schemas.field(MODEL_VERSION, DataTypes.StringType),
-      Schemas.field(SCORER, DataTypes.StringType), Schemas.field(CHOSEN, DataTypes.BooleanType),
-      Schemas.field(CURVE, DataTypes.StringType), Schemas.field(POINT, DataTypes.IntegerType),
-      Schemas.field(X, DataTypes.DoubleType), Schemas.field(Y, DataTypes.DoubleType),
-      Schemas.field(N, DataTypes.LongType));
+  /** The schema of gold.churn_evaluation (its contract lives in {@link io.retention.schema.GoldSchemas}). */
+  public static final StructType SCHEMA = io.retention.schema.GoldSchemas.CHURN_EVALUATION;
 
   /** One point of a curve: roc (x = FPR, y = TPR, n null), lift (x = decile, y = lift), calibration, metric. */
   public record CurvePoint(String scorer, boolean chosen, String curve, int point, Double x, double y, Long n) {}

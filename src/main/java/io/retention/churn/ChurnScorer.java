@@ -34,19 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * customer-sized reaches the driver.
  */
 public final class ChurnScorer {
-  /** gold.churn_scores (plus the descriptive columns the export needs). */
-  public static final StructType SCHEMA = Schemas.struct(
-      Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
-      Schemas.field(SCORE_DATE, DataTypes.DateType),
-      Schemas.field(CHURN_RISK, DataTypes.DoubleType),
-      Schemas.field(RISK_BAND, DataTypes.StringType),
-      Schemas.field(TOP_REASONS, DataTypes.StringType),
-      Schemas.field(MODEL_VERSION, DataTypes.StringType),
-      Schemas.field(RECENCY_DAYS, DataTypes.DoubleType),
-      Schemas.field(USUAL_GAP_DAYS, DataTypes.DoubleType),
-      Schemas.field(LAST_ORDER_DATE, DataTypes.DateType),
-      Schemas.field(EXPECTED_NEXT_PURCHASE, DataTypes.DateType),
-      Schemas.field(DAYS_OVERDUE, DataTypes.IntegerType));
+  /** gold.churn_scores: the contract lives in {@link io.retention.schema.GoldSchemas}. */
+  public static final StructType SCHEMA = io.retention.schema.GoldSchemas.CHURN_SCORES;
 
   /** As-of date (null = latest purchase day), population, band thresholds, model version (null = newest). */
   public record Options(LocalDate asOf, int lookbackDays, int horizonDays, double penalizer, double bandHigh,

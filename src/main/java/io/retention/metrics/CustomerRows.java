@@ -1,6 +1,7 @@
 package io.retention.metrics;
 
 import io.retention.schema.Columns;
+import io.retention.schema.GoldSchemas;
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.math.BigDecimal;
@@ -41,27 +42,18 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     this.breakdown = breakdown;
   }
 
-  /** The gold.customers schema (the breakdown column only when asked for). */
+  /** The gold.customers schema ({@link GoldSchemas#CUSTOMERS}; the breakdown column after cohort when asked for). */
   static StructType schema(boolean breakdown) {
-    StructType s = new StructType()
-        .add(Columns.CUSTOMER_ID, DataTypes.StringType, true)
-        .add(MetricsColumns.GRAIN, DataTypes.StringType, false)
-        .add(MetricsColumns.COHORT, DataTypes.DateType, true);
-    if (breakdown) {
-      s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
+    if (!breakdown) {
+      return GoldSchemas.CUSTOMERS;
     }
-    return s.add(MetricsColumns.FIRST_ORDER_DATE, DataTypes.DateType, true)
-        .add(MetricsColumns.LAST_ORDER_DATE, DataTypes.DateType, true)
-        .add(MetricsColumns.ORDERS, DataTypes.LongType, true)
-        .add(MetricsColumns.NET_REVENUE, Schemas.MONEY, true)
-        .add(MetricsColumns.AOV, Schemas.MONEY, true)
-        .add(MetricsColumns.FREQUENCY, DataTypes.IntegerType, true)
-        .add(MetricsColumns.RECENCY_DAYS, DataTypes.IntegerType, true)
-        .add(MetricsColumns.AGE_DAYS, DataTypes.IntegerType, true)
-        .add(MetricsColumns.MEAN_GAP_DAYS, DataTypes.DoubleType, true)
-        .add(MetricsColumns.MEDIAN_GAP_DAYS, DataTypes.DoubleType, true)
-        .add(MetricsColumns.LAST_GAP_DAYS, DataTypes.IntegerType, true)
-        .add(MetricsColumns.DAYS_SINCE_LAST, DataTypes.IntegerType, true);
+    org.apache.spark.sql.types.StructField[] f = GoldSchemas.CUSTOMERS.fields();
+    StructType s = new StructType().add(f[0]).add(f[1]).add(f[2])
+        .add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
+    for (int i = 3; i < f.length; i++) {
+      s = s.add(f[i]);
+    }
+    return s;
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.StageLedger;
 import io.retention.lake.Table;
 import io.retention.schema.Columns;
+import io.retention.schema.GoldSchemas;
 import io.retention.testing.ChildJvm;
 import io.retention.testing.SharedSpark;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -88,6 +90,41 @@ class NightlyIT {
         .select(Columns.STAGE, Columns.STATUS).collectAsList();
     assertThat(rows.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
         "ingest ok", "gates ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok", "export ok", "report ok");
+  }
+
+  /**
+   * Every gold table the nightly wrote has the columns, types and order of its contract in
+   * {@link GoldSchemas}; Delta stores every column nullable, and a column the contract declares non-null holds
+   * no null. (gold.clv_evaluation, not written by the nightly, is built from rows of its contract's schema.)
+   */
+  @Test
+  @Order(0)
+  void everyGoldTableHasTheSchemaOfItsContract() {
+    DeltaTables t = tables(reference);
+    List<Table> checked = new ArrayList<>();
+    for (Table table : Table.values()) {
+      if (!table.layer().equals("gold") || !t.exists(table)) {
+        continue;
+      }
+      StructType contract = GoldSchemas.of(table);
+      Dataset<Row> df = t.read(table);
+      assertThat(columns(df.schema())).as(table.qualifiedName()).containsExactlyElementsOf(columns(contract));
+      assertThat(df.schema().fields()).as(table.qualifiedName()).allMatch(StructField::nullable);
+      for (StructField f : contract.fields()) {
+        if (!f.nullable()) {
+          assertThat(df.where(col(f.name()).isNull()).count()).as(table.qualifiedName() + "." + f.name()).isZero();
+        }
+      }
+      checked.add(table);
+    }
+    assertThat(checked).containsExactlyInAnyOrder(Table.CUSTOMERS, Table.CUSTOMER_ACTIVITY, Table.COHORT_RETENTION,
+        Table.RETENTION_KPIS, Table.PURCHASE_GAPS, Table.CLV_MODEL, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
+        Table.CHURN_SCORES, Table.CHURN_EVALUATION);
+  }
+
+  /** {@code name type} per column, in order (types without nullability). */
+  static List<String> columns(StructType s) {
+    return java.util.Arrays.stream(s.fields()).map(f -> f.name() + " " + f.dataType().catalogString()).toList();
   }
 
   @Test

@@ -1,0 +1,164 @@
+package io.retention.schema;
+
+import static io.retention.schema.Schemas.MONEY;
+import static io.retention.schema.Schemas.field;
+import static io.retention.schema.Schemas.struct;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The contract of every gold table: column names, types and order as written (metrics tables without
+ * {@code --breakdown}; with it, a {@code breakdown} column follows {@code cohort}). Delta stores every column as
+ * nullable; a column declared non-null here never holds a null (a test checks both on the bundled samples).
+ */
+public final class GoldSchemas {
+  private GoldSchemas() {}
+
+  public static final StructType CUSTOMERS = struct(
+      field(Columns.CUSTOMER_ID, StringType),
+      new org.apache.spark.sql.types.StructField(MetricsColumns.GRAIN, StringType, false,
+          org.apache.spark.sql.types.Metadata.empty()),
+      field(MetricsColumns.COHORT, DateType),
+      field(MetricsColumns.FIRST_ORDER_DATE, DateType),
+      field(MetricsColumns.LAST_ORDER_DATE, DateType),
+      field(MetricsColumns.ORDERS, LongType),
+      field(MetricsColumns.NET_REVENUE, MONEY),
+      field(MetricsColumns.AOV, MONEY),
+      field(MetricsColumns.FREQUENCY, IntegerType),
+      field(MetricsColumns.RECENCY_DAYS, IntegerType),
+      field(MetricsColumns.AGE_DAYS, IntegerType),
+      field(MetricsColumns.MEAN_GAP_DAYS, DoubleType),
+      field(MetricsColumns.MEDIAN_GAP_DAYS, DoubleType),
+      field(MetricsColumns.LAST_GAP_DAYS, IntegerType),
+      field(MetricsColumns.DAYS_SINCE_LAST, IntegerType));
+
+  /** gold.customer_activity, the per-customer state (the hub): purchase days with net and gross value. */
+  public static final StructType CUSTOMER_ACTIVITY = struct(
+      field(Columns.CUSTOMER_ID, StringType),
+      field("activity", DataTypes.createArrayType(struct(field("day", DateType), field("purchases", LongType),
+          field("net", MONEY), field("gross", MONEY)), true)),
+      field("first_purchase", struct(field(Columns.ORDER_TS, TimestampType), field(Columns.ORDER_ID, StringType))),
+      field("first_attributes", Schemas.STRING_MAP));
+
+  public static final StructType COHORT_RETENTION = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.COHORT, DateType),
+      field(MetricsColumns.PERIOD_INDEX, IntegerType),
+      field(MetricsColumns.PERIOD_START, DateType),
+      field(MetricsColumns.COHORT_SIZE, LongType),
+      field(MetricsColumns.ACTIVE_CUSTOMERS, LongType),
+      field(MetricsColumns.RETENTION_RATE, DoubleType),
+      field(MetricsColumns.UNBOUNDED_RETENTION_RATE, DoubleType),
+      field(MetricsColumns.REVENUE, MONEY),
+      field(MetricsColumns.CUMULATIVE_REVENUE_PER_CUSTOMER, MONEY),
+      field(MetricsColumns.IS_COMPLETE, BooleanType));
+
+  public static final StructType RETENTION_KPIS = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.PERIOD_START, DateType),
+      field(MetricsColumns.PERIOD_END, DateType),
+      field(MetricsColumns.IS_COMPLETE, BooleanType),
+      field(MetricsColumns.CUSTOMERS_START, LongType),
+      field(MetricsColumns.CUSTOMERS_NEW, LongType),
+      field(MetricsColumns.CUSTOMERS_END, LongType),
+      field(MetricsColumns.CRR, DoubleType),
+      field(MetricsColumns.RETAINED, LongType),
+      field(MetricsColumns.REACTIVATED, LongType),
+      field(MetricsColumns.CHURNED, LongType),
+      field(MetricsColumns.CHURN_RATE, DoubleType),
+      field(MetricsColumns.BUYERS, LongType),
+      field(MetricsColumns.REPEAT_PURCHASE_RATE, DoubleType),
+      field(MetricsColumns.ORDERS, LongType),
+      field(MetricsColumns.PURCHASE_FREQUENCY, DoubleType),
+      field(MetricsColumns.AOV, MONEY),
+      field(MetricsColumns.NET_REVENUE, MONEY));
+
+  public static final StructType PURCHASE_GAPS = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.COHORT, DateType),
+      field(MetricsColumns.TRANSITION, StringType),
+      field(MetricsColumns.GAPS, LongType),
+      field(MetricsColumns.MEAN_DAYS, DoubleType),
+      field(MetricsColumns.P25_DAYS, DoubleType),
+      field(MetricsColumns.P50_DAYS, DoubleType),
+      field(MetricsColumns.P75_DAYS, DoubleType),
+      field(MetricsColumns.P90_DAYS, DoubleType));
+
+  /** gold.churn_features at a cutoff (no categorical attributes configured; each adds {@code attr_<name>}). */
+  public static final StructType CHURN_FEATURES = struct(
+      field(Columns.CUSTOMER_ID, StringType),
+      field(ChurnColumns.RECENCY_DAYS, DoubleType),
+      field(ChurnColumns.PURCHASE_DAYS, DoubleType),
+      field(ChurnColumns.ORDERS, DoubleType),
+      field(ChurnColumns.NET_REVENUE, DoubleType),
+      field(ChurnColumns.AVG_ORDER_VALUE, DoubleType),
+      field(ChurnColumns.TENURE_DAYS, DoubleType),
+      field(ChurnColumns.MEAN_GAP_DAYS, DoubleType),
+      field(ChurnColumns.MAX_GAP_DAYS, DoubleType),
+      field(ChurnColumns.GAP_STD_DAYS, DoubleType),
+      field(ChurnColumns.OVERDUE_RATIO, DoubleType),
+      field(ChurnColumns.ORDERS_LAST_90, DoubleType),
+      field(ChurnColumns.ORDERS_PREV_90, DoubleType),
+      field(ChurnColumns.TREND, DoubleType),
+      field(ChurnColumns.REFUND_SHARE, DoubleType),
+      field(ChurnColumns.P_ALIVE, DoubleType),
+      field(ChurnColumns.EXPECTED_PURCHASES, DoubleType),
+      field(ChurnColumns.P_NO_PURCHASE, DoubleType),
+      field(ChurnColumns.COHORT_MONTHS, DoubleType),
+      field(ChurnColumns.FIRST_ORDER_DATE, DateType),
+      field(ChurnColumns.LAST_ORDER_DATE, DateType),
+      field(ChurnColumns.EXPECTED_NEXT_PURCHASE, DateType),
+      field(ChurnColumns.DAYS_OVERDUE, IntegerType),
+      field(ChurnColumns.CUTOFF, DateType));
+
+  /** gold.churn_scores (plus the descriptive columns the export needs). */
+  public static final StructType CHURN_SCORES = struct(
+      field(Columns.CUSTOMER_ID, StringType),
+      field(ChurnColumns.SCORE_DATE, DateType),
+      field(ChurnColumns.CHURN_RISK, DoubleType),
+      field(ChurnColumns.RISK_BAND, StringType),
+      field(ChurnColumns.TOP_REASONS, StringType),
+      field(ChurnColumns.MODEL_VERSION, StringType),
+      field(ChurnColumns.RECENCY_DAYS, DoubleType),
+      field(ChurnColumns.USUAL_GAP_DAYS, DoubleType),
+      field(ChurnColumns.LAST_ORDER_DATE, DateType),
+      field(ChurnColumns.EXPECTED_NEXT_PURCHASE, DateType),
+      field(ChurnColumns.DAYS_OVERDUE, IntegerType));
+
+  /** gold.churn_evaluation: one row per point of a scorer's curve (roc, lift, calibration) or metric. */
+  public static final StructType CHURN_EVALUATION = struct(
+      field(ChurnColumns.MODEL_VERSION, StringType),
+      field("scorer", StringType),
+      field("chosen", BooleanType),
+      field("curve", StringType),
+      field("point", IntegerType),
+      field("x", DoubleType),
+      field("y", DoubleType),
+      field("n", LongType));
+
+  /** The contract of a gold table. */
+  public static StructType of(io.retention.lake.Table table) {
+    return switch (table) {
+      case CUSTOMERS -> CUSTOMERS;
+      case CUSTOMER_ACTIVITY -> CUSTOMER_ACTIVITY;
+      case COHORT_RETENTION -> COHORT_RETENTION;
+      case RETENTION_KPIS -> RETENTION_KPIS;
+      case PURCHASE_GAPS -> PURCHASE_GAPS;
+      case CLV_MODEL -> ClvSchemas.CLV_MODEL;
+      case CUSTOMER_CLV -> ClvSchemas.CUSTOMER_CLV;
+      case CLV_EVALUATION -> ClvSchemas.CLV_EVALUATION;
+      case CHURN_FEATURES -> CHURN_FEATURES;
+      case CHURN_SCORES -> CHURN_SCORES;
+      case CHURN_EVALUATION -> CHURN_EVALUATION;
+      default -> throw new IllegalArgumentException(table.qualifiedName() + " is not a gold table");
+    };
+  }
+}
