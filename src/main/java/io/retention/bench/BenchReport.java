@@ -92,8 +92,9 @@ public final class BenchReport {
     CohortBench.Result c = r.cohort();
     sb.append("\n## Cohort retention: Spark vs DuckDB\n\n");
     sb.append(String.format(Locale.ROOT, "Monthly gold.cohort_retention (%d cells, as of %s) from the same clean"
-        + " Parquet copy of silver.purchases, %d threads each: Spark = `CohortRetention.compute` in the running"
-        + " session written to the `noop` sink; DuckDB %s (JDBC, in-process, `SET threads = %d`) = the"
+        + " Parquet copy of silver.purchases, %d threads each: Spark = what the nightly runs from purchases (the"
+        + " per-customer state, then the cohort kernel: `CohortRetention.compute`) in the running session written to"
+        + " the `noop` sink; DuckDB %s (JDBC, in-process, `SET threads = %d`) = the"
         + " equivalent SQL (`DuckDbCohorts.sql`), whole result fetched. One warm-up run each, then %d timed"
         + " runs; medians compared.%n%n", c.cells(), c.asOf(), c.threads(), c.duckVersion(), c.threads(),
         c.sparkSeconds().length));

@@ -15,11 +15,6 @@ import static io.retention.schema.MetricsColumns.PERIOD_START;
 import static io.retention.schema.MetricsColumns.RETENTION_RATE;
 import static io.retention.schema.MetricsColumns.REVENUE;
 import static io.retention.schema.MetricsColumns.UNBOUNDED_RETENTION_RATE;
-import static io.retention.schema.Columns.AMOUNT;
-import static io.retention.schema.Columns.CUSTOMER_ID;
-import static io.retention.schema.Columns.KIND;
-import static io.retention.schema.Columns.KIND_PURCHASE;
-import static io.retention.schema.Columns.ORDER_DATE;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -54,10 +49,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * all; each customer's distinct active periods, per-day entries and one "last active period" marker are summed
  * per (cohort, k) by {@link CohortCells} in plain Java per partition (not by an interpreted per-customer SQL
  * explode), so only cohorts × periods rows are shuffled. From the purchases ({@link #compute}, what the
- * benchmark times): one shuffle of narrow rows (customer, period, purchase flag, amount) by customer; then
- * {@link PurchaseCells} folds each partition's customers into per-(cohort, k) sums in plain Java (no
- * per-(customer, period) hash aggregate, sort or window), so again only cohorts × periods rows are shuffled.
- * Either way the cohort sizes are the k = 0 cells and the dense grid is generated from one row per cohort
+ * benchmark times) the state is built first, as the nightly's hub does. The cohort sizes are the k = 0 cells and the dense grid is generated from one row per cohort
  * holding its cells as a map (no join, no second pass over the customers); the running sums are windows over
  * that small table.
  * Nothing reaches the driver.
@@ -74,35 +66,14 @@ public final class CohortRetention {
   private CohortRetention() {}
 
   /**
-   * From the purchases. Without a breakdown this is the lean plan of the benchmark: one shuffle of narrow rows
-   * (customer, period, purchase flag, amount in cents) by customer into a fixed partition count, then
-   * {@link PurchaseCells} per partition in plain Java (each customer's cohort, distinct active periods, amounts
-   * and last active period, summed per (cohort, k)), and a small aggregate of those cells; with a breakdown it
-   * goes through {@link CustomerActivity} (the first purchase's attributes are needed).
+   * From the purchases: exactly what the nightly does, the per-customer state ({@link CustomerActivity}, the hub)
+   * and then the one cohort kernel ({@link #fromActivity}). The benchmark and the real-data cross-checks time
+   * and verify this path.
    */
   public static Dataset<Row> compute(Dataset<Row> purchases, MetricsStage.Options options) {
     CustomerActivity.check(purchases, options);
     MetricsStage.Options o = options.resolve(purchases);
-    if (o.breakdown() != null) {
-      return fromActivity(CustomerActivity.compute(purchases, o), o);
-    }
-    Grain g = o.grain();
-    Dataset<Row> cells = CustomerActivity.upToAsOf(purchases, o)
-        .selectExpr(CUSTOMER_ID, g.period(ORDER_DATE) + " AS p", KIND + " = '" + KIND_PURCHASE + "' AS buy",
-            "CAST(" + AMOUNT + " * 100 AS BIGINT) AS cents")
-        .repartition(customerPartitions(purchases.sparkSession()), col(CUSTOMER_ID))
-        .mapPartitions(new PurchaseCells(), Encoders.row(CohortCells.schema(false)));
-    return fromCells(sumCells(cells, List.of(C)), o, List.of(C));
-  }
-
-  /**
-   * A fixed count for the shuffle by customer ahead of {@link PurchaseCells}: adaptive execution would coalesce
-   * this small shuffle into a few uneven partitions (3 on 2 cores at 10 M rows, one twice another), and each
-   * partition's customers are held in memory. At least {@code spark.sql.shuffle.partitions} and two per core.
-   */
-  private static int customerPartitions(org.apache.spark.sql.SparkSession spark) {
-    int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    return Math.max(configured, 2 * spark.sparkContext().defaultParallelism());
+    return fromActivity(CustomerActivity.compute(purchases, o), o);
   }
 
   /** From the per-customer activity ({@code o} resolved). */

@@ -147,19 +147,4 @@ class CohortRetentionTest {
     SharedSpark.assertSameRows(expected,
         CohortRetention.compute(in, Fixtures.options(Grain.MONTH, "2024-02-05").withBreakdown("Country")));
   }
-
-  /**
-   * The benchmark's plan from the purchases ({@code compute}, no breakdown) and the stage's plan from the
-   * per-customer state ({@code fromActivity}) give the same table, on generated orders with refunds (some before
-   * a first purchase, some refund-only customers), for every grain.
-   */
-  @Test
-  void purchasePlanAndStatePlanGiveTheSameTable() {
-    Dataset<Row> in = purchases(IncrementalMetricsTest.orders());
-    for (Grain g : Grain.values()) {
-      MetricsStage.Options o = Fixtures.options(g, "2024-05-20");
-      SharedSpark.assertSameRows(CohortRetention.fromActivity(CustomerActivity.compute(in, o), o),
-          CohortRetention.compute(in, o));
-    }
-  }
 }
