@@ -1,5 +1,6 @@
 package io.retention.report;
 
+import io.retention.pipeline.Progress;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CalibrationBin;
 import io.retention.report.ReportModel.CohortCell;
@@ -196,6 +197,7 @@ public final class Charts {
   }
 
   static Image save(Chart<?, ?> c, Path dir, String name) throws IOException {
+    Progress.step("drawing chart " + name, 0, 0);
     String file = name + ".png";
     BitmapEncoder.saveBitmapWithDPI(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG, DPI);
     return new Image(file, WIDTH, HEIGHT);

@@ -4,6 +4,7 @@ import static io.retention.report.Readings.count;
 import static io.retention.report.Readings.num;
 import static io.retention.report.Readings.pct;
 
+import io.retention.pipeline.Progress;
 import io.retention.quality.QualityLog;
 import io.retention.report.ReportModel.AtRisk;
 import io.retention.report.ReportModel.Headline;
@@ -36,7 +37,11 @@ public final class HtmlReport {
     Path tmp = out.resolve("." + m.asOf() + ".tmp-" + UUID.randomUUID());
     Files.createDirectory(tmp);
     try {
-      Files.writeString(tmp.resolve("index.html"), render(m, tmp), StandardCharsets.UTF_8);
+      try {
+        Files.writeString(tmp.resolve("index.html"), render(m, tmp), StandardCharsets.UTF_8);
+      } finally {
+        Progress.endStep();
+      }
       Path old = null;
       if (Files.exists(target)) {
         old = out.resolve("." + m.asOf() + ".old-" + UUID.randomUUID());
