@@ -85,8 +85,7 @@ public final class ClvCommand extends StageCommand<CustomerLifetimeValue.Result>
     if (m.gammaGamma() != null) {
       err.print(m.gammaGamma().describe());
     }
-    err.printf("simple CLV: annual churn rate %.4f, expected lifetime %.2f years%n", m.churn().annualRate(),
-        m.churn().lifetimeYears());
+    err.println(m.churn().describe());
     err.printf("top 10 by predicted CLV (%d months, %.2f%%/month):%n", options.horizonMonths(),
         options.monthlyDiscountRate() * 100);
     err.printf("  %-14s %6s %8s %10s %12s %12s %12s%n", "customer_id", "freq", "p_alive", "exp_purch",

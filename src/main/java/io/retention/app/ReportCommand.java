@@ -80,7 +80,19 @@ public final class ReportCommand extends StageCommand<ReportCommand.Reported> {
     AtRiskExport.Options list = new ExportCommand().options(config, day, System.getenv(ExportCommand.HMAC_KEY_ENV));
     ReportModel model = new ReportData(ctx.tables())
         .load(new ReportData.Options(day, config.activeWindowDays(), pseudonymKey, list));
-    return new Reported(model, HtmlReport.write(model, outDir(config)));
+    return new Reported(model, HtmlReport.write(model, outDir(config), dataOptions(config)));
+  }
+
+  /**
+   * The options that make a command the report suggests read this report's warehouse: none for the default
+   * ./warehouse, else {@code --warehouse DIR} (single-quoted for the shell when it needs it).
+   */
+  static String dataOptions(JobConfig config) {
+    String wh = config.warehouse();
+    if (wh.equals(JobConfig.absolute("warehouse"))) {
+      return "";
+    }
+    return " --warehouse " + (wh.matches("[A-Za-z0-9_./:@+=,-]+") ? wh : "'" + wh.replace("'", "'\\''") + "'");
   }
 
   @Override

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 /** Builds the SparkSession every command uses: Delta enabled, session time zone = business time zone. */
 public final class SparkSessions {
   static final String WAREHOUSE_DIR = "spark.sql.warehouse.dir";
+  static final String CONSOLE_PROGRESS = "spark.ui.showConsoleProgress";
 
   private SparkSessions() {}
 
@@ -38,6 +39,11 @@ public final class SparkSessions {
     if (System.getProperty(WAREHOUSE_DIR) == null) {
       b = b.config(WAREHOUSE_DIR, catalogDir());
     }
+    if (System.getProperty(CONSOLE_PROGRESS) == null) {
+      // Spark's bar on a terminal (it redraws one line; SparkContext builds it even with the UI off), plain
+      // progress lines (pipeline.Progress) everywhere else
+      b = b.config(CONSOLE_PROGRESS, String.valueOf(stderrIsTerminal()));
+    }
     return b
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -47,5 +53,21 @@ public final class SparkSessions {
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
         .getOrCreate();
+  }
+
+  /**
+   * Whether stderr is a terminal: Java 17 has a console only when stdin and stdout are terminals, and stderr is
+   * checked through /proc (Linux); anything else, e.g. cron, Airflow or {@code 2> file}, counts as no terminal.
+   */
+  static boolean stderrIsTerminal() {
+    if (System.console() == null) {
+      return false;
+    }
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.retention.pipeline.Progress;
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ final class ChurnCalibration {
     Column fold = pmod(xxhash64(col(Columns.CUSTOMER_ID), lit(o.seed())), lit(o.calibrationFolds()));
     Dataset<Row> out = null;
     for (int k = 0; k < o.calibrationFolds(); k++) {
+      Progress.step("out-of-fold calibration fits, folds done", k, o.calibrationFolds());
       PipelineModel m = p.fit(trainSet.where(fold.notEqual(k)));
       Dataset<Row> s = ChurnModel.rawScores(m, trainSet.where(fold.equalTo(k)))
           .select(col(Columns.CUSTOMER_ID), col(ChurnColumns.LABEL), col(ChurnModel.RAW_SCORE));

@@ -9,6 +9,7 @@ import static io.retention.schema.ChurnColumns.RECENCY_DAYS;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 
+import io.retention.pipeline.Progress;
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
 import java.time.Instant;
@@ -127,8 +128,11 @@ public final class ChurnTrainer {
           o.categoricals());
       Pipeline gbtp = pipeline(new GBTClassifier().setMaxIter(o.gbtMaxIter()).setMaxDepth(o.gbtMaxDepth())
           .setSeed(o.seed()), o.categoricals());
+      Progress.step("fitting logistic regression, classifiers done", 0, 2);
       PipelineModel lr = lrp.fit(trainSet);
+      Progress.step("fitting gradient-boosted trees, classifiers done", 1, 2);
       PipelineModel gbt = gbtp.fit(trainSet);
+      Progress.step("evaluating the scorers on the validation set", 0, 0);
       List<ChurnEvaluation.Metrics> classifiers = List.of(
           ChurnEvaluation.evaluate(NAMES.get(0), score(lr, validSet), SCORE, true),
           ChurnEvaluation.evaluate(NAMES.get(1), score(gbt, validSet), SCORE, true));
@@ -149,6 +153,7 @@ public final class ChurnTrainer {
           : baselineScores(k, trainSet)).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         PipelineModel raw = k == 0 ? lr : k == 1 ? gbt : ChurnModel.baseline(baselineColumn(k), trainSet);
+        Progress.step("calibrating the kept scorer", 0, 0);
         ChurnCalibration.Calibrated c = ChurnCalibration.calibrate(all.get(k).name(), raw, ChurnSelection.probability(k), heldOut, validSet);
         // gold.churn_evaluation: ROC, lift by decile and calibration of every scorer (bounded, aggregated);
         // the kept scorer with the calibrated risk that score-churn writes
@@ -159,6 +164,7 @@ public final class ChurnTrainer {
         heldOut.unpersist();
       }
     } finally {
+      Progress.endStep();
       trainSet.unpersist();
       validSet.unpersist();
     }

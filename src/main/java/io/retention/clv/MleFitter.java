@@ -1,5 +1,6 @@
 package io.retention.clv;
 
+import io.retention.pipeline.Progress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,9 +62,14 @@ final class MleFitter {
 
   Result fit(double[] start) {
     double[] theta = Arrays.stream(start).map(Math::log).toArray();
-    int iterations = bfgs(theta);
-    iterations += newtonPolish(theta);
-    return result(theta, iterations);
+    try {
+      int iterations = bfgs(theta);
+      Progress.step("fitting " + model + ", Newton polish", 0, 0);
+      iterations += newtonPolish(theta);
+      return result(theta, iterations);
+    } finally {
+      Progress.endStep();
+    }
   }
 
   /**
@@ -85,6 +91,7 @@ final class MleFitter {
     int stalled = 0;
     int it = 0;
     for (; it < MAX_ITERATIONS && norm(g) > BFGS_TOLERANCE; it++) {
+      Progress.step("fitting " + model + ", BFGS iteration", it + 1, 0);
       double[] d = new double[n];
       for (int i = 0; i < n; i++) {
         for (int k = 0; k < n; k++) {

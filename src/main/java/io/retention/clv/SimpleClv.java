@@ -45,6 +45,20 @@ public final class SimpleClv {
     public double lifetimeYears() {
       return 1 / annualRate();
     }
+
+    /**
+     * The rate for people: a hazard per customer-year exceeds 1 when customers stay less than a year, so it is
+     * given with the share of customers who churn within a year at that hazard (1 - e^-rate), always a percentage.
+     */
+    public String describe() {
+      double rate = annualRate();
+      if (Double.isNaN(rate)) {
+        return "simple CLV: no customer-years in the active base, no churn rate";
+      }
+      return String.format(java.util.Locale.ROOT, "simple CLV: churn hazard %.4f per customer-year (%.1f %% of "
+          + "customers churn within a year), expected lifetime %.2f years", rate, 100 * (1 - Math.exp(-rate)),
+          lifetimeYears());
+    }
   }
 
   public static Churn churn(Dataset<Row> rfm, int activeWindowDays) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.*;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.FaultInjection;
 import io.retention.lake.Table;
+import io.retention.pipeline.Progress;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
 import io.retention.schema.Schemas;
@@ -143,6 +144,7 @@ public final class IngestStage {
         LOG.info("ingest: batch {}/{}: {} files, {} MB ({})", i + 1, batches.size(), batch.size(),
             batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);
       }
+      Progress.step("ingest batches done", i, batches.size());
       Batch b = ingestBatch(spark, batch, ledger, batchRunId);
       batchRunIds.add(batchRunId);
       files.addAll(b.books().files());
@@ -150,6 +152,7 @@ public final class IngestStage {
       b.books().quarantineByReason().forEach((k, v) -> reasons.merge(k, v, Long::sum));
       inserted += b.inserted();
     }
+    Progress.endStep();
     return new Result(runId, batchRunIds, found.size(), found.size() - files.size() - setAside.size(), inserted,
         new IngestAccounting(files, reasons), setAside);
   }

@@ -142,18 +142,23 @@ public final class MetricsStage {
   public Result run() {
     CustomerActivity.check(tables.read(Table.PURCHASES), options);
     Progress progress = new Progress();
+    progress.next(Table.CUSTOMER_ACTIVITY);
     CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
     progress.done(Table.CUSTOMER_ACTIVITY.qualifiedName() + " " + refresh.note());
     Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
     Options o = options.asOf() != null ? options : options.withAsOf(defaultAsOf(refresh));
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      progress.next(Table.CUSTOMERS);
       tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
       progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view)");
+      progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
       progress.done(Table.COHORT_RETENTION.qualifiedName());
+      progress.next(Table.RETENTION_KPIS);
       tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
       progress.done(Table.RETENTION_KPIS.qualifiedName());
+      progress.next(Table.PURCHASE_GAPS);
       tables.overwrite(Table.PURCHASE_GAPS, PurchaseGaps.fromActivity(activity, o));
       progress.done(Table.PURCHASE_GAPS.qualifiedName());
     } finally {
@@ -184,14 +189,25 @@ public final class MetricsStage {
     return rows == null ? tables.read(t).count() : Long.parseLong(rows);
   }
 
-  /** Logs each step of a run with the seconds it took (progress on a long run, and where the time went). */
+  /**
+   * Logs each step of a run with the seconds it took (where the time went) and names the table in hand on the
+   * stage's progress lines.
+   */
   private static final class Progress {
+    private static final int TABLES = 5;
     private long last = System.nanoTime();
+    private int done;
+
+    void next(Table t) {
+      io.retention.pipeline.Progress.step("writing " + t.qualifiedName() + ", tables done", done, TABLES);
+    }
 
     void done(String what) {
       long now = System.nanoTime();
       LOG.info("metrics: {} done in {} s", what, String.format(java.util.Locale.ROOT, "%.1f", (now - last) / 1e9));
       last = now;
+      done++;
+      io.retention.pipeline.Progress.endStep();
     }
   }
 

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every stage the same way (standalone command, nightly or bench): labels its Spark jobs with a job group
- * named after the stage, prints a start line and an end line with its counts and elapsed time, and appends its
+ * named after the stage, prints a start line and an end line with its counts and elapsed time (and, while it
+ * runs, a {@link Progress} line per interval once it has run that long), and appends its
  * ops.runs row — {@code ok} with the counts its {@link StageResult} reports, or {@code failed} with the run id
  * and a one-line reason when it throws (the exception is rethrown unchanged).
  *
@@ -31,10 +32,14 @@ public final class StageRunner {
   public static <R extends StageResult> R run(StageContext ctx, String stage, Body<R> body) throws Exception {
     Instant started = Instant.now();
     SparkContext sc = ctx.tables().spark().sparkContext();
-    sc.setJobGroup(stage, stage + " (run " + ctx.runId() + ")", false);
+    String group = stage + " (run " + ctx.runId() + ")";
+    sc.setJobGroup(stage, group, false);
     ctx.err().printf(Locale.ROOT, "%n== %s started (run %s)%n", stage, ctx.runId());
     try {
-      R r = body.run();
+      R r;
+      try (Progress ignored = Progress.start(sc, stage, group, ctx.err())) {
+        r = body.run();
+      }
       RunRow row = r.runRow();
       Instant finished = Instant.now();
       new RunLog(ctx.tables()).record(new StageRun(ctx.runId(), stage, StageRun.OK, started, finished,

@@ -1,5 +1,6 @@
 package io.retention.report;
 
+import io.retention.pipeline.Progress;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CalibrationBin;
 import io.retention.report.ReportModel.CohortCell;
@@ -189,6 +190,12 @@ public final class Charts {
     return c;
   }
 
+  /** Whether the legend sits beside or below the plot area, where it cannot cover a series. */
+  static boolean legendOutside(Styler s) {
+    return s.getLegendPosition() == Styler.LegendPosition.OutsideE
+        || s.getLegendPosition() == Styler.LegendPosition.OutsideS;
+  }
+
   private static void style(Styler s) {
     s.setChartBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
         .setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
@@ -196,6 +203,10 @@ public final class Charts {
   }
 
   static Image save(Chart<?, ?> c, Path dir, String name) throws IOException {
+    if (c.getStyler().isLegendVisible() && !legendOutside(c.getStyler())) {
+      throw new IllegalStateException(name + ": a legend inside the plot hides data; put it outside");
+    }
+    Progress.step("drawing chart " + name, 0, 0);
     String file = name + ".png";
     BitmapEncoder.saveBitmapWithDPI(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG, DPI);
     return new Image(file, WIDTH, HEIGHT);

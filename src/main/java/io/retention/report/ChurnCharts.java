@@ -43,7 +43,6 @@ final class ChurnCharts {
         "decile of customers by score (1 = highest 10 %)", "lift (× the overall churn rate)");
     c.getStyler().setXAxisDecimalPattern("#0").setYAxisDecimalPattern("#0.0").setYAxisMin(0.0)
         .setXAxisMin(1.0).setXAxisMax(10.0).setXAxisTickMarkSpacingHint(40);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setLegendLayout(Styler.LegendLayout.Vertical);
     reference(c, "no model (lift 1.0)", List.of(1.0, 10.0), List.of(1.0, 1.0));
     series(c, m, Scorer::lift, Scorer::label, true);
     return Charts.save(c, dir, "churn_lift");
@@ -66,10 +65,11 @@ final class ChurnCharts {
   private static void percentAxes(XYChart c) {
     c.getStyler().setXAxisDecimalPattern("#0%").setYAxisDecimalPattern("#0%").setXAxisMin(0.0).setXAxisMax(1.0)
         .setYAxisMin(0.0).setYAxisMax(1.0);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE).setLegendLayout(Styler.LegendLayout.Vertical);
   }
 
   private static void reference(XYChart c, String name, List<Double> x, List<Double> y) {
+    // beside the plot, one entry a line: inside it the legend covered the curves' ends (lift at deciles 9-10)
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
     c.addSeries(name, x, y).setMarker(SeriesMarkers.NONE).setLineColor(REFERENCE).setLineStyle(DASHED);
   }
 

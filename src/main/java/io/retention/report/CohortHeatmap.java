@@ -1,5 +1,6 @@
 package io.retention.report;
 
+import io.retention.pipeline.Progress;
 import io.retention.report.ReportModel.CohortCell;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -35,6 +36,7 @@ final class CohortHeatmap {
   private CohortHeatmap() {}
 
   static Charts.Image write(Path file, List<CohortCell> cells, String grain) throws IOException {
+    Progress.step("drawing chart cohort_heatmap", 0, 0);
     TreeMap<LocalDate, Long> cohorts = new TreeMap<>();
     TreeSet<Integer> periods = new TreeSet<>();
     for (CohortCell c : cells) {

@@ -4,6 +4,7 @@ import static io.retention.report.Readings.count;
 import static io.retention.report.Readings.num;
 import static io.retention.report.Readings.pct;
 
+import io.retention.pipeline.Progress;
 import io.retention.quality.QualityLog;
 import io.retention.report.ReportModel.AtRisk;
 import io.retention.report.ReportModel.Headline;
@@ -27,16 +28,38 @@ import java.util.stream.Stream;
  * sees the previous report or the new one, never half of one. Driver-only: it renders a {@link ReportModel}.
  */
 public final class HtmlReport {
+  /** The launcher every command line the report suggests starts with. */
+  static final String LAUNCHER = "jobs/retention";
+  /** The holdout a suggested clv-evaluate leaves: half a year, the usual span of a BG/NBD holdout check. */
+  private static final int SUGGESTED_HOLDOUT_WEEKS = 26;
+
   private HtmlReport() {}
+
+  /** clv-evaluate with both its required dates: a holdout that ends at the report's as-of date. */
+  static String clvEvaluate(java.time.LocalDate asOf) {
+    return "clv-evaluate --calibration-end " + asOf.minusWeeks(SUGGESTED_HOLDOUT_WEEKS) + " --holdout-end " + asOf;
+  }
 
   /** Writes the report for {@code m} under {@code out} and returns the folder {@code out/<as-of>}. */
   public static Path write(ReportModel m, Path out) throws IOException {
+    return write(m, out, "");
+  }
+
+  /**
+   * As {@link #write(ReportModel, Path)}, where every command line the report suggests ends with
+   * {@code commandOptions} (e.g. {@code " --warehouse /data/wh"}: the options that reach the same data).
+   */
+  public static Path write(ReportModel m, Path out, String commandOptions) throws IOException {
     Files.createDirectories(out);
     Path target = out.resolve(m.asOf().toString());
     Path tmp = out.resolve("." + m.asOf() + ".tmp-" + UUID.randomUUID());
     Files.createDirectory(tmp);
     try {
-      Files.writeString(tmp.resolve("index.html"), render(m, tmp), StandardCharsets.UTF_8);
+      try {
+        Files.writeString(tmp.resolve("index.html"), render(m, tmp, commandOptions), StandardCharsets.UTF_8);
+      } finally {
+        Progress.endStep();
+      }
       Path old = null;
       if (Files.exists(target)) {
         old = out.resolve("." + m.asOf() + ".old-" + UUID.randomUUID());
@@ -54,8 +77,8 @@ public final class HtmlReport {
   }
 
   /** The page; charts are written into {@code dir} as a side effect. */
-  static String render(ReportModel m, Path dir) throws IOException {
-    Page p = new Page();
+  static String render(ReportModel m, Path dir, String commandOptions) throws IOException {
+    Page p = new Page(commandOptions);
     p.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>").text("Retention report " + m.asOf()).raw("</title><style>").raw(Page.CSS)
@@ -88,14 +111,14 @@ public final class HtmlReport {
     p.card("Purchase frequency", last == null ? "–" : num(last.purchaseFrequency(), 2), "orders per buyer");
     p.card("Repeat-purchase rate", last == null ? "–" : pct(last.repeatRate()), "buyers with 2+ purchase days");
     p.card("Total predicted CLV", h.totalPredictedClv() == null ? "not computed yet" : num(h.totalPredictedClv(), 2),
-        h.horizonMonths() == null ? "run clv" : "next " + h.horizonMonths() + " months, discounted");
+        h.horizonMonths() == null ? "run " + LAUNCHER + " clv" : "next " + h.horizonMonths() + " months, discounted");
     p.raw("</section>");
   }
 
   private static void cohorts(Page p, ReportModel m, Path dir) throws IOException {
     p.h2("Cohort retention");
     if (m.cohorts().isEmpty()) {
-      p.missing("gold.cohort_retention", "metrics");
+      p.missing("gold.cohort_retention", "nightly", "metrics");
       return;
     }
     p.figure(Charts.heatmap(dir, m.cohorts(), m.grain()), "Cohort retention heatmap",
@@ -107,7 +130,7 @@ public final class HtmlReport {
   private static void kpis(Page p, ReportModel m, Path dir) throws IOException {
     p.h2("Retention KPIs over time");
     if (m.kpis().stream().noneMatch(KpiPoint::complete)) {
-      p.missing("gold.retention_kpis (complete periods)", "metrics");
+      p.missing("gold.retention_kpis (complete periods)", "nightly", "metrics");
       return;
     }
     p.figure(Charts.kpiRates(dir, m.kpis(), m.grain()), "CRR and churn rate",
@@ -118,7 +141,7 @@ public final class HtmlReport {
   private static void gaps(Page p, ReportModel m, Path dir) throws IOException {
     p.h2("Time between purchases");
     if (m.gaps() == null) {
-      p.missing("repeat purchases in silver.purchases", "ingest");
+      p.missing("repeat purchases in silver.purchases", "nightly", "ingest --input PATH");
       return;
     }
     p.figure(Charts.gapHistogram(dir, m.gaps().histogram()), "Gap histogram", Readings.gaps(m.gaps().transitions()));
@@ -136,7 +159,7 @@ public final class HtmlReport {
   private static void clv(Page p, ReportModel m, Path dir) throws IOException {
     p.h2("Customer lifetime value");
     if (m.clv() == null) {
-      p.missing("gold.customer_clv", "clv");
+      p.missing("gold.customer_clv", "nightly", "clv");
     } else {
       p.figure(Charts.clvDistribution(dir, m.clv().histogram(), m.clv().horizonMonths()), "Predicted CLV distribution",
           Readings.clv(m.clv()));
@@ -146,7 +169,7 @@ public final class HtmlReport {
       }
     }
     if (m.calibration().stream().noneMatch(b -> !"all".equals(b.bin()))) {
-      p.missing("gold.clv_evaluation (calibration/holdout check)", "clv-evaluate");
+      p.missing("gold.clv_evaluation (calibration/holdout check)", clvEvaluate(m.asOf()));
     } else {
       p.figure(Charts.calibration(dir, m.calibration()), "Calibration / holdout check",
           Readings.calibration(m.calibration()));
@@ -157,7 +180,7 @@ public final class HtmlReport {
     p.h2("Churn risk");
     var c = m.churn();
     if (c == null) {
-      p.missing("gold.churn_scores", "score-churn");
+      p.missing("gold.churn_scores", "nightly", "train-churn && score-churn");
     } else {
       p.raw("<p class=\"meta\">").text("Scores of " + c.scoreDate() + " · model " + (c.modelVersion() == null ? "–"
           : c.modelVersion()) + " · " + count(c.scored()) + " customers scored · bands: ");
@@ -205,7 +228,8 @@ public final class HtmlReport {
   private static void churnModel(Page p, ReportModel.ChurnModel e, Path dir) throws IOException {
     p.raw("<h3 id=\"churn-model\">").text("Churn model: out-of-time validation").raw("</h3>");
     if (e == null || e.scorers().isEmpty()) {
-      p.missing("gold.churn_evaluation (ROC, lift and calibration of the churn model)", "train-churn");
+      p.missing("gold.churn_evaluation (ROC, lift and calibration of the churn model)", "train-churn",
+          "nightly --retrain");
       return;
     }
     ReportModel.Scorer chosen = e.chosen();

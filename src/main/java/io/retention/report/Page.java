@@ -23,6 +23,16 @@ final class Page {
       """;
 
   private final StringBuilder sb = new StringBuilder();
+  /** Appended to every command line the page suggests, e.g. {@code " --warehouse /data/wh"}; "" for none. */
+  private final String commandOptions;
+
+  Page() {
+    this("");
+  }
+
+  Page(String commandOptions) {
+    this.commandOptions = commandOptions;
+  }
 
   /** HTML-escapes {@code s} for text and quoted attribute values; null is an empty string. */
   static String escape(String s) {
@@ -69,9 +79,25 @@ final class Page {
         .raw("\"><figcaption>").text(reading).raw("</figcaption></figure>");
   }
 
-  Page missing(String table, String command) {
-    return raw("<p class=\"missing\">").text("Not computed yet: " + table + " does not exist. Run `" + command
-        + "` to fill this section.").raw("</p>");
+  /**
+   * A section whose table is missing, with the commands that fill it: alternatives, each a command (or commands
+   * joined by {@code &&}) after the launcher, e.g. {@code "nightly", "metrics"}; every command gets the report's
+   * own data options so the line can be pasted as it is. Says so when the nightly does not run any of them.
+   */
+  Page missing(String table, String... alternatives) {
+    StringBuilder how = new StringBuilder();
+    boolean nightly = false;
+    for (int i = 0; i < alternatives.length; i++) {
+      StringBuilder line = new StringBuilder();
+      for (String command : alternatives[i].split(" && ")) {
+        line.append(line.length() == 0 ? "" : " && ").append(HtmlReport.LAUNCHER).append(' ').append(command)
+            .append(commandOptions);
+        nightly |= command.startsWith("nightly");
+      }
+      how.append(i == 0 ? "" : ", or ").append('`').append(line).append('`');
+    }
+    return raw("<p class=\"missing\">").text("Not computed yet: " + table + " does not exist. Run " + how
+        + " to fill this section" + (nightly ? "." : " (the nightly does not run it).")).raw("</p>");
   }
 
   Page row(String... cells) {

@@ -21,11 +21,13 @@ import io.retention.report.ReportModel.BandCount;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CalibrationBin;
 import io.retention.report.ReportModel.CohortClv;
+import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
 import io.retention.schema.MetricsColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -39,6 +41,15 @@ import org.apache.spark.sql.types.ArrayType;
  * the driver.
  */
 final class ValueData {
+  /** Risk bands from the riskiest down (high, medium, low), any other band after them by name. */
+  static final Comparator<BandCount> BY_RISK = Comparator
+      .<BandCount>comparingInt(b -> switch (String.valueOf(b.band())) {
+        case ChurnColumns.BAND_HIGH -> 0;
+        case ChurnColumns.BAND_MEDIUM -> 1;
+        case ChurnColumns.BAND_LOW -> 2;
+        default -> 3;
+      }).thenComparing(b -> String.valueOf(b.band()));
+
   static final int CLV_BINS = 20;
   static final int CLV_MONTHS = 36;
   static final int AT_RISK = 15;
@@ -146,9 +157,10 @@ final class ValueData {
         ? scores.select(col(MODEL_VERSION).cast("string")).limit(1).first().getString(0) : null;
     Column band = cols.contains(RISK_BAND) ? col(RISK_BAND).cast("string") : lit("");
     List<BandCount> bands = new ArrayList<>();
-    for (Row r : scores.groupBy(band.as("band")).count().orderBy("band").collectAsList()) {
+    for (Row r : scores.groupBy(band.as("band")).count().collectAsList()) {
       bands.add(new BandCount(r.getString(0), r.getLong(1)));
     }
+    bands.sort(BY_RISK);
     long[] hist = new long[10];
     for (Row r : scores.groupBy(expr("least(greatest(floor(" + CHURN_RISK + " * 10), 0), 9)").as("b")).count()
         .collectAsList()) {

@@ -71,6 +71,7 @@ class ReportCommandTest {
     assertThat(html).contains("Data up to 2024-02-20")
         .contains("Customers</div><div class=\"value\">2</div>")
         .contains("Not computed yet: gold.cohort_retention does not exist")
+        .as("the hint reaches the same warehouse").contains("`jobs/retention metrics --warehouse " + wh + "`")
         .contains("Not computed yet: gold.churn_scores does not exist")
         .contains("<img src=\"gap_histogram.png\"");
     assertThat(out.resolve("2024-02-20/gap_histogram.png")).exists();

@@ -66,7 +66,8 @@ class HtmlReportTest {
             + "</td><td>quarantine_rate: quarantine_rate 0.6 &gt; 0.2</td></tr>")
         .contains("<td>2026-12-06T02:31:00Z</td><td>10</td><td>60.0 %</td><td>3</td><td>fail</td>");
     assertThat(Files.readString(HtmlReport.write(f, out).resolve("index.html")))
-        .contains("Not computed yet: ops.night_quality does not exist. Run `nightly` to fill this section.");
+        .contains("Not computed yet: ops.night_quality does not exist. Run `jobs/retention nightly` to fill this "
+            + "section.");
   }
 
   @Test
@@ -114,12 +115,14 @@ class HtmlReportTest {
   void missingTablesRenderAsNotComputedYet() throws Exception {
     Path dir = HtmlReport.write(ReportFixtures.empty(), out);
     String html = Files.readString(dir.resolve("index.html"));
-    assertThat(html).contains("Not computed yet: gold.cohort_retention does not exist. Run `metrics`")
-        .contains("Not computed yet: gold.customer_clv does not exist. Run `clv`")
-        .contains("Not computed yet: gold.clv_evaluation (calibration/holdout check) does not exist.")
-        .contains("Not computed yet: gold.churn_scores does not exist. Run `score-churn`")
+    assertThat(html).contains("Not computed yet: gold.cohort_retention does not exist. Run `jobs/retention nightly`, "
+            + "or `jobs/retention metrics` to fill this section.")
+        .contains("Not computed yet: gold.customer_clv does not exist. Run `jobs/retention nightly`, or "
+            + "`jobs/retention clv` to fill this section.")
+        .contains("Not computed yet: gold.churn_scores does not exist. Run `jobs/retention nightly`, or "
+            + "`jobs/retention train-churn &amp;&amp; jobs/retention score-churn` to fill this section.")
         .contains("Not computed yet: gold.churn_evaluation (ROC, lift and calibration of the churn model) does not "
-            + "exist. Run `train-churn` to fill this section.")
+            + "exist. Run `jobs/retention train-churn`, or `jobs/retention nightly --retrain` to fill this section.")
         .contains("Total predicted CLV</div><div class=\"value\">not computed yet</div>")
         .doesNotContain("<img");
   }
@@ -153,5 +156,34 @@ class HtmlReportTest {
   void escapeCoversTextAndAttributes() {
     assertThat(Page.escape("a<b>&\"c'")).isEqualTo("a&lt;b&gt;&amp;&quot;c&#39;");
     assertThat(Page.escape(null)).isEmpty();
+  }
+
+  @Test
+  void theClvEvaluateHintHasBothRequiredDatesAndSaysTheNightlyDoesNotRunIt() throws Exception {
+    ReportModel empty = ReportFixtures.empty();
+    String html = Files.readString(HtmlReport.write(empty, out).resolve("index.html"));
+    String holdoutEnd = empty.asOf().toString();
+    String calibrationEnd = empty.asOf().minusWeeks(26).toString();
+    assertThat(html).contains("Not computed yet: gold.clv_evaluation (calibration/holdout check) does not exist. "
+        + "Run `jobs/retention clv-evaluate --calibration-end " + calibrationEnd + " --holdout-end " + holdoutEnd
+        + "` to fill this section (the nightly does not run it).");
+  }
+
+  @Test
+  void everySuggestedCommandCarriesTheReportsDataOptions() throws Exception {
+    String html = Files.readString(HtmlReport.write(ReportFixtures.empty(), out, " --warehouse /data/wh")
+        .resolve("index.html"));
+    assertThat(html).contains("`jobs/retention nightly --warehouse /data/wh`, or "
+            + "`jobs/retention metrics --warehouse /data/wh`")
+        .contains("`jobs/retention train-churn --warehouse /data/wh &amp;&amp; "
+            + "jobs/retention score-churn --warehouse /data/wh`");
+    Matcher hints = Pattern.compile("Run (`[^<]*)to fill this section").matcher(html);
+    int n = 0;
+    while (hints.find()) {
+      n++;
+      assertThat(hints.group(1).split("`")).filteredOn(c -> c.startsWith("jobs/retention "))
+          .isNotEmpty().allMatch(c -> c.endsWith(" --warehouse /data/wh"), "every command, " + hints.group(1));
+    }
+    assertThat(n).isGreaterThanOrEqualTo(6);
   }
 }

@@ -237,4 +237,13 @@ class ReportDataTest {
       HtmlReport.deleteTree(Path.of(t.path(Table.CHURN_SCORES)));
     }
   }
+
+  @Test
+  void riskBandsAreListedFromTheRiskiestDownNotByName() {
+    List<ReportModel.BandCount> bands = new java.util.ArrayList<>(List.of(new ReportModel.BandCount("low", 5),
+        new ReportModel.BandCount("other", 3), new ReportModel.BandCount("high", 1),
+        new ReportModel.BandCount("medium", 2)));
+    bands.sort(ValueData.BY_RISK);
+    assertThat(bands).extracting(ReportModel.BandCount::band).containsExactly("high", "medium", "low", "other");
+  }
 }
