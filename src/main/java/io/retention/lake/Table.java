@@ -25,7 +25,9 @@ public enum Table {
   CHURN_EVALUATION("gold", "churn_evaluation"),
   RUNS("ops", "runs"),
   INGESTED_FILES("ops", "ingested_files"),
-  REJECTED_FILES("ops", "rejected_files");
+  REJECTED_FILES("ops", "rejected_files"),
+  /** The audit of {@code forget}: one row per erased customer (keyed hash, never the id); also the suppression list. */
+  ERASURES("ops", "erasures");
 
   private final String layer;
   private final String tableName;

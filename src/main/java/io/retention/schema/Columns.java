@@ -47,6 +47,11 @@ public final class Columns {
   public static final String MODIFIED_AT = "modified_at";
   public static final String REJECTED_AT = "rejected_at";
 
+  // ops.erasures
+  public static final String CUSTOMER_HASH = "customer_hash";
+  public static final String ERASED_AT = "erased_at";
+  public static final String VACUUMED = "vacuumed";
+
   // kinds
   public static final String KIND_PURCHASE = "purchase";
   public static final String KIND_REFUND = "refund";
