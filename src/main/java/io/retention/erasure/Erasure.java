@@ -5,6 +5,7 @@ import static io.retention.schema.Columns.INGEST_RUN_ID;
 import static io.retention.schema.Columns.LINE_NUMBER;
 import static io.retention.schema.Columns.SOURCE_FILE;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 
 import io.retention.ingest.CustomerIds;
 import io.retention.ingest.SourceProfile;
@@ -47,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>No id is ever written into a commit: the rows are deleted by a MERGE whose source is a small frame of the
  *       ids (or of bronze's record keys), never a {@code WHERE customer_id IN ('...')} whose text Delta logs.</li>
  *   <li>Bronze holds the raw record text: its rows are matched by the customer id parsed from their source fields
- *       ({@link CustomerIds}, the rule of ingest), never by a substring of the text; quarantine's rows are matched
- *       through their bronze record (file, line, run).</li>
+ *       ({@link CustomerIds}, the rule of ingest), never by a substring of the text (an unparsed record by an exact
+ *       token of it, {@link CustomerIds#candidates}); quarantine's rows are matched through their bronze record
+ *       (file, line, run).</li>
  *   <li>The log keeps column statistics (min/max) of every commit; tables holding ids keep none on text columns
  *       ({@link IdStatistics}). A table created before that is rewritten once, here, as a fresh table (logged).</li>
  *   <li>The per-customer state is brought up to date first and then loses the customers in a commit carrying
@@ -131,8 +133,9 @@ public final class Erasure {
     step("finding the customers' rows");
     List<Row> recordKeys = tables.exists(Table.PURCHASE_EVENTS) ? tables.read(Table.PURCHASE_EVENTS)
         .select(col(SOURCE_FILE), col(LINE_NUMBER), col(INGEST_RUN_ID),
-            CustomerIds.of(options.profile()).as(CUSTOMER_ID))
-        .join(ids, CUSTOMER_ID).select(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID, CUSTOMER_ID).collectAsList()
+            explode(CustomerIds.candidates(options.profile())).as(CUSTOMER_ID))
+        .join(ids, CUSTOMER_ID).dropDuplicates(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID)
+        .select(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID, CUSTOMER_ID).collectAsList()
         : List.of();
     Dataset<Row> records = spark.createDataFrame(recordKeys, RECORD_KEYS);
     Map<Table, Map<String, Long>> counts = new EnumMap<>(Table.class);
@@ -251,7 +254,10 @@ public final class Erasure {
     return m;
   }
 
+  private final long started = System.nanoTime();
+
+  /** A progress line, with the seconds since the run started. */
   private void step(String what) {
-    progress.println("forget: " + what);
+    progress.printf(Locale.ROOT, "forget: [%6.1f s] %s%n", (System.nanoTime() - started) / 1e9, what);
   }
 }

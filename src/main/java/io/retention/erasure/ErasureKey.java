@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@value #ENV}, never from a file. Without the key nobody can tell from the hashes whose they are; with it, ingest
  * recognises an erased customer's re-landed records.
  */
-public record ErasureKey(byte[] bytes) {
+public record ErasureKey(byte[] bytes) implements java.io.Serializable {
   public static final String ENV = "RETENTION_ERASURE_KEY";
   public static final int MIN_BYTES = 16;
 

@@ -82,11 +82,13 @@ public final class Suppression implements Serializable {
 
   /**
    * The check as a column over extracted records: true for a record to suppress. The customer id comes from the
-   * record's source fields ({@link CustomerIds}), so records quarantined for another reason are recognised too.
+   * record's source fields, or the tokens of an unparsed record ({@link CustomerIds#candidates}), so records
+   * quarantined for another reason are recognised too.
    */
   public Column column(SourceProfile profile, Column orderTs) {
-    UDF2<String, Timestamp, Boolean> f = this::suppressed;
+    UDF2<scala.collection.Seq<String>, Timestamp, Boolean> f = (candidates, ts) -> candidates != null
+        && scala.jdk.javaapi.CollectionConverters.asJava(candidates).stream().anyMatch(id -> suppressed(id, ts));
     UserDefinedFunction udf = functions.udf(f, DataTypes.BooleanType);
-    return udf.apply(CustomerIds.of(profile), orderTs);
+    return udf.apply(CustomerIds.candidates(profile), orderTs);
   }
 }

@@ -54,8 +54,12 @@ public final class FolderReplace {
 
   /** As {@link #replace(FileSystem, Path, Path)} for local folders. */
   public static void replace(java.nio.file.Path tmp, java.nio.file.Path target) throws IOException {
-    Path t = new Path(target.toAbsolutePath().toUri());
-    replace(FileSystems.of(t, new Configuration()), new Path(tmp.toAbsolutePath().toUri()), t);
+    Path t = local(target);
+    replace(FileSystems.of(t, new Configuration()), local(tmp), t);
+  }
+
+  private static Path local(java.nio.file.Path p) {
+    return new Path("file", null, p.toAbsolutePath().normalize().toString());
   }
 
   /** Deletes {@code p} and everything under it, ignoring failures (hidden leftovers are never read). */
