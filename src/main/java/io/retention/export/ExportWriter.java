@@ -144,7 +144,9 @@ public final class ExportWriter {
     return rewrite(conf, folder, ids, false);
   }
 
-  private static long rewrite(Configuration conf, Path folder, Set<String> ids, boolean write) throws IOException {
+  private static long rewrite(Configuration conf, Path exportFolder, Set<String> ids, boolean write)
+      throws IOException {
+    Path folder = FolderReplace.folder(exportFolder);
     FileSystem fs = FileSystems.of(folder, conf);
     Path manifestFile = new Path(folder, MANIFEST);
     if (!fs.isFile(manifestFile)) {

@@ -174,21 +174,31 @@ public final class DeltaTables {
   /**
    * VACUUM with a retention of 0 hours: deletes every file no longer in the current version, so time travel
    * cannot read removed rows back. Delta refuses a retention below its safe 168 hours unless
-   * {@code spark.databricks.delta.retentionDurationCheck.enabled} is false: set for this call only, then restored.
+   * {@code spark.databricks.delta.retentionDurationCheck.enabled} is false: set for this call only, then restored
+   * (as is the listing's parallelism).
    * Readers of older versions must not run meanwhile (the warehouse lock keeps the job's own writers out).
    */
   public void vacuumNow(Table table) {
-    String key = "spark.databricks.delta.retentionDurationCheck.enabled";
-    String previous = spark.conf().getOption(key).getOrElse(() -> null);
-    spark.conf().set(key, "false");
+    // VACUUM lists the table's folder with as many tasks as parallelPartitionDiscovery.parallelism (10,000 by
+    // default): thousands of empty tasks on a small table, so the listing gets the shuffle partitions instead
+    Map<String, String> settings = Map.of("spark.databricks.delta.retentionDurationCheck.enabled", "false",
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism",
+        spark.conf().get("spark.sql.shuffle.partitions"));
+    Map<String, String> previous = new java.util.HashMap<>();
+    settings.forEach((k, v) -> {
+      previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
+      spark.conf().set(k, v);
+    });
     try {
       delta(table).vacuum(0);
     } finally {
-      if (previous == null) {
-        spark.conf().unset(key);
-      } else {
-        spark.conf().set(key, previous);
-      }
+      previous.forEach((k, v) -> {
+        if (v == null) {
+          spark.conf().unset(k);
+        } else {
+          spark.conf().set(k, v);
+        }
+      });
     }
   }
 

@@ -18,7 +18,8 @@ public final class FolderReplace {
   private FolderReplace() {}
 
   /** A hidden temporary sibling of {@code target} to write the new folder into (not created). */
-  public static Path temporarySibling(Path target) {
+  public static Path temporarySibling(Path folder) {
+    Path target = folder(folder);
     return new Path(target.getParent(), ".tmp-" + target.getName() + "-" + UUID.randomUUID());
   }
 
@@ -33,7 +34,8 @@ public final class FolderReplace {
   }
 
   /** Replaces {@code target} (which may not exist yet) by the complete folder {@code tmp}. */
-  public static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
+  public static void replace(FileSystem fs, Path tmp, Path folder) throws IOException {
+    Path target = folder(folder);
     Path old = null;
     if (fs.exists(target)) {
       old = new Path(target.getParent(), ".old-" + target.getName() + "-" + UUID.randomUUID());
@@ -56,6 +58,14 @@ public final class FolderReplace {
   public static void replace(java.nio.file.Path tmp, java.nio.file.Path target) throws IOException {
     Path t = local(target);
     replace(FileSystems.of(t, new Configuration()), local(tmp), t);
+  }
+
+  /** {@code p} without a trailing slash (a folder's URI has one; its name would then be empty). */
+  public static Path folder(Path p) {
+    java.net.URI u = p.toUri();
+    String path = u.getPath();
+    return path != null && path.length() > 1 && path.endsWith("/")
+        ? new Path(u.getScheme(), u.getAuthority(), path.substring(0, path.length() - 1)) : p;
   }
 
   private static Path local(java.nio.file.Path p) {

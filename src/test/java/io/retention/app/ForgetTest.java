@@ -117,6 +117,44 @@ class ForgetTest {
   }
 
   @Test
+  void anOlderTableWithIdStatisticsInItsLogIsRewrittenOnceAndThenNoFileOfItHoldsAnId() throws Exception {
+    Path wh = SharedSpark.tempDir("forget-migrate");
+    DeltaTables t = new DeltaTables(SharedSpark.get(), wh.toString());
+    // as an older version created it: statistics on every column, the change data feed on
+    SharedSpark.get().createDataFrame(List.of(purchase("O-ERASE-1", "C-ERASE-7a1"),
+            purchase("O-KEEP-1", "C-KEEP-0b2")), Schemas.PURCHASES)
+        .write().format("delta").option("delta.enableChangeDataFeed", "true").save(t.path(Table.PURCHASES));
+    assertThat(IdStatistics.needsMigration(t, Table.PURCHASES)).isTrue();
+    assertThat(logText(t)).as("the older log keeps min/max ids").contains("C-ERASE-7a1");
+    Path ids = Files.writeString(wh.resolve("ids.txt"), "C-ERASE-7a1\n");
+    ForgetCommand forget = parse(KEY, "--customers", ids.toString(), "--warehouse", wh.resolve("").toString(),
+        "--vacuum", "--exports", wh.resolve("exports").toString(), "--reports", wh.resolve("reports").toString());
+    JobConfig config = forget.common.load();
+    forget.validate(config);
+    assertThat(forget.run(config, SharedSpark.get())).isZero();
+    assertThat(IdStatistics.needsMigration(t, Table.PURCHASES)).isFalse();
+    assertThat(t.properties(Table.PURCHASES)).containsEntry("delta.enableChangeDataFeed", "true");
+    assertThat(logText(t)).doesNotContain("C-ERASE-7a1").doesNotContain("O-ERASE-1").doesNotContain("C-KEEP-0b2");
+    assertThat(t.read(Table.PURCHASES).select(Columns.CUSTOMER_ID).as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactly("C-KEEP-0b2");
+    try (Stream<Path> s = Files.walk(wh)) { // no data file either (all small enough to be stored uncompressed)
+      for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith("ids.txt")).toList()) {
+        assertThat(Files.readString(p, StandardCharsets.ISO_8859_1)).as(p.toString()).doesNotContain("C-ERASE-7a1");
+      }
+    }
+  }
+
+  private static String logText(DeltaTables t) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> s = Files.list(Path.of(t.path(Table.PURCHASES), "_delta_log"))) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        sb.append(Files.readString(p, StandardCharsets.ISO_8859_1));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
   void anExportIsRewrittenWithoutTheRowsItsManifestUpdatedAndEveryOtherByteKept() throws Exception {
     StructType schema = new StructType().add("customer_id", DataTypes.StringType).add("note", DataTypes.StringType);
     Dataset<Row> rows = SharedSpark.get().createDataFrame(List.of(RowFactory.create("C-KEEP-0b2", "a, \"b\"\nc"),
