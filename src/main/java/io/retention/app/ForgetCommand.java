@@ -120,7 +120,8 @@ public final class ForgetCommand extends StageCommand<Erasure.Result> {
       err.printf("  %-26s %8d rows %s%n", e.getKey(), e.getValue(), r.dryRun() ? "to remove" : "removed");
     }
     if (!r.migrated().isEmpty()) {
-      err.println("  migrated (rewritten without id statistics): " + String.join(", ", r.migrated()));
+      err.println((r.dryRun() ? "  would migrate" : "  migrated") + " (rewritten once without id statistics): "
+          + String.join(", ", r.migrated()));
     }
     if (!r.dryRun()) {
       err.println(r.vacuumed() ? "  old files vacuumed: no table version keeps the erased rows"

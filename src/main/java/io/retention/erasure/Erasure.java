@@ -91,7 +91,7 @@ public final class Erasure {
    * What a run did (or, in a dry run, would do).
    *
    * @param rows rows removed per table ({@code layer.name}), exports and reports included
-   * @param migrated tables rewritten once without id statistics
+   * @param migrated tables rewritten once without id statistics (in a dry run: the tables that would be)
    */
   public record Result(String runId, int customers, Map<String, Long> rows, List<String> migrated,
       boolean vacuumed, boolean dryRun) implements StageResult {
@@ -125,7 +125,8 @@ public final class Erasure {
   public Result run(String runId) throws IOException {
     SparkSession spark = tables.spark();
     Dataset<Row> ids = spark.createDataFrame(options.ids().stream().map(i -> RowFactory.create(i)).toList(), IDS);
-    List<String> migrated = options.dryRun() ? List.of() : migrate();
+    List<String> migrated = options.dryRun() ? IdStatistics.HOLDING_IDS.stream()
+        .filter(t -> IdStatistics.needsMigration(tables, t)).map(Table::qualifiedName).toList() : migrate();
     if (!options.dryRun() && tables.exists(Table.PURCHASES) && tables.exists(Table.CUSTOMER_ACTIVITY)) {
       step("bringing " + Table.CUSTOMER_ACTIVITY.qualifiedName() + " up to date first");
       new CustomerState(tables).refresh(false);
@@ -139,7 +140,9 @@ public final class Erasure {
         : List.of();
     Dataset<Row> records = spark.createDataFrame(recordKeys, RECORD_KEYS);
     Map<Table, Map<String, Long>> counts = new EnumMap<>(Table.class);
-    counts.put(Table.PURCHASE_EVENTS, perCustomer(recordKeys));
+    if (tables.exists(Table.PURCHASE_EVENTS)) {
+      counts.put(Table.PURCHASE_EVENTS, perCustomer(recordKeys));
+    }
     if (tables.exists(Table.QUARANTINE)) {
       counts.put(Table.QUARANTINE, perCustomer(tables.read(Table.QUARANTINE)
           .join(records, new String[] {SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID}).select(CUSTOMER_ID)

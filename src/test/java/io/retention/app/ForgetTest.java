@@ -127,7 +127,16 @@ class ForgetTest {
     assertThat(IdStatistics.needsMigration(t, Table.PURCHASES)).isTrue();
     assertThat(logText(t)).as("the older log keeps min/max ids").contains("C-ERASE-7a1");
     Path ids = Files.writeString(wh.resolve("ids.txt"), "C-ERASE-7a1\n");
-    ForgetCommand forget = parse(KEY, "--customers", ids.toString(), "--warehouse", wh.resolve("").toString(),
+    ForgetCommand dry = parse(KEY, "--customers", ids.toString(), "--warehouse", wh.toString(), "--dry-run",
+        "--exports", wh.resolve("exports").toString(), "--reports", wh.resolve("reports").toString());
+    JobConfig dryConfig = dry.common.load();
+    dry.validate(dryConfig);
+    assertThat(dry.run(dryConfig, SharedSpark.get())).isZero();
+    assertThat(IdStatistics.needsMigration(t, Table.PURCHASES)).as("a dry run changes nothing").isTrue();
+    assertThat(t.read(Table.PURCHASES).count()).isEqualTo(2);
+    assertThat(t.exists(Table.ERASURES)).isFalse();
+
+    ForgetCommand forget = parse(KEY, "--customers", ids.toString(), "--warehouse", wh.toString(),
         "--vacuum", "--exports", wh.resolve("exports").toString(), "--reports", wh.resolve("reports").toString());
     JobConfig config = forget.common.load();
     forget.validate(config);
