@@ -1,5 +1,7 @@
 package io.retention.app;
 
+import io.retention.erasure.ErasureKey;
+import io.retention.erasure.Suppression;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -39,6 +41,7 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
 
   private SourceProfile sourceProfile;
   private String landing;
+  private ErasureKey erasureKey;
 
   /** The ingest of a nightly: {@code landing} with {@code profile} (null = the configured ones). */
   static IngestCommand of(String landing, String profile) {
@@ -56,6 +59,26 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
     } catch (ProfileException e) {
       throw new ConfigException(e.getMessage());
     }
+    erasureKey = erasureKey(config, System.getenv(ErasureKey.ENV));
+  }
+
+  /**
+   * The key of the suppression list ({@code env}: $RETENTION_ERASURE_KEY): needed once {@code forget} erased
+   * customers from the warehouse, so that their re-landed records are recognised; null when unset otherwise.
+   */
+  static ErasureKey erasureKey(JobConfig config, String env) {
+    if (env == null || env.isEmpty()) {
+      if (Suppression.anyErasure(config.warehouse())) {
+        throw new ConfigException("ingest: the warehouse has erased customers (ops.erasures), so ingest needs $"
+            + ErasureKey.ENV + " to suppress their re-landed records");
+      }
+      return null;
+    }
+    try {
+      return ErasureKey.fromEnv(env, "ingest");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   @Override
@@ -70,7 +93,7 @@ public final class IngestCommand extends StageCommand<IngestStage.Result> {
 
   @Override
   protected IngestStage.Result runStage(JobConfig config, StageContext ctx) {
-    return new IngestStage(ctx.tables(), options(config, sourceProfile, landing)).run();
+    return new IngestStage(ctx.tables(), options(config, sourceProfile, landing), erasureKey).run();
   }
 
   @Override

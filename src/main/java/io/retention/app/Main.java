@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         HousekeepingCommand.class,
         BenchCommand.class,
         StatusCommand.class,
+        ForgetCommand.class,
     })
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

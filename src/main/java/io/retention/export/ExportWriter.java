@@ -3,6 +3,7 @@ package io.retention.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.retention.lake.FileSystems;
+import io.retention.lake.FolderReplace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -78,7 +79,8 @@ public final class ExportWriter {
     Path atRisk = new Path(new Path(outDir), "at_risk");
     FileSystem fs = FileSystems.of(atRisk, conf);
     atRisk = fs.makeQualified(atRisk);
-    Path tmp = new Path(atRisk, ".tmp-" + asOf + "-" + UUID.randomUUID());
+    Path target = new Path(atRisk, asOf.toString());
+    Path tmp = FolderReplace.temporarySibling(target);
     Path sparkOut = new Path(tmp, "spark");
     try {
       fs.mkdirs(atRisk);
@@ -94,7 +96,6 @@ public final class ExportWriter {
       fs.delete(sparkOut, true);
       long count = rows.count();
       String sha = sha256(fs, file);
-      Path target = new Path(atRisk, asOf.toString());
       Path existing = new Path(target, file.getName());
       if (fs.isFile(existing) && sha.equals(sha256(fs, existing))) {
         deleteQuietly(fs, tmp); // same content already exported: keep that folder (and its manifest) untouched
@@ -108,17 +109,105 @@ public final class ExportWriter {
       manifest.put("model_version", modelVersion);
       manifest.put("columns", List.of(rows.columns()));
       manifest.put("created_at", Instant.now().toString());
-      try (FSDataOutputStream out = fs.create(new Path(tmp, MANIFEST), true)) {
-        JSON.writeValue((java.io.OutputStream) out, manifest);
-      }
+      writeManifest(fs, tmp, manifest);
       ownerOnly(fs, tmp);
       io.retention.lake.FaultInjection.point("export.before-rename");
-      replace(fs, tmp, target);
+      FolderReplace.replace(fs, tmp, target);
       return new Written(display(target), display(new Path(target, file.getName())), count, sha);
     } catch (IOException e) {
       deleteQuietly(fs, tmp);
       throw new UncheckedIOException("export: cannot write " + display(atRisk) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      deleteQuietly(fs, tmp);
+      throw e;
+    }
+  }
+
+  private static void writeManifest(FileSystem fs, Path dir, Map<String, Object> manifest) throws IOException {
+    try (FSDataOutputStream out = fs.create(new Path(dir, MANIFEST), true)) {
+      JSON.writeValue((java.io.OutputStream) out, manifest);
+    }
+  }
+
+  /**
+   * Rewrites the export folder {@code folder} (an {@code at_risk/<date>/} with its manifest) without the rows
+   * whose {@code customer_id} cell is one of {@code ids} (raw ids, or pseudonyms for a pseudonymised export); every
+   * other row is kept byte for byte. The manifest gets the new row count and SHA-256 and {@code rewritten_at}; the
+   * folder is replaced atomically ({@link FolderReplace}). Returns the rows removed (0: the folder is untouched).
+   */
+  public static long rewriteWithout(Configuration conf, Path folder, Set<String> ids) throws IOException {
+    return rewrite(conf, folder, ids, true);
+  }
+
+  /** The rows of the export folder {@code folder} whose {@code customer_id} cell is one of {@code ids}. */
+  public static long countRows(Configuration conf, Path folder, Set<String> ids) throws IOException {
+    return rewrite(conf, folder, ids, false);
+  }
+
+  private static long rewrite(Configuration conf, Path exportFolder, Set<String> ids, boolean write)
+      throws IOException {
+    Path folder = FolderReplace.folder(exportFolder);
+    FileSystem fs = FileSystems.of(folder, conf);
+    Path manifestFile = new Path(folder, MANIFEST);
+    if (!fs.isFile(manifestFile)) {
+      return 0;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> manifest;
+    try (InputStream in = fs.open(manifestFile)) {
+      manifest = JSON.readValue(in, LinkedHashMap.class);
+    }
+    Path csv = new Path(folder, String.valueOf(manifest.get("file")));
+    if (!fs.isFile(csv)) {
+      return 0;
+    }
+    String text;
+    try (InputStream in = fs.open(csv)) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    List<String> records = CsvRecords.split(text);
+    if (records.isEmpty()) {
+      return 0;
+    }
+    int column = CsvRecords.fields(records.get(0)).indexOf("customer_id");
+    if (column < 0) {
+      throw new IOException(csv + " has no customer_id column");
+    }
+    StringBuilder kept = new StringBuilder(text.length());
+    kept.append(records.get(0));
+    long removed = 0;
+    for (String r : records.subList(1, records.size())) {
+      List<String> cells = CsvRecords.fields(r);
+      if (column < cells.size() && ids.contains(cells.get(column))) {
+        removed++;
+      } else {
+        kept.append(r);
+      }
+    }
+    if (removed == 0 || !write) {
+      return removed;
+    }
+    Path tmp = FolderReplace.temporarySibling(folder);
+    try {
+      fs.mkdirs(tmp, DIR);
+      for (FileStatus st : fs.listStatus(folder)) {
+        String name = st.getPath().getName();
+        if (st.isFile() && !name.equals(MANIFEST) && !name.equals(csv.getName())) {
+          org.apache.hadoop.fs.FileUtil.copy(fs, st.getPath(), fs, new Path(tmp, name), false, conf);
+        }
+      }
+      Path file = new Path(tmp, csv.getName());
+      try (FSDataOutputStream out = fs.create(file, true)) {
+        out.write(kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      manifest.put("rows", ((Number) manifest.get("rows")).longValue() - removed);
+      manifest.put("sha256", sha256(fs, file));
+      manifest.put("rewritten_at", Instant.now().toString());
+      writeManifest(fs, tmp, manifest);
+      ownerOnly(fs, tmp);
+      FolderReplace.replace(fs, tmp, folder);
+      return removed;
+    } catch (IOException | RuntimeException e) {
       deleteQuietly(fs, tmp);
       throw e;
     }
@@ -140,23 +229,6 @@ public final class ExportWriter {
       throw new IOException("expected one part file in " + sparkOut + ", found " + parts.size());
     }
     return parts.get(0);
-  }
-
-  /** Moves an existing folder aside, renames tmp into place, then deletes the old one. */
-  private static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
-    Path old = null;
-    if (fs.exists(target)) {
-      old = new Path(target.getParent(), ".old-" + target.getName() + "-" + UUID.randomUUID());
-      if (!fs.rename(target, old)) {
-        throw new IOException("cannot move the previous export " + target + " aside");
-      }
-    }
-    if (!fs.rename(tmp, target)) {
-      throw new IOException("cannot rename " + tmp + " to " + target);
-    }
-    if (old != null) {
-      fs.delete(old, true);
-    }
   }
 
   private static void ownerOnly(FileSystem fs, Path dir) throws IOException {
@@ -182,10 +254,6 @@ public final class ExportWriter {
   }
 
   private static void deleteQuietly(FileSystem fs, Path p) {
-    try {
-      fs.delete(p, true);
-    } catch (IOException ignored) {
-      // best effort: a leftover hidden .tmp- folder is never picked up by an import
-    }
+    io.retention.lake.FolderReplace.deleteQuietly(fs, p); // a leftover hidden .tmp- folder is never imported
   }
 }

@@ -17,15 +17,22 @@ final class BatchBooks {
 
   /**
    * Per file (except {@code skip}: unchanged or set aside): lines read, header and blank lines (from the
-   * extraction's file rows) against records by outcome, plus the {@code empty} files (not read); and the
-   * quarantined records by reason.
+   * extraction's file rows) against records by outcome and the {@code suppressed} records (null: none), plus the
+   * {@code empty} files (not read); and the quarantined records by reason.
    */
-  static IngestAccounting of(Dataset<Row> judged, List<Row> fileRows, Set<String> skip,
+  static IngestAccounting of(Dataset<Row> judged, Dataset<Row> suppressed, List<Row> fileRows, Set<String> skip,
       List<IngestAccounting.FileBook> empty) {
     Map<String, long[]> perFile = new HashMap<>();
+    if (suppressed != null) { // source_file, line_count of the records dropped by the suppression list
+      for (Row r : suppressed.groupBy(SOURCE_FILE).agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
+        long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[5]);
+        v[4] += r.getLong(1);
+        v[3] += r.getLong(2);
+      }
+    }
     for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME)
         .agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
-      long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[4]);
+      long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[5]);
       int slot = switch (r.getString(1)) {
         case OrderClassifier.ACCEPTED -> 0;
         case OrderClassifier.QUARANTINED -> 1;
@@ -39,10 +46,10 @@ final class BatchBooks {
       if (skip.contains(f.getString(0))) {
         continue;
       }
-      long[] v = perFile.getOrDefault(f.getString(0), new long[4]);
+      long[] v = perFile.getOrDefault(f.getString(0), new long[5]);
       books.add(new IngestAccounting.FileBook(f.getString(0), f.getString(1), f.getLong(2),
-          f.getTimestamp(3).getTime(), f.getLong(4), f.getLong(5), f.getLong(6), v[3], v[0] + v[1] + v[2],
-          v[0], v[1], v[2]));
+          f.getTimestamp(3).getTime(), f.getLong(4), f.getLong(5), f.getLong(6), v[3], v[0] + v[1] + v[2] + v[4],
+          v[0], v[1], v[2], v[4]));
     }
     Map<String, Long> reasons = new HashMap<>();
     for (Row r : judged.filter(col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))

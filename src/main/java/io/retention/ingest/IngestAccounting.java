@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * fails before writing anything:
  * <ul>
  *   <li>lines read (a plain count of line feeds) = header lines + blank lines + lines of all records;</li>
- *   <li>records = accepted + quarantined + duplicates.</li>
+ *   <li>records = accepted + quarantined + duplicates + suppressed (records of customers erased by
+ *       {@code forget}, dropped before anything is stored).</li>
  * </ul>
  * A record is one input row: one line, or several when a quoted CSV field holds line breaks.
  */
@@ -18,7 +19,14 @@ public final class IngestAccounting {
   /** One file's counts. */
   public record FileBook(String file, String hash, long size, long modifiedMillis, long linesRead,
       long headerLines, long blankLines, long recordLines, long records, long accepted, long quarantined,
-      long duplicates) {
+      long duplicates, long suppressed) {
+
+    /** A file's counts with no suppressed record. */
+    public FileBook(String file, String hash, long size, long modifiedMillis, long linesRead, long headerLines,
+        long blankLines, long recordLines, long records, long accepted, long quarantined, long duplicates) {
+      this(file, hash, size, modifiedMillis, linesRead, headerLines, blankLines, recordLines, records, accepted,
+          quarantined, duplicates, 0);
+    }
 
     /** Null when the books balance, else what is wrong. */
     public String imbalance() {
@@ -26,9 +34,9 @@ public final class IngestAccounting {
         return file + ": " + linesRead + " lines read but " + headerLines + " header + " + blankLines
             + " blank + " + recordLines + " in records";
       }
-      if (records != accepted + quarantined + duplicates) {
+      if (records != accepted + quarantined + duplicates + suppressed) {
         return file + ": " + records + " records but " + accepted + " accepted + " + quarantined
-            + " quarantined + " + duplicates + " duplicates";
+            + " quarantined + " + duplicates + " duplicates" + (suppressed > 0 ? " + " + suppressed + " suppressed" : "");
       }
       return null;
     }
@@ -70,6 +78,11 @@ public final class IngestAccounting {
     return files.stream().mapToLong(FileBook::duplicates).sum();
   }
 
+  /** Records of erased customers dropped by the suppression list. */
+  public long suppressed() {
+    return files.stream().mapToLong(FileBook::suppressed).sum();
+  }
+
   /** Every file's imbalance; empty when the books balance. */
   public List<String> imbalances() {
     List<String> out = new ArrayList<>();
@@ -84,8 +97,9 @@ public final class IngestAccounting {
 
   /** The one-line statement the run prints and stores. */
   public String statement() {
-    return String.format("%d files, %d lines read: %d records = %d accepted + %d quarantined + %d duplicates%s",
+    return String.format("%d files, %d lines read: %d records = %d accepted + %d quarantined + %d duplicates%s%s",
         files.size(), linesRead(), records(), accepted(), quarantined(), duplicates(),
+        suppressed() > 0 ? " + " + suppressed() + " suppressed" : "",
         imbalances().isEmpty() ? " (balanced)" : " (NOT balanced)");
   }
 }

@@ -3,6 +3,8 @@ package io.retention.ingest;
 import static io.retention.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 
+import io.retention.erasure.ErasureKey;
+import io.retention.erasure.Suppression;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.FaultInjection;
 import io.retention.lake.Table;
@@ -102,6 +104,9 @@ public final class IngestStage {
       counts.put("files_set_aside", (long) setAside.size());
       setAside.forEach(f -> counts.merge("set_aside." + f.reason(), 1L, Long::sum));
       books.quarantineByReason().forEach((k, v) -> counts.put("quarantined." + k, v));
+      if (books.suppressed() > 0) {
+        counts.put("suppressed", books.suppressed());
+      }
       return new RunRow(books.records(), books.accepted(), books.quarantined(), books.duplicates(), counts,
           "batches " + String.join(",", batchRunIds) + "; " + books.statement());
     }
@@ -115,15 +120,27 @@ public final class IngestStage {
 
   private final DeltaTables tables;
   private final Options options;
+  private final ErasureKey erasureKey;
+  private Suppression suppression;
 
   public IngestStage(DeltaTables tables, Options options) {
+    this(tables, options, null);
+  }
+
+  /**
+   * With the key of the suppression list ({@link Suppression}; may be null while no customer was erased): records
+   * of erased customers dated before their erasure are dropped and counted as suppressed.
+   */
+  public IngestStage(DeltaTables tables, Options options, ErasureKey erasureKey) {
     this.tables = tables;
     this.options = options;
+    this.erasureKey = erasureKey;
   }
 
   public Result run() {
     SparkSession spark = tables.spark();
     createTables();
+    suppression = Suppression.load(tables, erasureKey);
     List<LandingFiles.Landed> found = LandingFiles.list(spark.sparkContext().hadoopConfiguration(), options.input());
     if (found.isEmpty()) {
       throw new IllegalArgumentException("no input files match " + options.input());
@@ -224,6 +241,12 @@ public final class IngestStage {
           .and(not(col(SOURCE_FILE).isin(skip.toArray()))))
           .drop(ExtractedSchema.ROW_TYPE, FILE_HASH, FILE_SIZE, LINES_READ, ExtractedSchema.BLANK_LINES,
               ExtractedSchema.HEADER_LINES, MODIFIED_AT);
+      Dataset<Row> suppressed = null; // records of erased customers: counted, never stored
+      if (!suppression.isEmpty()) {
+        Dataset<Row> flagged = records.withColumn(SUPPRESSED, suppression.column(options.profile(), col(ORDER_TS)));
+        suppressed = flagged.filter(col(SUPPRESSED)).select(col(SOURCE_FILE), col(LINE_COUNT));
+        records = flagged.filter(not(col(SUPPRESSED))).drop(SUPPRESSED);
+      }
       Dataset<Row> silver = tables.read(Table.PURCHASES);
       // a first load (empty silver) needs no lookup of its ids in silver: no join, no second pass over the batch
       Dataset<Row> silverKeys = silver.isEmpty() ? null : silver.select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
@@ -233,7 +256,7 @@ public final class IngestStage {
           options.rules(), runId);
       Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        IngestAccounting books = BatchBooks.of(judged, fileRows, skip, empty);
+        IngestAccounting books = BatchBooks.of(judged, suppressed, fileRows, skip, empty);
         if (!books.imbalances().isEmpty()) {
           throw new IllegalStateException("ingest accounting does not balance, nothing written for "
               + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
@@ -268,6 +291,7 @@ public final class IngestStage {
   }
 
   static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
+  private static final String SUPPRESSED = "suppressed";
 
   private void createTables() {
     tables.createIfNotExists(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);

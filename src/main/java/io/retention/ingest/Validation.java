@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 final class Validation {
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,3})?");
-  private static final Pattern DECIMAL_ZERO = Pattern.compile("\\d+\\.0+");
   private static final int MINOR_UNIT_DEFAULT = 2;
 
   /** A typed order line (amount exact, rounded to cents only after lines are summed). */
@@ -113,12 +112,9 @@ final class Validation {
     if (profile.deriveOrderId().isEmpty() && orderId == null) {
       return d.reject(Reason.MISSING_ORDER_ID, "no " + profile.column(Columns.ORDER_ID));
     }
-    String customer = normalised(value(fields, Columns.CUSTOMER_ID));
+    String customer = CustomerIds.of(profile, value(fields, Columns.CUSTOMER_ID));
     if (customer == null) {
       return d.reject(Reason.MISSING_CUSTOMER_ID, "no " + profile.column(Columns.CUSTOMER_ID));
-    }
-    if (profile.customerIdStripDecimalZero() && DECIMAL_ZERO.matcher(customer).matches()) {
-      customer = customer.substring(0, customer.indexOf('.'));
     }
     String problem = Ids.problem(customer, "customer id", rules.maxIdLength());
     if (problem == null && orderId != null) {

@@ -49,6 +49,9 @@ public final class DeltaTables {
     if (partitionColumns.length > 0) {
       builder = builder.partitionedBy(partitionColumns);
     }
+    for (Map.Entry<String, String> p : creationProperties(table, schema).entrySet()) {
+      builder = builder.property(p.getKey(), p.getValue());
+    }
     builder.execute();
   }
 
@@ -70,7 +73,7 @@ public final class DeltaTables {
    * attempt already committed that key (a crashed run being re-run), Delta skips the write.
    */
   public void appendOnce(Table table, Dataset<Row> rows, String appId, long version) {
-    rows.write().format("delta").mode("append")
+    rows.write().format("delta").mode("append").options(onCreation(table, rows))
         .option("txnAppId", appId)
         .option("txnVersion", version)
         .save(path(table));
@@ -78,7 +81,7 @@ public final class DeltaTables {
 
   /** Appends {@code rows} in one commit (creates the table when it does not exist). */
   public void append(Table table, Dataset<Row> rows) {
-    rows.write().format("delta").mode("append").save(path(table));
+    rows.write().format("delta").mode("append").options(onCreation(table, rows)).save(path(table));
   }
 
   /**
@@ -90,6 +93,8 @@ public final class DeltaTables {
     var writer = rows.write().format("delta").mode("overwrite").option("mergeSchema", "true");
     if (exists(table)) {
       writer = writer.option("replaceWhere", predicate);
+    } else {
+      writer = writer.options(creationProperties(table, rows.schema()));
     }
     writer.save(path(table));
   }
@@ -99,13 +104,14 @@ public final class DeltaTables {
    * {@code userMetadata} or a table property to set on creation.
    */
   public void overwrite(Table table, Dataset<Row> rows, Map<String, String> options) {
-    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").options(options)
-        .save(path(table));
+    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .options(onCreation(table, rows)).options(options).save(path(table));
   }
 
   /** Replaces the whole table content in one commit (readers see the old or the new version). */
   public void overwrite(Table table, Dataset<Row> rows, String... partitionColumns) {
-    var writer = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
+    var writer = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .options(onCreation(table, rows));
     if (partitionColumns.length > 0) {
       writer = writer.partitionBy(partitionColumns);
     }
@@ -117,12 +123,123 @@ public final class DeltaTables {
    * metadata: no scan); when it is not, one metadata commit. Safe to call on every run.
    */
   public void ensureProperty(Table table, String key, String value) {
-    String name = "delta.`" + path(table).replace("`", "``") + "`";
+    String name = sqlName(table);
     boolean set = spark.sql("SHOW TBLPROPERTIES " + name).collectAsList().stream()
         .anyMatch(r -> key.equals(r.getString(0)) && value.equalsIgnoreCase(r.getString(1)));
     if (!set) {
       spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + key + "' = '" + value + "')");
     }
+  }
+
+  /** The table properties a table gets when a write creates it (none when it exists already). */
+  private Map<String, String> onCreation(Table table, Dataset<Row> rows) {
+    return exists(table) ? Map.of() : creationProperties(table, rows.schema());
+  }
+
+  /**
+   * The properties a new table of {@code schema} is created with: on a table holding customer data
+   * ({@link IdStatistics#HOLDING_IDS}) Delta collects column statistics (min/max values kept in the log) only on
+   * the columns that cannot hold an id ({@link IdStatistics#statsColumns}).
+   */
+  static Map<String, String> creationProperties(Table table, StructType schema) {
+    return IdStatistics.HOLDING_IDS.contains(table)
+        ? Map.of(IdStatistics.STATS_COLUMNS, IdStatistics.statsColumns(schema)) : Map.of();
+  }
+
+  /**
+   * Deletes the rows of {@code table} that match a row of {@code keys} on {@code keyColumns}, as a MERGE with
+   * {@code keys} as its source (so no key value is written into the commit's predicate, unlike a
+   * {@code DELETE ... WHERE id IN (...)}). Returns the rows deleted (the commit's metric).
+   */
+  public long mergeDelete(Table table, Dataset<Row> keys, String... keyColumns) {
+    StringBuilder cond = new StringBuilder();
+    for (String k : keyColumns) {
+      cond.append(cond.length() == 0 ? "" : " AND ").append("t.`").append(k).append("` = s.`").append(k)
+          .append('`');
+    }
+    delta(table).as("t").merge(keys.as("s"), cond.toString()).whenMatched().delete().execute();
+    Row last = delta(table).history(1).select("operationMetrics").first();
+    Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
+    return Long.parseLong(metrics.getOrDefault("numTargetRowsDeleted", "0"));
+  }
+
+  /**
+   * Rewrites the files of {@code table} that carry deletion vectors, so rows marked deleted are gone from the
+   * current version's files too ({@code REORG TABLE ... APPLY (PURGE)}; the old files stay until VACUUM).
+   */
+  public void purge(Table table) {
+    spark.sql("REORG TABLE " + sqlName(table) + " APPLY (PURGE)");
+  }
+
+  /**
+   * VACUUM with a retention of 0 hours: deletes every file no longer in the current version, so time travel
+   * cannot read removed rows back. Delta refuses a retention below its safe 168 hours unless
+   * {@code spark.databricks.delta.retentionDurationCheck.enabled} is false: set for this call only, then restored
+   * (as is the listing's parallelism).
+   * Readers of older versions must not run meanwhile (the warehouse lock keeps the job's own writers out).
+   */
+  public void vacuumNow(Table table) {
+    // VACUUM lists the table's folder with as many tasks as parallelPartitionDiscovery.parallelism (10,000 by
+    // default): thousands of empty tasks on a small table, so the listing gets the shuffle partitions instead
+    Map<String, String> settings = Map.of("spark.databricks.delta.retentionDurationCheck.enabled", "false",
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism",
+        spark.conf().get("spark.sql.shuffle.partitions"));
+    Map<String, String> previous = new java.util.HashMap<>();
+    settings.forEach((k, v) -> {
+      previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
+      spark.conf().set(k, v);
+    });
+    try {
+      delta(table).vacuum(0);
+    } finally {
+      previous.forEach((k, v) -> {
+        if (v == null) {
+          spark.conf().unset(k);
+        } else {
+          spark.conf().set(k, v);
+        }
+      });
+    }
+  }
+
+  /** The table's properties (its metadata, no scan). */
+  public Map<String, String> properties(Table table) {
+    Row r = delta(table).detail().select("properties").first();
+    return r.isNullAt(0) ? Map.of() : r.getJavaMap(0);
+  }
+
+  /**
+   * Rewrites {@code table} as a new table (a fresh log, version 0) with its current rows, its properties and
+   * {@code extraProperties}, then swaps it in ({@link FolderReplace}). The old log with everything its commits
+   * recorded is deleted, and so is the table's history. Returns the rows copied.
+   */
+  public long rewriteAsNewTable(Table table, Map<String, String> extraProperties) throws java.io.IOException {
+    Map<String, String> props = new java.util.LinkedHashMap<>(properties(table));
+    props.putAll(extraProperties);
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path(table));
+    org.apache.hadoop.fs.FileSystem fs = FileSystems.of(target, spark.sessionState().newHadoopConf());
+    target = fs.makeQualified(target);
+    org.apache.hadoop.fs.Path tmp = FolderReplace.temporarySibling(target);
+    try {
+      Dataset<Row> rows = read(table);
+      rows.write().format("delta").mode("overwrite").options(props).save(tmp.toString());
+      long n = spark.read().format("delta").load(tmp.toString()).count();
+      FolderReplace.replace(fs, tmp, target);
+      return n;
+    } catch (java.io.IOException | RuntimeException e) {
+      FolderReplace.deleteQuietly(fs, tmp);
+      throw e;
+    }
+  }
+
+  private String sqlName(Table table) {
+    return "delta.`" + path(table).replace("`", "``") + "`";
+  }
+
+  /** Sets the table property {@code key} to {@code value} (one metadata commit). */
+  public void setProperty(Table table, String key, String value) {
+    spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES ('" + key.replace("'", "") + "' = '"
+        + value.replace("'", "") + "')");
   }
 
   /** Lists the tables of the warehouse that exist on disk. */

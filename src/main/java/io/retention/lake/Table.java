@@ -26,7 +26,9 @@ public enum Table {
   RUNS("ops", "runs"),
   INGESTED_FILES("ops", "ingested_files"),
   REJECTED_FILES("ops", "rejected_files"),
-  NIGHT_QUALITY("ops", "night_quality");
+  NIGHT_QUALITY("ops", "night_quality"),
+  /** The audit of {@code forget}: one row per erased customer (keyed hash, never the id); also the suppression list. */
+  ERASURES("ops", "erasures");
 
   private final String layer;
   private final String tableName;

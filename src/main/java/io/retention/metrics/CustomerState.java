@@ -234,14 +234,24 @@ public final class CustomerState {
     Watermark now = to.withLatestPurchase(latest);
     Dataset<Row> inserted = changes.drop("_change_type", "_commit_version", "_commit_timestamp");
     tables.ensureProperty(Table.CUSTOMER_ACTIVITY, DELETION_VECTORS, "true");
+    withWatermark(now, () -> tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
+        .merge(CustomerActivity.state(inserted, true).as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
+        .whenMatched().updateExpr(combined())
+        .whenNotMatched().insertAll()
+        .execute());
+    lastRowsRead = books.getLong(0);
+    lastLatestPurchase = latest;
+    LOG.info("metrics: merged {} new silver rows (versions {}..{}) into {}", lastRowsRead, from + 1,
+        now.silverVersion(), Table.CUSTOMER_ACTIVITY.qualifiedName());
+    return Optional.empty();
+  }
+
+  /** Runs {@code commit} with {@code mark} as the commit's userMetadata (the session setting restored after). */
+  private void withWatermark(Watermark mark, Runnable commit) {
     String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
-    spark.conf().set(USER_METADATA_CONF, now.text());
+    spark.conf().set(USER_METADATA_CONF, mark.text());
     try {
-      tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
-          .merge(CustomerActivity.state(inserted, true).as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
-          .whenMatched().updateExpr(combined())
-          .whenNotMatched().insertAll()
-          .execute();
+      commit.run();
     } finally {
       if (previous == null) {
         spark.conf().unset(USER_METADATA_CONF);
@@ -249,11 +259,29 @@ public final class CustomerState {
         spark.conf().set(USER_METADATA_CONF, previous);
       }
     }
-    lastRowsRead = books.getLong(0);
-    lastLatestPurchase = latest;
-    LOG.info("metrics: merged {} new silver rows (versions {}..{}) into {}", lastRowsRead, from + 1,
-        now.silverVersion(), Table.CUSTOMER_ACTIVITY.qualifiedName());
-    return Optional.empty();
+  }
+
+  /**
+   * Erasure ({@code forget}): removes the customers of {@code ids} (one column, customer_id) from the state in one
+   * commit whose watermark is silver's current version, so the next metrics run goes on incrementally from there
+   * (silver's own deletes are behind the watermark, never read from its change feed). Call it after
+   * {@link #refresh} (the state then reflects every silver row before the erasure) and after the same customers
+   * were deleted from silver. Returns the state rows deleted.
+   */
+  public long forget(Dataset<Row> ids, String erasureRunId) {
+    Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
+    LocalDate latest = latestPurchaseDay(state.join(ids, state.col(CUSTOMER_ID).equalTo(ids.col(CUSTOMER_ID)),
+        "left_anti")).orElse(null);
+    Watermark mark = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), latest);
+    long before = latestVersion(Table.CUSTOMER_ACTIVITY);
+    long[] deleted = new long[1];
+    withWatermark(mark, () -> {
+      deleted[0] = tables.mergeDelete(Table.CUSTOMER_ACTIVITY, ids, CUSTOMER_ID);
+      if (latestVersion(Table.CUSTOMER_ACTIVITY) == before) { // no commit made: record the watermark anyway
+        tables.setProperty(Table.CUSTOMER_ACTIVITY, "retention.lastErasure", erasureRunId);
+      }
+    });
+    return deleted[0];
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.retention.report.Readings.count;
 import static io.retention.report.Readings.num;
 import static io.retention.report.Readings.pct;
 
+import io.retention.lake.FolderReplace;
 import io.retention.pipeline.Progress;
 import io.retention.quality.QualityLog;
 import io.retention.report.ReportModel.AtRisk;
@@ -13,19 +14,17 @@ import io.retention.report.ReportModel.Transition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * Writes {@code <out>/<as-of>/index.html} with its PNG charts beside it: one self-contained folder (inline CSS, no
  * script, no external font or CDN) that opens from disk. Every value from the data is HTML-escaped (customer ids
- * and reasons are untrusted). The folder is written to a temporary sibling and renamed into place, so a reader
- * sees the previous report or the new one, never half of one. Driver-only: it renders a {@link ReportModel}.
+ * and reasons are untrusted). The folder is written to a temporary sibling and renamed into place
+ * ({@link FolderReplace}), so a reader sees the previous report or the new one, never half of one. Driver-only: it
+ * renders a {@link ReportModel}.
  */
 public final class HtmlReport {
   /** The launcher every command line the report suggests starts with. */
@@ -52,7 +51,7 @@ public final class HtmlReport {
   public static Path write(ReportModel m, Path out, String commandOptions) throws IOException {
     Files.createDirectories(out);
     Path target = out.resolve(m.asOf().toString());
-    Path tmp = out.resolve("." + m.asOf() + ".tmp-" + UUID.randomUUID());
+    Path tmp = FolderReplace.temporarySibling(target);
     Files.createDirectory(tmp);
     try {
       try {
@@ -60,15 +59,7 @@ public final class HtmlReport {
       } finally {
         Progress.endStep();
       }
-      Path old = null;
-      if (Files.exists(target)) {
-        old = out.resolve("." + m.asOf() + ".old-" + UUID.randomUUID());
-        move(target, old);
-      }
-      move(tmp, target);
-      if (old != null) {
-        deleteTree(old);
-      }
+      FolderReplace.replace(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);
@@ -253,15 +244,45 @@ public final class HtmlReport {
     }
   }
 
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
+  /**
+   * {@code html} (a page this class wrote) without the table rows whose first cell shows one of {@code shown} (the
+   * customer ids or pseudonyms as the page shows them): the at-risk table's rows of erased customers. The rest of
+   * the page is kept byte for byte, so it stays valid HTML.
+   */
+  public static String withoutRows(String html, java.util.Set<String> shown) {
+    StringBuilder out = new StringBuilder(html.length());
+    int from = 0;
+    while (true) {
+      int start = html.indexOf("<tr><td>", from);
+      if (start < 0) {
+        break;
+      }
+      int end = html.indexOf("</tr>", start);
+      if (end < 0) {
+        break;
+      }
+      end += "</tr>".length();
+      int cellEnd = html.indexOf("</td>", start);
+      String first = html.substring(start + "<tr><td>".length(), cellEnd);
+      out.append(html, from, start);
+      if (shown.stream().noneMatch(id -> Page.escape(id).equals(first))) {
+        out.append(html, start, end);
+      }
+      from = end;
     }
+    return out.append(html.substring(from)).toString();
   }
 
-  static void deleteTree(Path root) {
+  /** The table rows of a page this class wrote. */
+  public static long rowCount(String html) {
+    long n = 0;
+    for (int i = html.indexOf("<tr><td>"); i >= 0; i = html.indexOf("<tr><td>", i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

@@ -54,6 +54,11 @@ public final class Columns {
   public static final String ACCEPTED_BY = "accepted_by";
   public static final String ACCEPTED_AT = "accepted_at";
 
+  // ops.erasures
+  public static final String CUSTOMER_HASH = "customer_hash";
+  public static final String ERASED_AT = "erased_at";
+  public static final String VACUUMED = "vacuumed";
+
   // kinds
   public static final String KIND_PURCHASE = "purchase";
   public static final String KIND_REFUND = "refund";

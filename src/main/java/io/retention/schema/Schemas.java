@@ -140,4 +140,15 @@ public final class Schemas {
       field(OUTCOME, DataTypes.StringType),
       field(ACCEPTED_BY, DataTypes.StringType),
       field(ACCEPTED_AT, DataTypes.TimestampType));
+
+  /**
+   * ops.erasures: one row per customer a {@code forget} run erased: the keyed hash of the id (HMAC-SHA256 under
+   * $RETENTION_ERASURE_KEY, hex), when, the run and the rows removed per table. Never the id itself.
+   */
+  public static final StructType ERASURES = struct(
+      field(Columns.CUSTOMER_HASH, DataTypes.StringType),
+      field(Columns.ERASED_AT, DataTypes.TimestampType),
+      field(RUN_ID, DataTypes.StringType),
+      field(COUNTS, COUNT_MAP),
+      field(Columns.VACUUMED, DataTypes.BooleanType));
 }
