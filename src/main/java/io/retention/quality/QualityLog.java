@@ -38,7 +38,7 @@ public final class QualityLog {
 
   private final DeltaTables tables;
   private Map<String, Books> ledger;
-  private List<Check> checks;
+  private List<Row> rows;
 
   public QualityLog(DeltaTables tables) {
     this.tables = tables;
@@ -150,30 +150,29 @@ public final class QualityLog {
 
   /** The measures of the last {@code n} checks with data (records read), newest first. */
   public List<NightQuality> history(int n) {
-    if (!tables.exists(Table.NIGHT_QUALITY)) {
-      return List.of();
-    }
     List<NightQuality> out = new ArrayList<>();
-    for (Row r : tables.read(Table.NIGHT_QUALITY)
-        .where(col(Columns.OUTCOME).notEqual(ACCEPTED)
-            .and(col("records").gt(0)))
-        .orderBy(col(Columns.EVALUATED_AT).desc()).limit(n).collectAsList()) {
-      out.add(measures(r));
+    List<Row> all = rows();
+    for (int i = all.size() - 1; i >= 0 && out.size() < n; i--) {
+      Row r = all.get(i);
+      if (!ACCEPTED.equals(r.getString(r.fieldIndex(Columns.OUTCOME))) && r.getLong(r.fieldIndex("records")) > 0) {
+        out.add(measures(r));
+      }
     }
     return out;
   }
 
-  /** Every check and acceptance, oldest first (one row per night: small; read once, then kept up to date). */
+  /** Every check and acceptance, oldest first. */
   public List<Check> checks() {
-    if (checks == null) {
-      checks = new ArrayList<>();
-      if (tables.exists(Table.NIGHT_QUALITY)) {
-        for (Row r : tables.read(Table.NIGHT_QUALITY).orderBy(Columns.EVALUATED_AT).collectAsList()) {
-          checks.add(check(r));
-        }
-      }
+    return rows().stream().map(QualityLog::check).toList();
+  }
+
+  /** The rows of ops.night_quality, oldest first (one per night: small; read once, again after an append). */
+  private List<Row> rows() {
+    if (rows == null) {
+      rows = tables.exists(Table.NIGHT_QUALITY)
+          ? tables.read(Table.NIGHT_QUALITY).orderBy(Columns.EVALUATED_AT).collectAsList() : List.of();
     }
-    return List.copyOf(checks);
+    return rows;
   }
 
   /** Checks that failed and were not accepted since, oldest first: while there is one, the night is held. */
@@ -198,9 +197,8 @@ public final class QualityLog {
     Set<List<String>> keys = new HashSet<>();
     held.forEach(c -> keys.add(c.ingestRunIds()));
     List<Row> rows = new ArrayList<>();
-    for (Row r : tables.read(Table.NIGHT_QUALITY).where(col(Columns.OUTCOME).equalTo(GateResult.FAIL))
-        .collectAsList()) {
-      if (keys.remove(CollectionConverters.asJava(r.<String>getSeq(r.fieldIndex(Columns.INGEST_RUN_IDS))))) {
+    for (Row r : rows()) {
+      if (GateResult.FAIL.equals(r.getString(r.fieldIndex(Columns.OUTCOME))) && keys.remove(CollectionConverters.asJava(r.<String>getSeq(r.fieldIndex(Columns.INGEST_RUN_IDS))))) {
         NightQuality q = measures(r);
         rows.add(row(runId, q, gates(r), ACCEPTED, at, who, at));
       }
@@ -211,7 +209,7 @@ public final class QualityLog {
   private void append(List<Row> rows) {
     tables.createIfNotExists(Table.NIGHT_QUALITY, Schemas.NIGHT_QUALITY);
     tables.append(Table.NIGHT_QUALITY, tables.spark().createDataFrame(rows, Schemas.NIGHT_QUALITY));
-    checks = null; // read again when asked
+    rows = null; // read again when asked
   }
 
   private static Row row(String runId, NightQuality q, List<GateResult> results, String outcome, Instant at,
