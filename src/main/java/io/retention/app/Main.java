@@ -1,5 +1,6 @@
 package io.retention.app;
 
+import io.retention.pipeline.Failures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -79,17 +80,17 @@ public final class Main implements Callable<Integer> {
    */
   static int failure(Exception ex, boolean verbose) {
     if (ex instanceof ConfigException) {
-      System.err.println("retention: " + oneLine(ex.getMessage()));
+      System.err.println("retention: " + Failures.oneLine(ex.getMessage()));
       return USAGE;
     }
     if (ex instanceof io.retention.quality.GateFailure) {
-      String line = "retention: " + oneLine(ex.getMessage());
+      String line = "retention: " + Failures.oneLine(ex.getMessage());
       System.err.println(line);
       LoggerFactory.getLogger(FAILURE_LOGGER).error(line);
       return GATE_FAILED;
     }
-    String line = "retention: " + (ex instanceof JobFailure ? oneLine(ex.getMessage())
-        : "failed: " + oneLine(rootMessage(ex)));
+    String line = "retention: " + (ex instanceof JobFailure ? Failures.oneLine(ex.getMessage())
+        : "failed: " + Failures.oneLine(Failures.root(ex)));
     System.err.println(line);
     LoggerFactory.getLogger(FAILURE_LOGGER).error(line, ex);
     if (ex instanceof JobFailure && ex.getCause() == null) {
@@ -114,19 +115,5 @@ public final class Main implements Callable<Integer> {
       }
     }
     return false;
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage();
-    return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
-
-  /** Collapses a multi-line message (Spark's parse errors) to one line. */
-  public static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
   }
 }

@@ -9,6 +9,7 @@ import io.retention.lake.StageRun;
 import io.retention.lake.Table;
 import io.retention.metrics.CustomerState;
 import io.retention.pipeline.AsOfDate;
+import io.retention.pipeline.Failures;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageRunner;
 import io.retention.quality.QualityGates;
@@ -220,7 +221,7 @@ public final class NightlyCommand extends SparkCommand {
     try {
       r = StageRunner.run(ctx, HUB, () -> new CustomerState(ctx.tables()).refresh(false));
     } catch (Exception e) {
-      throw new JobFailure("nightly: stage " + HUB + " failed: " + Main.oneLine(Main.rootMessage(e)), e);
+      throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(Failures.root(e)), e);
     }
     done(night, ctx, HUB, start);
     night.upstream().add(Table.CUSTOMER_ACTIVITY);
@@ -302,8 +303,8 @@ public final class NightlyCommand extends SparkCommand {
       command.print(r, ctx);
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + name + " failed: "
-          + Main.oneLine(e instanceof JobFailure || e instanceof ConfigException ? e.getMessage()
-              : Main.rootMessage(e)), e);
+          + Failures.oneLine(e instanceof JobFailure || e instanceof ConfigException ? e.getMessage()
+              : Failures.root(e)), e);
     }
     done(night, ctx, name, start);
   }

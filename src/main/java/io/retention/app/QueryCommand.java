@@ -1,6 +1,7 @@
 package io.retention.app;
 
 import io.retention.lake.DeltaTables;
+import io.retention.pipeline.Failures;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +43,7 @@ public final class QueryCommand extends SparkCommand {
     try {
       result = session.sql(sql);
     } catch (Exception e) {
-      throw new JobFailure("query failed: " + Main.oneLine(e.getMessage()));
+      throw new JobFailure("query failed: " + Failures.oneLine(e.getMessage()));
     }
     SqlResults.print(result, output.format, output.limit, System.out);
     return 0;

@@ -1,5 +1,6 @@
 package io.retention.app;
 
+import io.retention.pipeline.Failures;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -184,7 +185,7 @@ public final class ReadOnlySql {
     try {
       parsed = spark.sessionState().sqlParser().parsePlan(sql);
     } catch (Exception e) { // ParseException, or an AnalysisException the parser raises itself
-      throw new JobFailure(command + " failed: " + Main.oneLine(e.getMessage()));
+      throw new JobFailure(command + " failed: " + Failures.oneLine(e.getMessage()));
     }
     checkStatement(spark, parsed);
   }
@@ -213,7 +214,7 @@ public final class ReadOnlySql {
     try {
       analysed = spark.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
     } catch (Exception e) { // AnalysisException: what spark.sql would have said
-      throw new JobFailure(command + " failed: " + Main.oneLine(e.getMessage()));
+      throw new JobFailure(command + " failed: " + Failures.oneLine(e.getMessage()));
     }
     if (ANALYSED_STATEMENTS.contains(analysed.getClass())) {
       walk(spark, analysed, ANALYSED_OPERANDS);

@@ -1,6 +1,7 @@
 package io.retention.app;
 
 import io.retention.lake.WarehouseLock;
+import io.retention.pipeline.Failures;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -40,7 +41,7 @@ public abstract class SparkCommand implements Callable<Integer> {
     try {
       validate(config);
     } catch (IllegalArgumentException e) { // a stage's Options record refused a value from any layer
-      throw new ConfigException(Main.oneLine(e.getMessage()));
+      throw new ConfigException(Failures.oneLine(e.getMessage()));
     }
     WarehouseLock lock = null;
     if (lockHolder() != null) {

@@ -1,6 +1,7 @@
 package io.retention.app;
 
 import io.retention.lake.Table;
+import io.retention.pipeline.Failures;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -87,7 +88,7 @@ final class SqlShell {
         SqlResults.print(result, format, limit, out);
       }
     } catch (IOException | RuntimeException e) {
-      throw new JobFailure("sql failed: " + Main.oneLine(e instanceof RuntimeException ? e.getMessage()
+      throw new JobFailure("sql failed: " + Failures.oneLine(e instanceof RuntimeException ? e.getMessage()
           : e.toString()));
     }
     if (timing) {
@@ -191,7 +192,7 @@ final class SqlShell {
     try {
       schema = session.table(name).schema();
     } catch (RuntimeException e) {
-      throw new JobFailure("sql failed: " + Main.oneLine(e.getMessage()));
+      throw new JobFailure("sql failed: " + Failures.oneLine(e.getMessage()));
     }
     print(session.createDataFrame(java.util.Arrays.stream(schema.fields())
         .map(f -> RowFactory.create(f.name(), f.dataType().simpleString(), f.nullable())).toList(), COLUMNS));

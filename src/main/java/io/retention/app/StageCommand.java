@@ -1,6 +1,7 @@
 package io.retention.app;
 
 import io.retention.lake.DeltaTables;
+import io.retention.pipeline.Failures;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageResult;
 import io.retention.pipeline.StageRunner;
@@ -50,7 +51,7 @@ public abstract class StageCommand<R extends StageResult> extends SparkCommand {
     try {
       return StageRunner.run(ctx, stage(), () -> runStage(config, ctx));
     } catch (IllegalStateException | IllegalArgumentException e) {
-      throw new JobFailure(Main.oneLine(e.getMessage()), e);
+      throw new JobFailure(Failures.oneLine(e.getMessage()), e);
     }
   }
 }

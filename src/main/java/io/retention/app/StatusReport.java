@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retention.lake.NightRun;
 import io.retention.lake.StageRun;
+import io.retention.pipeline.Failures;
 import io.retention.quality.QualityLog;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -62,7 +63,7 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
     }
     for (StageRun f : failedSince) {
       out.addAll(wrap("failed since: " + f.stage() + " on " + time(f.startedAt()) + " (run "
-          + NightRun.shortId(f.runId()) + "): " + Main.oneLine(f.message())));
+          + NightRun.shortId(f.runId()) + "): " + Failures.oneLine(f.message())));
     }
     if (!runs.isEmpty()) {
       out.add("");
@@ -73,7 +74,7 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
         out.add(String.format(Locale.ROOT, RUN_ROW, minute(r.startedAt()), cutTo(r.stage(), 20), cutTo(r.status(), 7),
             seconds(r.durationMs()), r.rowsIn(), r.rowsOut(), NightRun.shortId(r.runId())));
         if (StageRun.FAILED.equals(r.status()) && r.message() != null) {
-          out.add(cut("    " + Main.oneLine(r.message())));
+          out.add(cut("    " + Failures.oneLine(r.message())));
         }
       }
     }
@@ -99,7 +100,7 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
     return switch (night.status()) {
       case NightRun.OK -> "ok (" + seconds(night.durationMs()) + ")";
       case NightRun.FAILED -> "failed at stage " + night.failedStage() + ": "
-          + (night.message() == null ? "(no message)" : Main.oneLine(night.message()));
+          + (night.message() == null ? "(no message)" : Failures.oneLine(night.message()));
       default -> "incomplete after stage " + night.stages().get(night.stages().size() - 1).name()
           + " (still running, or stopped before recording an outcome)";
     };
@@ -198,7 +199,7 @@ record StatusReport(String warehouse, ZoneId zone, NightRun night, List<StageRun
   }
 
   private static String note(NightRun.Stage s) {
-    return s.note() == null ? "" : Main.oneLine(s.note());
+    return s.note() == null ? "" : Failures.oneLine(s.note());
   }
 
   /** {@code text} as lines of at most {@value #WIDTH} characters, continued lines indented by two. */

@@ -1,13 +1,14 @@
 package io.retention.churn;
 
 import static io.retention.schema.ChurnColumns.*;
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
@@ -16,7 +17,6 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,6 +24,7 @@ import io.retention.clv.BgNbd;
 import io.retention.clv.ModelFit;
 import io.retention.clv.RfmSummary;
 import io.retention.clv.TimeUnit;
+import io.retention.metrics.CustomerActivity;
 import io.retention.schema.ClvColumns;
 import io.retention.schema.Columns;
 import io.retention.schema.SchemaChecks;
@@ -38,10 +39,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 
 /**
- * Churn features at cutoff c, from silver.purchases rows with order_date &le; c only (so nothing after c can
- * change a feature), for the customers with a purchase day in [c &minus; lookback, c]:
+ * Churn features at cutoff c, from the per-customer state's entries with day &le; c only (so nothing after c can
+ * change a feature; scoring reads the hub gold.customer_activity, training the state of silver's rows), for the
+ * customers with a purchase day in [c &minus; lookback, c]:
  *
  * <ul>
  *   <li>days since last purchase, purchase days, orders, net revenue, average order value, tenure;</li>
@@ -58,8 +61,8 @@ import org.apache.spark.sql.types.DataTypes;
  *       NULL when none; one-hot encoded in the model pipeline with an "unknown" slot).</li>
  * </ul>
  *
- * <p>Cost: one groupBy by customer (one shuffle), materialised eagerly with a local checkpoint (one Spark
- * job when {@code compute} is called). The distinct (frequency, recency, T) patterns are aggregated on the
+ * <p>Cost: from the hub, a row-by-row fold (no shuffle; one small aggregation per categorical attribute),
+ * materialised eagerly with a local checkpoint (one Spark job when {@code fromState} is called). The distinct (frequency, recency, T) patterns are aggregated on the
  * cluster and only they reach the driver for the BG/NBD fit; the fitted parameters ship back in a UDF.
  */
 public final class ChurnFeatures {
@@ -68,6 +71,7 @@ public final class ChurnFeatures {
   private static final String DAYS = "purchase_day_list";
   private static final String GROSS = "gross";
   private static final String REFUNDS = "refunds";
+  private static final String LINES = "lines_up_to_cutoff";
   /** The median of the (non-empty) gaps array: the middle value, or the mean of the two middle values. */
   private static final String MEDIAN_OF_GAPS = "CASE WHEN size(gaps) % 2 = 1 "
       + "THEN element_at(array_sort(gaps), CAST((size(gaps) + 1) / 2 AS INT)) "
@@ -106,14 +110,33 @@ public final class ChurnFeatures {
     }
   }
 
-  /** customer_id, every column of {@link io.retention.schema.ChurnColumns#FEATURES}, first/last order date. */
+  /**
+   * customer_id, every column of {@link io.retention.schema.ChurnColumns#FEATURES}, first/last order date, from
+   * silver.purchases rows: their per-customer state ({@link CustomerActivity#state}) through {@link #fromState},
+   * so training and scoring share one derivation.
+   */
   public static Dataset<Row> compute(Dataset<Row> purchases, Options o) {
     SchemaChecks.require("churn features", purchases, Schemas.struct(
         Schemas.PURCHASES.apply(Columns.CUSTOMER_ID), Schemas.PURCHASES.apply(Columns.ORDER_DATE),
         Schemas.PURCHASES.apply(Columns.AMOUNT), Schemas.PURCHASES.apply(Columns.KIND)));
+    Dataset<Row> upToCutoff = purchases.where(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(o.cutoff()))));
+    return fromState(CustomerActivity.state(upToCutoff, false), o.categoricals().isEmpty() ? null : upToCutoff, o);
+  }
+
+  /**
+   * The features at the cutoff from the per-customer state (gold.customer_activity: its entries up to the
+   * cutoff, row by row, no shuffle), so scoring reads the hub and not silver.purchases. {@code purchases}
+   * (rows &le; the cutoff suffice) is read only for the configured categorical attributes, whose latest values
+   * the hub does not keep; it may be null when there are none.
+   */
+  public static Dataset<Row> fromState(Dataset<Row> state, Dataset<Row> purchases, Options o) {
+    if (!o.categoricals().isEmpty() && purchases == null) {
+      throw new IllegalArgumentException("churn features: categorical attributes " + o.categoricals()
+          + " need the purchases they are read from");
+    }
     // Materialised once (executor memory/disk, cleaned when unreferenced): the pattern collect and the final
     // select then share one aggregation instead of shuffling the purchases twice.
-    Dataset<Row> base = perCustomer(purchases, o).localCheckpoint(true);
+    Dataset<Row> base = perCustomer(state, purchases, o).localCheckpoint(true);
     BgNbd.Params params = BgNbd.Params.of(BgNbd.fit(RfmSummary.patterns(base, TimeUnit.WEEK), o.penalizer()));
     Dataset<Row> inWindow = base.where(col(LAST_ORDER_DATE)
         .geq(lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())))));
@@ -158,27 +181,43 @@ public final class ChurnFeatures {
         .withColumn(DAYS_OVERDUE, greatest(lit(0), datediff(lit(Date.valueOf(c)), col(EXPECTED_NEXT_PURCHASE))));
   }
 
-  /** One groupBy by customer over rows &le; c, then per-row derivations (no further shuffle). */
-  static Dataset<Row> perCustomer(Dataset<Row> purchases, Options o) {
+  /**
+   * The state's entries up to c folded row by row (no shuffle; the purchase-day rule is
+   * {@link CustomerActivity#purchaseDaysUpTo}), each categorical attribute joined by customer, then per-row
+   * derivations. Customers without a purchase day &le; c are dropped.
+   */
+  static Dataset<Row> perCustomer(Dataset<Row> state, Dataset<Row> purchases, Options o) {
     LocalDate c = o.cutoff();
-    Column day = col(Columns.ORDER_DATE);
-    Column isPurchase = col(Columns.KIND).equalTo(lit(Columns.KIND_PURCHASE));
-    Column amount = col(Columns.AMOUNT).cast(DataTypes.DoubleType);
-    Column last90 = day.gt(lit(Date.valueOf(c.minusDays(90))));
-    Column prev90 = day.gt(lit(Date.valueOf(c.minusDays(180)))).and(day.leq(lit(Date.valueOf(c.minusDays(90)))));
-    Dataset<Row> agg = purchases.where(day.leq(lit(Date.valueOf(c))))
-        .groupBy(col(Columns.CUSTOMER_ID))
-        .agg(array_sort(collect_set(when(isPurchase, day))).as(DAYS),
-            sum(when(isPurchase, 1L).otherwise(0L)).as(ORDERS),
-            sum(amount).as(NET_REVENUE),
-            sum(when(isPurchase, amount).otherwise(0.0)).as(GROSS),
-            sum(when(isPurchase, 0.0).otherwise(amount.multiply(-1))).as(REFUNDS),
-            sum(when(isPurchase.and(last90), 1L).otherwise(0L)).as(ORDERS_LAST_90),
-            sum(when(isPurchase.and(prev90), 1L).otherwise(0L)).as(ORDERS_PREV_90));
+    Column end = lit(Date.valueOf(c));
+    Column lines = filter(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.DAY).leq(end));
+    Dataset<Row> agg = state.select(col(Columns.CUSTOMER_ID), CustomerActivity.purchaseDaysUpTo(c).as(DAYS),
+            lines.as(LINES))
+        .select(col(Columns.CUSTOMER_ID), col(DAYS),
+            orders(x -> lit(true)).as(ORDERS),
+            money(CustomerActivity.NET).as(NET_REVENUE),
+            money(CustomerActivity.GROSS).as(GROSS),
+            money(CustomerActivity.GROSS).minus(money(CustomerActivity.NET)).as(REFUNDS),
+            orders(x -> x.gt(lit(Date.valueOf(c.minusDays(90))))).as(ORDERS_LAST_90),
+            orders(x -> x.gt(lit(Date.valueOf(c.minusDays(180)))).and(x.leq(lit(Date.valueOf(c.minusDays(90))))))
+                .as(ORDERS_PREV_90));
     for (String a : o.categoricals()) {
-      agg = agg.join(latestAttribute(purchases.where(day.leq(lit(Date.valueOf(c)))), a), Columns.CUSTOMER_ID);
+      agg = agg.join(latestAttribute(purchases.where(col(Columns.ORDER_DATE).leq(end)), a), Columns.CUSTOMER_ID,
+          "left");
     }
     return derive(agg.where(size(col(DAYS)).gt(0)), c);
+  }
+
+  /** Purchase orders of the entries up to c whose day passes {@code day}. */
+  private static Column orders(java.util.function.Function<Column, Column> day) {
+    return aggregate(col(LINES), lit(0L), (acc, x) -> acc.plus(
+        when(day.apply(x.getField(CustomerActivity.DAY)), x.getField(CustomerActivity.PURCHASES)).otherwise(0L)));
+  }
+
+  /** The sum of one money field of the entries up to c, exact in decimal, as a double. */
+  private static Column money(String field) {
+    DecimalType sum = DataTypes.createDecimalType(38, 2);
+    return aggregate(col(LINES), lit(0).cast(sum), (acc, x) -> acc.plus(x.getField(field)).cast(sum))
+        .cast(DataTypes.DoubleType);
   }
 
   /**
@@ -229,6 +268,8 @@ public final class ChurnFeatures {
 
   /** The BG/NBD fit on data &le; c alone (for the model metadata and logs). */
   public static ModelFit bgNbd(Dataset<Row> purchases, Options o) {
-    return BgNbd.fit(RfmSummary.patterns(perCustomer(purchases, o), TimeUnit.WEEK), o.penalizer());
+    Dataset<Row> upToCutoff = purchases.where(col(Columns.ORDER_DATE).leq(lit(Date.valueOf(o.cutoff()))));
+    return BgNbd.fit(RfmSummary.patterns(perCustomer(CustomerActivity.state(upToCutoff, false), upToCutoff,
+        o), TimeUnit.WEEK), o.penalizer());
   }
 }

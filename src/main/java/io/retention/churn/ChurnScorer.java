@@ -8,14 +8,15 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import io.retention.clv.ClvModels;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.metrics.CustomerState;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,8 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * that date are replaced in both; other dates stay).
  * Refuses a model folder without its marker or with another feature schema ({@link ModelRegistry#load}).
  *
- * <p>Cost: the feature aggregation (one shuffle) and the model's transform on the executors; nothing
- * customer-sized reaches the driver.
+ * <p>Cost: a row-by-row fold of the hub (no shuffle, no scan of silver.purchases without categorical
+ * attributes) and the model's transform on the executors; nothing customer-sized reaches the driver.
  */
 public final class ChurnScorer {
   /** gold.churn_scores: the contract lives in {@link io.retention.schema.GoldSchemas}. */
@@ -71,7 +72,11 @@ public final class ChurnScorer {
     this.options = options;
   }
 
-  /** read silver.purchases + newest model -> compute -> replace that score_date in gold.churn_scores. */
+  /**
+   * The hub (gold.customer_activity, brought up to date first) + newest model -> features -> replace that
+   * score_date in gold.churn_features and gold.churn_scores. silver.purchases is read only for configured
+   * categorical attributes.
+   */
   public Result run() {
     String version = options.modelVersion() != null ? options.modelVersion() : registry.latest()
         .orElseThrow(() -> new IllegalStateException("score-churn: no complete churn model under "
@@ -85,9 +90,12 @@ public final class ChurnScorer {
     var sc = tables.spark().sparkContext();
     sc.setJobGroup("score-churn", "churn scores with model " + version, false);
     try {
-      Dataset<Row> purchases = tables.read(Table.PURCHASES);
-      Options o = options.withAsOf(ClvModels.calibrationEnd(purchases, options.asOf()));
-      Dataset<Row> features = ChurnFeatures.compute(purchases, featureOptions(o));
+      CustomerState.Refresh hub = new CustomerState(tables).refresh(false);
+      Options o = options.withAsOf(options.asOf() != null ? options.asOf() : Optional.ofNullable(
+          hub.latestPurchase()).orElseThrow(() -> new IllegalStateException("score-churn: "
+          + Table.PURCHASES.qualifiedName() + " holds no purchase: nothing to score")));
+      Dataset<Row> features = ChurnFeatures.fromState(tables.read(Table.CUSTOMER_ACTIVITY),
+          o.categoricals().isEmpty() ? null : tables.read(Table.PURCHASES), featureOptions(o));
       replaceDate(features.withColumn(CUTOFF, lit(Date.valueOf(o.asOf()))), Table.CHURN_FEATURES, CUTOFF, o.asOf());
       replaceDate(score(features, model, o), Table.CHURN_SCORES, SCORE_DATE, o.asOf());
       String path = tables.path(Table.CHURN_SCORES);

@@ -139,12 +139,17 @@ public final class IngestStage {
 
   public Result run() {
     SparkSession spark = tables.spark();
-    createTables();
-    suppression = Suppression.load(tables, erasureKey);
     List<LandingFiles.Landed> found = LandingFiles.list(spark.sparkContext().hadoopConfiguration(), options.input());
     if (found.isEmpty()) {
       throw new IllegalArgumentException("no input files match " + options.input());
     }
+    if (FileLedger.cached(tables).map(l -> l.newOrChanged(found).isEmpty()).orElse(false)) {
+      // no new or changed file: no table is opened and no Spark job runs
+      return new Result(runId(List.of()), List.of(), found.size(), found.size(), 0,
+          new IngestAccounting(List.of(), Map.of()), List.of());
+    }
+    createTables();
+    suppression = Suppression.load(tables, erasureKey);
     FileLedger ledger = FileLedger.read(tables);
     List<LandingFiles.Landed> candidates = ledger.newOrChanged(found);
     String runId = runId(candidates);
@@ -170,6 +175,8 @@ public final class IngestStage {
       inserted += b.inserted();
     }
     Progress.endStep();
+    ledger.addRecorded(files, setAside);
+    ledger.writeIndex(tables);
     return new Result(runId, batchRunIds, found.size(), found.size() - files.size() - setAside.size(), inserted,
         new IngestAccounting(files, reasons), setAside);
   }

@@ -2,9 +2,15 @@ package io.retention.lake;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -13,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /** Creating, reading and writing the warehouse's Delta tables. All writes are single Delta commits. */
 public final class DeltaTables {
+  private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
   private final SparkSession spark;
   private final String warehouse;
 
@@ -31,6 +38,39 @@ public final class DeltaTables {
 
   public String path(Table table) {
     return table.path(warehouse);
+  }
+
+  /**
+   * The table's latest commit version: the highest {@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}, or -1 when it
+   * does not exist. A listing of the log folder: no snapshot is loaded and no Spark job runs.
+   */
+  public long version(Table table) {
+    return latestCommit(table).version();
+  }
+
+  /** A table's latest commit: its version and the modification time of its log file (-1, 0 when none). */
+  public record Commit(long version, long modifiedMillis) {}
+
+  /** The latest commit from a listing of the log folder (tells a re-created table from the old one). */
+  public Commit latestCommit(Table table) {
+    Path log = new Path(path(table), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return new Commit(-1, 0);
+      }
+      Commit latest = new Commit(-1, 0);
+      for (FileStatus s : fs.listStatus(log)) {
+        String name = s.getPath().getName();
+        long v = COMMIT.matcher(name).matches() ? Long.parseLong(name.substring(0, 20)) : -1;
+        if (v > latest.version()) {
+          latest = new Commit(v, s.getModificationTime());
+        }
+      }
+      return latest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + log + ": " + e.getMessage(), e);
+    }
   }
 
   public boolean exists(Table table) {
@@ -213,20 +253,20 @@ public final class DeltaTables {
    * {@code extraProperties}, then swaps it in ({@link FolderReplace}). The old log with everything its commits
    * recorded is deleted, and so is the table's history. Returns the rows copied.
    */
-  public long rewriteAsNewTable(Table table, Map<String, String> extraProperties) throws java.io.IOException {
+  public long rewriteAsNewTable(Table table, Map<String, String> extraProperties) throws IOException {
     Map<String, String> props = new java.util.LinkedHashMap<>(properties(table));
     props.putAll(extraProperties);
-    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path(table));
-    org.apache.hadoop.fs.FileSystem fs = FileSystems.of(target, spark.sessionState().newHadoopConf());
+    Path target = new Path(path(table));
+    FileSystem fs = FileSystems.of(target, spark.sessionState().newHadoopConf());
     target = fs.makeQualified(target);
-    org.apache.hadoop.fs.Path tmp = FolderReplace.temporarySibling(target);
+    Path tmp = FolderReplace.temporarySibling(target);
     try {
       Dataset<Row> rows = read(table);
       rows.write().format("delta").mode("overwrite").options(props).save(tmp.toString());
       long n = spark.read().format("delta").load(tmp.toString()).count();
       FolderReplace.replace(fs, tmp, target);
       return n;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       FolderReplace.deleteQuietly(fs, tmp);
       throw e;
     }

@@ -24,8 +24,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 
@@ -45,7 +43,6 @@ public final class StageLedger {
   /** The {@code counts} key prefix of a table version. */
   public static final String VERSION_KEY = "v:";
   static final String NO_FILES = "-";
-  private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
   private static final Pattern MESSAGE = Pattern.compile(
       "fingerprint=(\\S+) outputs=(\\S+) computed_by=(\\S+).*");
 
@@ -139,25 +136,9 @@ public final class StageLedger {
     return versions(Stream.of(Table.values()).filter(t -> t != Table.RUNS).toList());
   }
 
-  /** The table's latest commit version: the highest {@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}, or -1. */
+  /** The table's latest commit version ({@link DeltaTables#version}), -1 when it does not exist. */
   public long version(Table t) {
-    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(tables.path(t), "_delta_log");
-    try {
-      FileSystem fs = log.getFileSystem(tables.spark().sparkContext().hadoopConfiguration());
-      if (!fs.exists(log)) {
-        return -1;
-      }
-      long max = -1;
-      for (FileStatus s : fs.listStatus(log)) {
-        String name = s.getPath().getName();
-        if (COMMIT.matcher(name).matches()) {
-          max = Math.max(max, Long.parseLong(name.substring(0, 20)));
-        }
-      }
-      return max;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + log + ": " + e.getMessage(), e);
-    }
+    return tables.version(t);
   }
 
   /** SHA-256 (hex) of a text. */

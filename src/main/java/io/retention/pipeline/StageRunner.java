@@ -47,7 +47,7 @@ public final class StageRunner {
       ctx.err().printf(Locale.ROOT, "== %s ok in %s: %s%n", stage, seconds(started, finished), r.summary());
       return r;
     } catch (Exception | Error e) {
-      String why = oneLine(e);
+      String why = Failures.describe(e);
       try {
         new RunLog(ctx.tables()).record(new StageRun(ctx.runId(), stage, StageRun.FAILED, started, Instant.now(),
             0, 0, 0, 0, null, why));
@@ -64,22 +64,5 @@ public final class StageRunner {
   /** Elapsed time as {@code 12.3 s}. */
   public static String seconds(Instant from, Instant to) {
     return String.format(Locale.ROOT, "%.1f s", Duration.between(from, to).toMillis() / 1000.0);
-  }
-
-  /**
-   * A stage's own refusal (an IllegalStateException or IllegalArgumentException with a message) as it is,
-   * anything else as the innermost cause's class and message; on one line (Spark's parse errors span several).
-   */
-  public static String oneLine(Throwable t) {
-    if ((t instanceof IllegalStateException || t instanceof IllegalArgumentException) && t.getMessage() != null) {
-      return t.getMessage().replaceAll("\\s*\\R\\s*", " ").trim();
-    }
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage();
-    String s = c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    return s.replaceAll("\\s*\\R\\s*", " ").trim();
   }
 }

@@ -114,16 +114,22 @@ class ChurnSelectionTest {
         .notEqual(functions.col(ChurnColumns.RECENCY_DAYS))).count()).isZero(); // the raw score is recency
     purchases.unpersist();
   }
-  @Test
-  void aKeptBtydBaselineIsSavedLoadedAndScoresWithTheFormula() {
-    Dataset<Row> purchases = driftFixture();
-    Dataset<Row> features = ChurnFeatures.compute(purchases, new ChurnFeatures.Options(C, 365, 90, 0.0));
+  /** A new registry holding, as {@code version}, the BG/NBD P(no purchase) baseline kept as is (no calibration). */
+  static ModelRegistry btydBaselineRegistry(Dataset<Row> features, String version) {
     org.apache.spark.ml.PipelineModel raw = ChurnModel.baseline(ChurnSelection.baselineColumn(3), features);
     ChurnModel kept = new ChurnModel(raw, ChurnModel.calibrator(ChurnModel.CALIBRATION_NONE,
         ChurnModel.rawScores(raw, features), true));
     ModelRegistry registry = new ModelRegistry(SharedSpark.tempDir("btyd-registry"));
-    registry.save("btyd1", kept, Map.of("features", ChurnColumns.FEATURES.stream().map(f -> Map.of("name", f,
+    registry.save(version, kept, Map.of("features", ChurnColumns.FEATURES.stream().map(f -> Map.of("name", f,
         "type", "double")).toList(), "model_type", "baseline_bgnbd_p_no_purchase"));
+    return registry;
+  }
+
+  @Test
+  void aKeptBtydBaselineIsSavedLoadedAndScoresWithTheFormula() {
+    Dataset<Row> purchases = driftFixture();
+    Dataset<Row> features = ChurnFeatures.compute(purchases, new ChurnFeatures.Options(C, 365, 90, 0.0));
+    ModelRegistry registry = btydBaselineRegistry(features, "btyd1");
     ModelRegistry.Loaded model = registry.load("btyd1", ModelRegistry.expectedSchema(ChurnColumns.FEATURES));
     Dataset<Row> scores = ChurnScorer.compute(purchases, model,
         new ChurnScorer.Options(C, 365, 90, 0.0, 0.6, 0.3, null));

@@ -80,8 +80,8 @@ class StageRunnerTest {
   @Test
   void anUnexpectedFailureIsRecordedAsItsInnermostCause() {
     RuntimeException wrapped = new RuntimeException("outer", new java.io.IOException("disk full"));
-    assertThat(StageRunner.oneLine(wrapped)).isEqualTo("IOException: disk full");
-    assertThat(StageRunner.oneLine(new IllegalArgumentException("bad\n  value"))).isEqualTo("bad value");
+    assertThat(Failures.describe(wrapped)).isEqualTo("IOException: disk full");
+    assertThat(Failures.describe(new IllegalArgumentException("bad\n  value"))).isEqualTo("bad value");
   }
 
   @Test
