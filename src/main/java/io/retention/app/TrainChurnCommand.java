@@ -5,6 +5,7 @@ import io.retention.churn.ChurnTrainer;
 import io.retention.churn.ModelRegistry;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
+import io.retention.metrics.CustomerState;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageResult;
@@ -88,7 +89,9 @@ public final class TrainChurnCommand extends StageCommand<TrainChurnCommand.Trai
     }
     ChurnTrainer.Options o = cutoff != null ? options
         : options(config, ctx.asOfOrDefault(stage()).minusDays(horizon(config)));
-    ChurnTrainer.Result r = ChurnTrainer.train(tables.read(Table.PURCHASES), o);
+    new CustomerState(tables).refresh(false); // the hub up to date (a no-op right after the night's hub step)
+    ChurnTrainer.Result r = ChurnTrainer.fromState(tables.read(Table.CUSTOMER_ACTIVITY),
+        o.categoricals().isEmpty() ? null : tables.read(Table.PURCHASES), o);
     Instant now = Instant.now();
     String version = ChurnTrainer.version(now);
     ChurnEvaluation.write(tables, version, r.curves()); // before the registry: a registered model has its curves

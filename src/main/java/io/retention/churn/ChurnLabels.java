@@ -1,10 +1,10 @@
 package io.retention.churn;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.when;
 
+import io.retention.metrics.CustomerActivity;
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
 import io.retention.schema.SchemaChecks;
@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Churn labels (DESIGN §5): at cutoff c with horizon H, among customers with a purchase day in
  * [c &minus; lookback, c], {@code churned} = 1.0 when they have no purchase day in (c, c + H], else 0.0.
- * Refunds are not activity. One groupBy by customer (one shuffle); nothing reaches the driver.
+ * Refunds are not activity (the purchase-day rule of {@link CustomerActivity}). From the per-customer state, row
+ * by row; nothing reaches the driver.
  */
 public final class ChurnLabels {
   private ChurnLabels() {}
@@ -43,20 +44,27 @@ public final class ChurnLabels {
     }
   }
 
-  /** customer_id, churned (DOUBLE 0/1) for the customers active in the lookback window. */
+  /** customer_id, churned (DOUBLE 0/1) for the customers active in the lookback window, from purchases. */
   public static Dataset<Row> compute(Dataset<Row> purchases, Options o) {
     SchemaChecks.require("churn labels", purchases, Schemas.struct(Schemas.PURCHASES.apply(Columns.CUSTOMER_ID),
-        Schemas.PURCHASES.apply(Columns.ORDER_DATE), Schemas.PURCHASES.apply(Columns.KIND)));
-    Column day = col(Columns.ORDER_DATE);
+        Schemas.PURCHASES.apply(Columns.ORDER_DATE), Schemas.PURCHASES.apply(Columns.AMOUNT),
+        Schemas.PURCHASES.apply(Columns.KIND)));
+    return fromState(CustomerActivity.state(purchases, false), o);
+  }
+
+  /**
+   * The labels from the per-customer state (gold.customer_activity): a customer is labelled when a purchase
+   * day lies in [c &minus; lookback, c], churned when none lies in (c, c + H]. Row by row, no shuffle.
+   */
+  public static Dataset<Row> fromState(Dataset<Row> state, Options o) {
     Column c = lit(Date.valueOf(o.cutoff()));
     Column from = lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())));
     Column until = lit(Date.valueOf(o.cutoff().plusDays(o.horizonDays())));
-    Dataset<Row> agg = purchases
-        .where(col(Columns.KIND).equalTo(lit(Columns.KIND_PURCHASE)).and(day.geq(from)).and(day.leq(until)))
-        .groupBy(col(Columns.CUSTOMER_ID))
-        .agg(max(when(day.leq(c), lit(1)).otherwise(lit(0))).as("active"),
-            max(when(day.gt(c), lit(1)).otherwise(lit(0))).as("returned"));
-    return agg.where(col("active").equalTo(1)).select(col(Columns.CUSTOMER_ID),
-        lit(1.0).minus(col("returned").cast(DataTypes.DoubleType)).as(ChurnColumns.LABEL));
+    Column active = exists(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.PURCHASES).gt(0)
+        .and(x.getField(CustomerActivity.DAY).between(from, c)));
+    Column returned = exists(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.PURCHASES).gt(0)
+        .and(x.getField(CustomerActivity.DAY).gt(c)).and(x.getField(CustomerActivity.DAY).leq(until)));
+    return state.where(active).select(col(Columns.CUSTOMER_ID),
+        lit(1.0).minus(returned.cast(DataTypes.DoubleType)).as(ChurnColumns.LABEL));
   }
 }

@@ -9,6 +9,7 @@ import static io.retention.schema.ChurnColumns.RECENCY_DAYS;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 
+import io.retention.metrics.CustomerActivity;
 import io.retention.pipeline.Progress;
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
@@ -113,10 +114,23 @@ public final class ChurnTrainer {
 
   private ChurnTrainer() {}
 
-  /** Pure training on silver.purchases rows (no writes). */
+  /** Pure training on silver.purchases rows (no writes): on their per-customer state ({@link #fromState}). */
   public static Result train(Dataset<Row> purchases, Options o) {
-    Dataset<Row> trainSet = labelled(purchases, o, o.trainCutoff()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validSet = labelled(purchases, o, o.cutoff()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> state = CustomerActivity.state(purchases, false).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return fromState(state, o.categoricals().isEmpty() ? null : purchases, o);
+    } finally {
+      state.unpersist();
+    }
+  }
+
+  /**
+   * Pure training on the per-customer state (gold.customer_activity): features and labels at both cutoffs from
+   * its entries; {@code purchases} only for the categorical attributes (null when there are none).
+   */
+  public static Result fromState(Dataset<Row> state, Dataset<Row> purchases, Options o) {
+    Dataset<Row> trainSet = labelled(state, purchases, o, o.trainCutoff()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> validSet = labelled(state, purchases, o, o.cutoff()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long trainRows = trainSet.count();
       long validRows = validSet.count();
@@ -191,10 +205,10 @@ public final class ChurnTrainer {
   }
 
   /** Features at {@code at} joined with the labels at {@code at}. */
-  static Dataset<Row> labelled(Dataset<Row> purchases, Options o, LocalDate at) {
-    Dataset<Row> f = ChurnFeatures.compute(purchases,
+  static Dataset<Row> labelled(Dataset<Row> state, Dataset<Row> purchases, Options o, LocalDate at) {
+    Dataset<Row> f = ChurnFeatures.fromState(state, purchases,
         new ChurnFeatures.Options(at, o.lookbackDays(), o.horizonDays(), o.penalizer(), o.categoricals()));
-    Dataset<Row> l = ChurnLabels.compute(purchases, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()));
+    Dataset<Row> l = ChurnLabels.fromState(state, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()));
     return f.join(l, Columns.CUSTOMER_ID);
   }
 
