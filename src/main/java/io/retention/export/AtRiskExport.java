@@ -37,10 +37,13 @@ import org.apache.spark.sql.types.DataTypes;
  *       below {@code winBackMinRisk}.</li>
  * </ul>
  *
- * <p>Text cells are neutralised against CSV injection ({@link CsvSafety}); ids are optionally replaced by
- * keyed HMAC-SHA256 pseudonyms (the control group is drawn on the real id). {@link #compute} is pure;
- * {@link ExportWriter} writes the file atomically. Cost: one join (shuffle) and one sort; nothing
- * customer-sized reaches the driver.
+ * <p>Then the CRM columns ({@link CrmColumns}): the RFM {@code segment}, its {@code segment_action} for the
+ * band ({@link SegmentActions}; band low: {@code no action}, as above) and the {@code match_key}.
+ *
+ * <p>Text cells are neutralised against CSV injection ({@link CsvSafety}); ids and match keys are optionally
+ * replaced by keyed HMAC-SHA256 pseudonyms (the control group is drawn on the real id). {@link #compute} is pure;
+ * {@link ExportWriter} writes the file atomically. Cost: two joins (shuffles: CLV, CRM columns) and one sort;
+ * nothing customer-sized reaches the driver.
  */
 public final class AtRiskExport {
   private AtRiskExport() {}

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Cost: {@link CustomerState} brings the compact per-customer state gold.customer_activity up to date
  * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
- * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows. The default as-of
+ * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows; gold.customers' RFM
+ * columns add one quantile aggregate per date and a join with the segments at the previous period end
+ * ({@link RfmSegments}). The default as-of
  * date is the state's latest purchase day, which the state's watermark records (no scan). Nothing
  * customer-level is collected to the driver; each step's time is logged at INFO.
  */

@@ -107,7 +107,8 @@ public final class ReportData {
       String grain = grain();
       ReportModel.Churn churn = values.churn();
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
-          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality());
+          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality(),
+          SegmentReport.load(tables));
     } finally {
       sc.setJobDescription(null);
     }
