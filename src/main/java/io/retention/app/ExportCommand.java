@@ -12,7 +12,6 @@ import io.retention.export.ListPolicy;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.StageLedger;
 import io.retention.lake.Table;
-import io.retention.metrics.RfmSegments;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageResult;
@@ -156,10 +155,8 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
       err.println("export: WARNING gold.customer_activity does not exist (run metrics): segment is empty");
       return null;
     }
-    Dataset<Row> segments = RfmSegments.at(tables.read(Table.CUSTOMER_ACTIVITY), o.asOf(),
-        config.activeWindowDays(), config.segments().rules());
-    return CrmColumns.of(segments, o.matchKey() == null ? null
-        : CrmColumns.matchKeys(tables.read(Table.PURCHASES), o.asOf(), o.matchKey()));
+    return CrmColumns.at(tables.read(Table.CUSTOMER_ACTIVITY), tables.read(Table.PURCHASES), o.asOf(),
+        config.activeWindowDays(), config.segments().rules(), o.matchKey());
   }
 
   /** Everything that decides the export's content and place (the HMAC key only as a hash). */

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 
+import io.retention.metrics.RfmSegments;
+import io.retention.metrics.SegmentRules;
 import io.retention.schema.Columns;
 import io.retention.schema.MetricsColumns;
 import java.sql.Date;
@@ -33,6 +35,16 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class CrmColumns {
   private CrmColumns() {}
+
+  /**
+   * customer_id, segment and match_key at {@code asOf}: the RFM segment from the state gold.customer_activity
+   * (as gold.customers computes it), the match key from silver.purchases when {@code matchKey} is not null.
+   */
+  public static Dataset<Row> at(Dataset<Row> state, Dataset<Row> purchases, LocalDate asOf, int activeWindowDays,
+      SegmentRules rules, String matchKey) {
+    Dataset<Row> segments = RfmSegments.at(state, asOf, activeWindowDays, rules);
+    return of(segments, matchKey == null ? null : matchKeys(purchases, asOf, matchKey));
+  }
 
   /** customer_id and match_key: the latest non-blank value of {@code attribute} on or before {@code asOf}. */
   public static Dataset<Row> matchKeys(Dataset<Row> purchases, LocalDate asOf, String attribute) {

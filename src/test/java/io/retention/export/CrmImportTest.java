@@ -134,21 +134,30 @@ class CrmImportTest {
     assertThat(new String(after, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("renewal reminder");
   }
 
-  /** Owner-only by default (0600 / 0700); group read on request (0640 / 0750), kept by forget's rewrite. */
+  private static String perms(Path p) throws java.io.IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  /**
+   * Owner-only by default (0600 / 0700); group read on request (0640 / 0750), kept by forget's rewrite and
+   * applied to a kept folder on a rerun.
+   */
   @Test
   void groupReadPermissionOnRequest() throws Exception {
     ExportWriter.Written owner = write(SharedSpark.tempDir("crm-owner"), null, ExportWriter.Format.defaults());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(owner.localFile()))).isEqualTo("rw-------");
+    assertThat(perms(owner.localFile())).isEqualTo("rw-------");
     ExportWriter.Written group = write(SharedSpark.tempDir("crm-group"), null, new ExportWriter.Format(false, true,
         null));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.localFile()))).isEqualTo("rw-r-----");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.localFolder().resolve(
-        ExportWriter.MANIFEST)))).isEqualTo("rw-r-----");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.localFolder()))).isEqualTo("rwxr-x---");
+    assertThat(perms(group.localFile())).isEqualTo("rw-r-----");
+    assertThat(perms(group.localFolder().resolve(ExportWriter.MANIFEST))).isEqualTo("rw-r-----");
+    assertThat(perms(group.localFolder())).isEqualTo("rwxr-x---");
     ExportWriter.rewriteWithout(new Configuration(), new org.apache.hadoop.fs.Path(group.localFolder().toUri()),
         Set.of("A"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.localFile()))).isEqualTo("rw-r-----");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.localFolder()))).isEqualTo("rwxr-x---");
+    assertThat(perms(group.localFile())).isEqualTo("rw-r-----");
+    assertThat(perms(group.localFolder())).isEqualTo("rwxr-x---");
+    // a rerun with the same rows keeps the folder but takes the configured permission
+    write(owner.localFolder().getParent().getParent(), null, new ExportWriter.Format(false, true, null));
+    assertThat(perms(owner.localFile())).isEqualTo("rw-r-----");
   }
 
   /** A pseudonymised export pseudonymises the match key too (it identifies the customer as much as the id). */

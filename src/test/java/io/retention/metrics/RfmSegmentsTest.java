@@ -108,7 +108,8 @@ class RfmSegmentsTest {
   void goldCustomersCarriesTheSegmentNowAndAtThePreviousPeriodEnd() {
     DeltaTables tables = new DeltaTables(SharedSpark.get(), SharedSpark.tempDir("rfm-wh").toString());
     tables.overwrite(Table.PURCHASES, purchases(
-        purchase("P", "2024-01-10", "10.00"), purchase("P", "2024-02-20", "10.00"), purchase("P", "2024-03-30", "10.00"),
+        purchase("P", "2024-01-10", "10.00"), purchase("P", "2024-02-20", "10.00"),
+        purchase("P", "2024-03-30", "10.00"),
         purchase("Q", "2024-02-25", "10.00"), purchase("R", "2024-03-05", "10.00"),
         purchase("S", "2024-01-05", "10.00"), purchase("S", "2024-01-20", "10.00"),
         purchase("T", "2023-06-01", "10.00")));
