@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.retention.clv.CustomerLifetimeValue;
 import io.retention.export.AtRiskExport;
 import io.retention.export.ControlGroup;
+import io.retention.export.CrmColumns;
 import io.retention.export.ExportWriter;
 import io.retention.export.ListPolicy;
 import io.retention.lake.DeltaTables;
@@ -76,7 +77,7 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     return new AtRiskExport.Options(d == null ? fallbackAsOf : d, out == null ? e.dir() : out,
         n, minRisk, hmac, rules(config), new ListPolicy(e.minBand(), e.minValueSaved(), e.saveRate()),
         new ControlGroup(e.controlShare(), ControlGroup.keyOf(System.getenv(ControlGroup.KEY_ENV)),
-            e.controlPeriod()));
+            e.controlPeriod()), config.segments().actions(), e.matchKey());
   }
 
   /** The pseudonymisation key when {@code on} ({@code key} = $RETENTION_EXPORT_HMAC_KEY), else null. */
@@ -143,8 +144,19 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
           + "are empty");
     }
     Dataset<Row> clv = tables.readOrEmpty(Table.CUSTOMER_CLV, CustomerLifetimeValue.schema());
-    return new Exported(ExportWriter.write(AtRiskExport.compute(scores, clv, o), o.outDir(), o.asOf(),
-        any.getString(0)), o);
+    JobConfig.ExportSettings e = config.export();
+    return new Exported(ExportWriter.write(AtRiskExport.compute(scores, clv, crm(config, tables, o), o),
+        o.outDir(), o.asOf(), any.getString(0), new ExportWriter.Format(e.bom(), e.groupRead(), o.matchKey())), o);
+  }
+
+  /** Each customer's RFM segment at the score date and, when configured, its match key (null: no state yet). */
+  private Dataset<Row> crm(JobConfig config, DeltaTables tables, AtRiskExport.Options o) {
+    if (!tables.exists(Table.CUSTOMER_ACTIVITY)) {
+      err.println("export: WARNING gold.customer_activity does not exist (run metrics): segment is empty");
+      return null;
+    }
+    return CrmColumns.at(tables.read(Table.CUSTOMER_ACTIVITY), tables.read(Table.PURCHASES), o.asOf(),
+        config.activeWindowDays(), config.segments().rules(), o.matchKey());
   }
 
   /** Everything that decides the export's content and place (the HMAC key only as a hash). */
@@ -153,7 +165,10 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     AtRiskExport.Options o = resolvedOptions(config, ctx);
     return o.asOf() + " " + o.outDir() + " top=" + o.top() + " minRisk=" + o.minRisk()
         + " key=" + (o.hmacKey() == null ? "-" : StageLedger.sha256(new String(o.hmacKey(),
-            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control();
+            java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control()
+        + " " + o.segmentActions() + " matchKey=" + o.matchKey() + " " + config.segments().rules()
+        + " window=" + config.activeWindowDays() + " bom=" + config.export().bom() + " groupRead="
+        + config.export().groupRead();
   }
 
   @Override

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import io.retention.export.SegmentActions;
 import io.retention.ingest.ValidationRules;
+import io.retention.metrics.SegmentRules;
 import io.retention.quality.GateRule;
 import io.retention.quality.GateSettings;
 import java.io.File;
@@ -40,6 +42,7 @@ public record JobConfig(
     ExportSettings export,
     String reportDir,
     GateSettings gates,
+    SegmentSettings segments,
     Config raw) {
 
   public static final String ROOT = "retention";
@@ -70,10 +73,16 @@ public record JobConfig(
       double bandHigh, double bandMedium, int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth,
       int calibrationFolds, List<String> categoricalAttributes) {}
 
-  /** Export defaults: folder, list size, who is worth contacting, the control group's share and period. */
+  /**
+   * Export defaults: folder, list size, who is worth contacting, the control group's share and period, and for
+   * the CRM import the match-key attribute (null: none), a byte order mark and group read permission.
+   */
   public record ExportSettings(String dir, int top, double minRisk, String minBand, double minValueSaved,
       double saveRate, double controlShare, String controlPeriod, double vipMinClv, double winBackMinRisk,
-      boolean pseudonymise) {}
+      boolean pseudonymise, String matchKey, boolean bom, boolean groupRead) {}
+
+  /** The RFM segment rule table (gold.customers, export) and the export's action per segment and band. */
+  public record SegmentSettings(SegmentRules rules, SegmentActions actions) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -219,7 +228,7 @@ public record JobConfig(
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
-        gates(c.getConfig("gates")), all);
+        gates(c.getConfig("gates")), SegmentConfig.parse(c.getConfig("segments")), all);
   }
 
   private static ExportSettings export(Config ex) {
@@ -235,7 +244,19 @@ public record JobConfig(
         oneOf("export.control.period", ex.getString("control.period"), "day", "week", "month", "quarter"),
         range("export.actions.vipMinClv", ex.getDouble("actions.vipMinClv"), -1e15, 1e15),
         range("export.actions.winBackMinRisk", ex.getDouble("actions.winBackMinRisk"), 0, 1),
-        ex.getBoolean("pseudonymise"));
+        ex.getBoolean("pseudonymise"), matchKey(ex.getString("matchKey")), ex.getBoolean("bom"),
+        ex.getBoolean("groupRead"));
+  }
+
+  /** export.matchKey: an attributes key (letters, digits, _ . -), or "" for none (null). */
+  private static String matchKey(String key) {
+    if (key.isEmpty()) {
+      return null;
+    }
+    if (!key.matches("[A-Za-z0-9_.-]+")) {
+      throw bad("export.matchKey", key, "must be an attributes key (letters, digits, _ . -) or \"\" for none");
+    }
+    return key;
   }
 
   /** The gate rules: each an object with a name, a metric, an action and at least one bound. */
@@ -281,12 +302,12 @@ public record JobConfig(
 
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, raw);
   }
 
   public JobConfig withMaster(String m) {
     return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */

@@ -87,7 +87,7 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
     }
     try {
       options = new MetricsStage.Options(parsedGrain, date, config.activeWindowDays(), breakdown,
-          config.metrics().percentiles());
+          config.metrics().percentiles(), config.segments().rules());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("metrics: " + e.getMessage());
     }

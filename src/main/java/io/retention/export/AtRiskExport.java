@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.retention.schema.ClvColumns;
 import io.retention.schema.Columns;
+import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -36,10 +37,13 @@ import org.apache.spark.sql.types.DataTypes;
  *       below {@code winBackMinRisk}.</li>
  * </ul>
  *
- * <p>Text cells are neutralised against CSV injection ({@link CsvSafety}); ids are optionally replaced by
- * keyed HMAC-SHA256 pseudonyms (the control group is drawn on the real id). {@link #compute} is pure;
- * {@link ExportWriter} writes the file atomically. Cost: one join (shuffle) and one sort; nothing
- * customer-sized reaches the driver.
+ * <p>Then the CRM columns ({@link CrmColumns}): the RFM {@code segment}, its {@code segment_action} for the
+ * band ({@link SegmentActions}; band low: {@code no action}, as above) and the {@code match_key}.
+ *
+ * <p>Text cells are neutralised against CSV injection ({@link CsvSafety}); ids and match keys are optionally
+ * replaced by keyed HMAC-SHA256 pseudonyms (the control group is drawn on the real id). {@link #compute} is pure;
+ * {@link ExportWriter} writes the file atomically. Cost: two joins (shuffles: CLV, CRM columns) and one sort;
+ * nothing customer-sized reaches the driver.
  */
 public final class AtRiskExport {
   private AtRiskExport() {}
@@ -71,20 +75,27 @@ public final class AtRiskExport {
 
   /**
    * Score date, output folder (a local path or a file system URI such as s3a://bucket/exports), top N or
-   * minimum risk (one of them, the other null), HMAC key or null, action rules, who is worth contacting, and
-   * the control group.
+   * minimum risk (one of them, the other null), HMAC key or null, action rules, who is worth contacting, the
+   * control group, the actions per segment and band, and the attribute carried as match_key (null: none).
    */
   public record Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules,
-      ListPolicy policy, ControlGroup control) {
+      ListPolicy policy, ControlGroup control, SegmentActions segmentActions, String matchKey) {
     /** Every scored customer (no minimum band or value) with the default control group (fallback key). */
     public Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules) {
       this(asOf, outDir, top, minRisk, hmacKey, rules, ListPolicy.everyone(), ControlGroup.defaults(null));
     }
 
+    /** The default segment actions and no match key. */
+    public Options(LocalDate asOf, String outDir, Integer top, Double minRisk, byte[] hmacKey, Rules rules,
+        ListPolicy policy, ControlGroup control) {
+      this(asOf, outDir, top, minRisk, hmacKey, rules, policy, control, SegmentActions.defaults(), null);
+    }
+
     public Options {
-      if (asOf == null || outDir == null || rules == null || policy == null || control == null) {
-        throw new IllegalArgumentException("export: as-of date, output folder, rules, list policy and control "
-            + "group are required");
+      if (asOf == null || outDir == null || rules == null || policy == null || control == null
+          || segmentActions == null) {
+        throw new IllegalArgumentException("export: as-of date, output folder, rules, list policy, control "
+            + "group and segment actions are required");
       }
       if (top != null && minRisk != null) {
         throw new IllegalArgumentException("export: give either a top N or a minimum risk, not both");
@@ -105,10 +116,19 @@ public final class AtRiskExport {
   /** The exported columns, in file order. */
   public static final String[] COLUMNS = {Columns.CUSTOMER_ID, CHURN_RISK, RISK_BAND, TOP_REASONS,
       ClvColumns.PREDICTED_CLV, VALUE_AT_RISK, EXPECTED_VALUE_SAVED, DAYS_SINCE_LAST_PURCHASE, USUAL_GAP_DAYS,
-      LAST_ORDER_DATE, EXPECTED_NEXT_PURCHASE, DAYS_OVERDUE, NEXT_PURCHASE, SUGGESTED_ACTION, GROUP};
+      LAST_ORDER_DATE, EXPECTED_NEXT_PURCHASE, DAYS_OVERDUE, NEXT_PURCHASE, SUGGESTED_ACTION, GROUP,
+      MetricsColumns.SEGMENT, SEGMENT_ACTION, MATCH_KEY};
 
-  /** The rows of the file, sorted; {@code scores} is gold.churn_scores, {@code clv} gold.customer_clv. */
+  /** As {@link #compute(Dataset, Dataset, Dataset, Options)} without segments and match keys (empty cells). */
   public static Dataset<Row> compute(Dataset<Row> scores, Dataset<Row> clv, Options o) {
+    return compute(scores, clv, null, o);
+  }
+
+  /**
+   * The rows of the file, sorted; {@code scores} is gold.churn_scores, {@code clv} gold.customer_clv, {@code crm}
+   * ({@link CrmColumns}) each customer's segment and match key at the score date, or null.
+   */
+  public static Dataset<Row> compute(Dataset<Row> scores, Dataset<Row> clv, Dataset<Row> crm, Options o) {
     Dataset<Row> day = withNextPurchase(scores).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))));
     if (o.minRisk() != null) {
       day = day.where(col(CHURN_RISK).geq(o.minRisk()));
@@ -116,6 +136,7 @@ public final class AtRiskExport {
     Dataset<Row> joined = day.join(clv.select(col(Columns.CUSTOMER_ID), col(ClvColumns.PREDICTED_CLV)),
         day.col(Columns.CUSTOMER_ID).equalTo(clv.col(Columns.CUSTOMER_ID)), "left")
         .drop(clv.col(Columns.CUSTOMER_ID));
+    joined = CrmColumns.join(joined, crm);
     Column atRisk = col(CHURN_RISK).multiply(col(ClvColumns.PREDICTED_CLV).cast(DataTypes.DoubleType));
     Dataset<Row> sorted = joined.withColumn(VALUE_AT_RISK, round(atRisk, 2).cast(Schemas.MONEY))
         .withColumn(EXPECTED_VALUE_SAVED, round(atRisk.multiply(o.policy().saveRate()), 2).cast(Schemas.MONEY))
@@ -132,9 +153,7 @@ public final class AtRiskExport {
     UDF1<String, String> safe = CsvSafety::neutralise;
     Column id = col(Columns.CUSTOMER_ID);
     if (o.hmacKey() != null) {
-      byte[] key = o.hmacKey().clone();
-      UDF1<String, String> pseudo = s -> CsvSafety.pseudonym(key, s);
-      id = udf(pseudo, DataTypes.StringType).apply(id);
+      id = udf(pseudonym(o.hmacKey()), DataTypes.StringType).apply(id);
     }
     var neutral = udf(safe, DataTypes.StringType);
     return new Column[] {neutral.apply(id).as(Columns.CUSTOMER_ID), col(CHURN_RISK),
@@ -143,7 +162,17 @@ public final class AtRiskExport {
         col(RECENCY_DAYS).cast(DataTypes.IntegerType).as(DAYS_SINCE_LAST_PURCHASE), col(USUAL_GAP_DAYS),
         col(LAST_ORDER_DATE), col(EXPECTED_NEXT_PURCHASE), col(DAYS_OVERDUE),
         udf(NEXT_PURCHASE_WORDS, DataTypes.StringType).apply(col(EXPECTED_NEXT_PURCHASE), col(DAYS_OVERDUE)).as(NEXT_PURCHASE),
-        action(o.rules()).as(SUGGESTED_ACTION), group(o).as(GROUP)};
+        action(o.rules()).as(SUGGESTED_ACTION), group(o).as(GROUP),
+        neutral.apply(col(MetricsColumns.SEGMENT)).as(MetricsColumns.SEGMENT),
+        neutral.apply(o.segmentActions().column()).as(SEGMENT_ACTION),
+        neutral.apply(o.hmacKey() == null ? col(MATCH_KEY) : udf(pseudonym(o.hmacKey()), DataTypes.StringType)
+            .apply(col(MATCH_KEY))).as(MATCH_KEY)};
+  }
+
+  /** The keyed pseudonym of a cell (ids and match keys alike). */
+  private static UDF1<String, String> pseudonym(byte[] hmacKey) {
+    byte[] key = hmacKey.clone();
+    return s -> CsvSafety.pseudonym(key, s);
   }
 
   private static final UDF2<Date, Integer, String> NEXT_PURCHASE_WORDS = AtRiskExport::nextPurchase;

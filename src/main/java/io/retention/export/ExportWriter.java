@@ -30,8 +30,9 @@ import org.apache.spark.sql.Row;
 /**
  * Writes the at-risk rows as one CSV under {@code <out>/at_risk/<date>/}: Spark writes a single part file
  * (coalesce(1), UTF-8, header, ISO dates, RFC 4180 quoting) into a hidden temporary folder, which gets the
- * file renamed to {@code at_risk_<date>.csv}, a {@code manifest.json} (rows, sha256, model version) and
- * owner-only permissions, and is then moved into place with one rename. A CRM import watching
+ * file renamed to {@code at_risk_<date>.csv} (or copied behind a UTF-8 byte order mark, {@link Format#bom}), a
+ * {@code manifest.json} (rows, sha256, model version, every column with its type) and owner-only permissions
+ * (group read with {@link Format#groupRead}), and is then moved into place with one rename. A CRM import watching
  * {@code at_risk/} never sees a half-written file. A rerun for the same date keeps the existing folder
  * untouched when its CSV has the same SHA-256 (no rewrite), and otherwise replaces the folder (the old one is
  * moved aside, the new one renamed in, the old one deleted).
@@ -40,7 +41,8 @@ import org.apache.spark.sql.Row;
  * {@code <out>} may be a local path or an hdfs://, s3a://, ... URI. The final rename is atomic on local file
  * systems and HDFS; on object stores (S3A) a rename is a copy, so there an import should wait for
  * {@code manifest.json} and check the checksum. Permissions are set where the file system supports them
- * (local, HDFS). Only the file's checksum is computed on the driver (streamed).
+ * (local, HDFS). Only the file's checksum (and, with a BOM, its copy behind the mark) is streamed through the
+ * driver.
  */
 public final class ExportWriter {
   private ExportWriter() {}
@@ -48,8 +50,26 @@ public final class ExportWriter {
   public static final String MANIFEST = "manifest.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-  private static final FsPermission FILE = new FsPermission((short) 0600);
-  private static final FsPermission DIR = new FsPermission((short) 0700);
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  /**
+   * How the files are written: a UTF-8 byte order mark before the header (spreadsheets then read UTF-8), group
+   * read permission (files 0640, folder 0750; else 0600 / 0700), and the attribute exported as match_key (for
+   * the manifest; null: none).
+   */
+  public record Format(boolean bom, boolean groupRead, String matchKey) {
+    public static Format defaults() {
+      return new Format(false, false, null);
+    }
+
+    FsPermission file() {
+      return new FsPermission(groupRead ? (short) 0640 : (short) 0600);
+    }
+
+    FsPermission dir() {
+      return new FsPermission(groupRead ? (short) 0750 : (short) 0700);
+    }
+  }
 
   /** Where the export went: folder and file as local paths, or URIs on other file systems. */
   public record Written(String folder, String file, long rows, String sha256) {
@@ -68,13 +88,19 @@ public final class ExportWriter {
     return "at_risk_" + asOf + ".csv";
   }
 
-  /** As {@link #write(Dataset, String, LocalDate, String)} into a local folder. */
+  /** As {@link #write(Dataset, String, LocalDate, String, Format)} into a local folder, default format. */
   public static Written write(Dataset<Row> rows, java.nio.file.Path outDir, LocalDate asOf, String modelVersion) {
-    return write(rows, outDir.toAbsolutePath().toString(), asOf, modelVersion);
+    return write(rows, outDir.toAbsolutePath().toString(), asOf, modelVersion, Format.defaults());
+  }
+
+  /** As {@link #write(Dataset, String, LocalDate, String, Format)} with the default format. */
+  public static Written write(Dataset<Row> rows, String outDir, LocalDate asOf, String modelVersion) {
+    return write(rows, outDir, asOf, modelVersion, Format.defaults());
   }
 
   /** Writes the export of {@code asOf} under {@code outDir} (a local path or a file system URI). */
-  public static Written write(Dataset<Row> rows, String outDir, LocalDate asOf, String modelVersion) {
+  public static Written write(Dataset<Row> rows, String outDir, LocalDate asOf, String modelVersion,
+      Format format) {
     Configuration conf = rows.sparkSession().sessionState().newHadoopConf();
     Path atRisk = new Path(new Path(outDir), "at_risk");
     FileSystem fs = FileSystems.of(atRisk, conf);
@@ -84,21 +110,20 @@ public final class ExportWriter {
     Path sparkOut = new Path(tmp, "spark");
     try {
       fs.mkdirs(atRisk);
-      fs.mkdirs(tmp, DIR);
+      fs.mkdirs(tmp, format.dir());
       rows.coalesce(1).write().option("header", "true").option("encoding", "UTF-8")
           .option("dateFormat", "yyyy-MM-dd").option("quote", "\"").option("escape", "\"")
           .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false")
           .option("lineSep", "\n").csv(sparkOut.toString());
       Path file = new Path(tmp, fileName(asOf));
-      if (!fs.rename(single(fs, sparkOut), file)) {
-        throw new IOException("cannot move the part file to " + file);
-      }
+      place(fs, single(fs, sparkOut), file, format.bom());
       fs.delete(sparkOut, true);
       long count = rows.count();
       String sha = sha256(fs, file);
       Path existing = new Path(target, file.getName());
       if (fs.isFile(existing) && sha.equals(sha256(fs, existing))) {
         deleteQuietly(fs, tmp); // same content already exported: keep that folder (and its manifest) untouched
+        permissions(fs, target, format.file(), format.dir()); // only a changed export.groupRead changes anything
         return new Written(display(target), display(existing), count, sha);
       }
       Map<String, Object> manifest = new LinkedHashMap<>();
@@ -107,10 +132,12 @@ public final class ExportWriter {
       manifest.put("rows", count);
       manifest.put("sha256", sha);
       manifest.put("model_version", modelVersion);
-      manifest.put("columns", List.of(rows.columns()));
+      manifest.put("columns", columns(rows.schema()));
+      manifest.put("encoding", format.bom() ? "UTF-8 with BOM" : "UTF-8");
+      manifest.put("match_key", format.matchKey());
       manifest.put("created_at", Instant.now().toString());
       writeManifest(fs, tmp, manifest);
-      ownerOnly(fs, tmp);
+      permissions(fs, tmp, format.file(), format.dir());
       io.retention.lake.FaultInjection.point("export.before-rename");
       FolderReplace.replace(fs, tmp, target);
       return new Written(display(target), display(new Path(target, file.getName())), count, sha);
@@ -121,6 +148,32 @@ public final class ExportWriter {
       deleteQuietly(fs, tmp);
       throw e;
     }
+  }
+
+  /** Renames the part file to {@code file}, or copies it there behind a UTF-8 byte order mark. */
+  private static void place(FileSystem fs, Path part, Path file, boolean bom) throws IOException {
+    if (!bom) {
+      if (!fs.rename(part, file)) {
+        throw new IOException("cannot move the part file to " + file);
+      }
+      return;
+    }
+    try (InputStream in = fs.open(part); FSDataOutputStream out = fs.create(file, false)) {
+      out.write(BOM);
+      in.transferTo(out);
+    }
+  }
+
+  /** Each column's name and Spark SQL type ({@code string}, {@code double}, {@code decimal(18,2)}, {@code date}...). */
+  static List<Map<String, String>> columns(org.apache.spark.sql.types.StructType schema) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      Map<String, String> c = new LinkedHashMap<>();
+      c.put("name", f.name());
+      c.put("type", f.dataType().simpleString());
+      out.add(c);
+    }
+    return out;
   }
 
   private static void writeManifest(FileSystem fs, Path dir, Map<String, Object> manifest) throws IOException {
@@ -169,7 +222,8 @@ public final class ExportWriter {
     if (records.isEmpty()) {
       return 0;
     }
-    int column = CsvRecords.fields(records.get(0)).indexOf("customer_id");
+    String header = records.get(0);
+    int column = CsvRecords.fields(header.startsWith("\uFEFF") ? header.substring(1) : header).indexOf("customer_id");
     if (column < 0) {
       throw new IOException(csv + " has no customer_id column");
     }
@@ -188,8 +242,10 @@ public final class ExportWriter {
       return removed;
     }
     Path tmp = FolderReplace.temporarySibling(folder);
+    FsPermission filePermission = fs.getFileStatus(csv).getPermission();
+    FsPermission dirPermission = fs.getFileStatus(folder).getPermission();
     try {
-      fs.mkdirs(tmp, DIR);
+      fs.mkdirs(tmp, dirPermission);
       for (FileStatus st : fs.listStatus(folder)) {
         String name = st.getPath().getName();
         if (st.isFile() && !name.equals(MANIFEST) && !name.equals(csv.getName())) {
@@ -204,7 +260,7 @@ public final class ExportWriter {
       manifest.put("sha256", sha256(fs, file));
       manifest.put("rewritten_at", Instant.now().toString());
       writeManifest(fs, tmp, manifest);
-      ownerOnly(fs, tmp);
+      permissions(fs, tmp, filePermission, dirPermission); // as the export was written
       FolderReplace.replace(fs, tmp, folder);
       return removed;
     } catch (IOException | RuntimeException e) {
@@ -231,11 +287,12 @@ public final class ExportWriter {
     return parts.get(0);
   }
 
-  private static void ownerOnly(FileSystem fs, Path dir) throws IOException {
+  private static void permissions(FileSystem fs, Path dir, FsPermission file, FsPermission folder)
+      throws IOException {
     for (FileStatus st : fs.listStatus(dir)) {
-      fs.setPermission(st.getPath(), st.isDirectory() ? DIR : FILE);
+      fs.setPermission(st.getPath(), st.isDirectory() ? folder : file);
     }
-    fs.setPermission(dir, DIR);
+    fs.setPermission(dir, folder);
   }
 
   /** The SHA-256 of a local file. */

@@ -42,12 +42,12 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     this.breakdown = breakdown;
   }
 
-  /** The gold.customers schema ({@link GoldSchemas#CUSTOMERS}; the breakdown column after cohort when asked for). */
+  /** The figures of gold.customers ({@link GoldSchemas#CUSTOMER_FIGURES}; breakdown after cohort when asked for). */
   static StructType schema(boolean breakdown) {
     if (!breakdown) {
-      return GoldSchemas.CUSTOMERS;
+      return GoldSchemas.CUSTOMER_FIGURES;
     }
-    org.apache.spark.sql.types.StructField[] f = GoldSchemas.CUSTOMERS.fields();
+    org.apache.spark.sql.types.StructField[] f = GoldSchemas.CUSTOMER_FIGURES.fields();
     StructType s = new StructType().add(f[0]).add(f[1]).add(f[2])
         .add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
     for (int i = 3; i < f.length; i++) {

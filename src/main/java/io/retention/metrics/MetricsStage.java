@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Cost: {@link CustomerState} brings the compact per-customer state gold.customer_activity up to date
  * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
- * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows. The default as-of
+ * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows; gold.customers' RFM
+ * columns add one quantile aggregate per date and a join with the segments at the previous period end
+ * ({@link RfmSegments}). The default as-of
  * date is the state's latest purchase day, which the state's watermark records (no scan). Nothing
  * customer-level is collected to the driver; each step's time is logged at INFO.
  */
@@ -39,8 +41,10 @@ public final class MetricsStage {
    * @param activeWindowDays a customer is in the base at d when d - last purchase day ≤ this
    * @param breakdown attributes key splitting the cohort table (value at the customer's first purchase), or null
    * @param percentiles {@code exact} (linear interpolation) or {@code approximate} gap percentiles
+   * @param segments the RFM segment rule table of gold.customers ({@link RfmSegments})
    */
-  public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+  public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles,
+      SegmentRules segments) {
     public static final Grain GRAIN_DEFAULT = Grain.MONTH;
     public static final int ACTIVE_WINDOW_DAYS_DEFAULT = 90;
     public static final String PERCENTILES_DEFAULT = PERCENTILES_EXACT;
@@ -58,6 +62,14 @@ public final class MetricsStage {
       if (!PERCENTILES_EXACT.equals(percentiles) && !PERCENTILES_APPROXIMATE.equals(percentiles)) {
         throw new IllegalArgumentException("percentiles must be exact or approximate, cannot be: " + percentiles);
       }
+      if (segments == null) {
+        throw new IllegalArgumentException("segments: the segment rules are required");
+      }
+    }
+
+    /** With the default segment rules. */
+    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+      this(grain, asOf, activeWindowDays, breakdown, percentiles, SegmentRules.defaults());
     }
 
     public static Options defaults() {
@@ -65,19 +77,23 @@ public final class MetricsStage {
     }
 
     public Options withGrain(Grain g) {
-      return new Options(g, asOf, activeWindowDays, breakdown, percentiles);
+      return new Options(g, asOf, activeWindowDays, breakdown, percentiles, segments);
     }
 
     public Options withAsOf(LocalDate d) {
-      return new Options(grain, d, activeWindowDays, breakdown, percentiles);
+      return new Options(grain, d, activeWindowDays, breakdown, percentiles, segments);
     }
 
     public Options withActiveWindowDays(int days) {
-      return new Options(grain, asOf, days, breakdown, percentiles);
+      return new Options(grain, asOf, days, breakdown, percentiles, segments);
+    }
+
+    public Options withSegments(SegmentRules rules) {
+      return new Options(grain, asOf, activeWindowDays, breakdown, percentiles, rules);
     }
 
     public Options withBreakdown(String key) {
-      return new Options(grain, asOf, activeWindowDays, key, percentiles);
+      return new Options(grain, asOf, activeWindowDays, key, percentiles, segments);
     }
 
     /** These options with as-of set: kept when given, else the latest purchase day of {@code purchases}. */
@@ -150,8 +166,8 @@ public final class MetricsStage {
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       progress.next(Table.CUSTOMERS);
-      tables.overwrite(Table.CUSTOMERS, CustomerSummary.fromActivity(activity, o));
-      progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view)");
+      tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(CustomerSummary.fromActivity(activity, o), state, o));
+      progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view, RFM segments)");
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
       progress.done(Table.COHORT_RETENTION.qualifiedName());

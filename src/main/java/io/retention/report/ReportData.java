@@ -34,8 +34,9 @@ import org.apache.spark.sql.Row;
  * Reads the warehouse into a {@link ReportModel}: every number comes from the tables {@code query} reads
  * (silver.purchases, the gold tables). Only aggregates reach the driver: the last {@value #COHORTS} cohorts ×
  * {@value #PERIODS} periods, the last {@value #KPI_PERIODS} KPI periods, a 27-bin gap histogram, 5 transitions,
- * (in {@link ValueData}) CLV bins, per-month averages, evaluation bins and the top of the at-risk list, and (in
- * {@link ChurnModelData}) the churn model's curves of one version.
+ * (in {@link ValueData}) CLV bins, per-month averages, evaluation bins and the top of the at-risk list, (in
+ * {@link ChurnModelData}) the churn model's curves of one version, and (in {@link SegmentReport}) the segment
+ * transition counts.
  *
  * <p>Cost: one aggregate scan of silver for the customer counts and one shuffle of its distinct purchase days
  * by customer (the gap window); the gold tables are small per-period tables, scanned once each.
@@ -107,7 +108,8 @@ public final class ReportData {
       String grain = grain();
       ReportModel.Churn churn = values.churn();
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
-          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality());
+          churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality(),
+          SegmentReport.load(tables));
     } finally {
       sc.setJobDescription(null);
     }

@@ -20,10 +20,11 @@ import java.util.List;
  * @param churn churn scores (null: gold.churn_scores absent)
  * @param churnModel out-of-time evaluation of the churn model (null: gold.churn_evaluation absent)
  * @param quality the nightly's latest quality-gate checks, newest first (empty: ops.night_quality absent)
+ * @param segments RFM segment sizes and transitions (null: gold.customers without segments)
  */
 public record ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
     List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
-    ChurnModel churnModel, List<QualityLog.Check> quality) {
+    ChurnModel churnModel, List<QualityLog.Check> quality, Segments segments) {
 
   public ReportModel {
     cohorts = cohorts == null ? List.of() : List.copyOf(cohorts);
@@ -32,12 +33,29 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
     quality = quality == null ? List.of() : List.copyOf(quality);
   }
 
+  /** A report without segments (gold.customers written before they existed). */
+  public ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
+      List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
+      ChurnModel churnModel, List<QualityLog.Check> quality) {
+    this(asOf, grain, headline, cohorts, kpis, gaps, clv, calibration, churn, churnModel, quality, null);
+  }
+
   /** A report without gate checks (a warehouse that no nightly ran on). */
   public ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
       List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
       ChurnModel churnModel) {
-    this(asOf, grain, headline, cohorts, kpis, gaps, clv, calibration, churn, churnModel, List.of());
+    this(asOf, grain, headline, cohorts, kpis, gaps, clv, calibration, churn, churnModel, List.of(), null);
   }
+
+  /** gold.customers' segments: as of its date, each customer's move since the previous grain period's end. */
+  public record Segments(LocalDate asOf, LocalDate previousPeriodEnd, List<SegmentMove> moves) {
+    public Segments {
+      moves = List.copyOf(moves);
+    }
+  }
+
+  /** Customers in segment {@code from} at the previous period end (null: no purchase yet) and {@code to} now. */
+  public record SegmentMove(String from, String to, long customers) {}
 
   /** Headline cards; any value may be null (not computed yet). */
   public record Headline(Long customers, Long activeBase, int activeWindowDays, KpiPoint last, KpiPoint previous,

@@ -76,4 +76,8 @@ public final class ChurnColumns {
   public static final String SUGGESTED_ACTION = "suggested_action";
   /** The expected next purchase in words: "expected by 2025-11-04, 23 days overdue". */
   public static final String NEXT_PURCHASE = "next_purchase";
+  /** The configured play for the customer's RFM segment in its risk band. */
+  public static final String SEGMENT_ACTION = "segment_action";
+  /** The CRM's key of the customer: the latest value of the configured attribute (export.matchKey). */
+  public static final String MATCH_KEY = "match_key";
 }

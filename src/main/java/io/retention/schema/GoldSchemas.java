@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 public final class GoldSchemas {
   private GoldSchemas() {}
 
-  public static final StructType CUSTOMERS = struct(
+  /** The per-customer figures of gold.customers, without the RFM columns (what metrics/CustomerRows writes). */
+  public static final StructType CUSTOMER_FIGURES = struct(
       field(Columns.CUSTOMER_ID, StringType),
       new org.apache.spark.sql.types.StructField(MetricsColumns.GRAIN, StringType, false,
           org.apache.spark.sql.types.Metadata.empty()),
@@ -39,6 +40,14 @@ public final class GoldSchemas {
       field(MetricsColumns.MEDIAN_GAP_DAYS, DoubleType),
       field(MetricsColumns.LAST_GAP_DAYS, IntegerType),
       field(MetricsColumns.DAYS_SINCE_LAST, IntegerType));
+
+  /** gold.customers: the figures, then the RFM scores, the segment and the segment at the previous period end. */
+  public static final StructType CUSTOMERS = CUSTOMER_FIGURES
+      .add(field(MetricsColumns.R_SCORE, IntegerType))
+      .add(field(MetricsColumns.F_SCORE, IntegerType))
+      .add(field(MetricsColumns.M_SCORE, IntegerType))
+      .add(field(MetricsColumns.SEGMENT, StringType))
+      .add(field(MetricsColumns.PREVIOUS_SEGMENT, StringType));
 
   /** gold.customer_activity, the per-customer state (the hub): purchase days with net and gross value. */
   public static final StructType CUSTOMER_ACTIVITY = struct(

@@ -25,6 +25,11 @@ public final class MetricsColumns {
   public static final String MEDIAN_GAP_DAYS = "median_gap_days";
   public static final String LAST_GAP_DAYS = "last_gap_days";
   public static final String DAYS_SINCE_LAST = "days_since_last";
+  public static final String R_SCORE = "r_score";
+  public static final String F_SCORE = "f_score";
+  public static final String M_SCORE = "m_score";
+  public static final String SEGMENT = "segment";
+  public static final String PREVIOUS_SEGMENT = "previous_segment";
 
   // gold.cohort_retention
   public static final String PERIOD_INDEX = "period_index";

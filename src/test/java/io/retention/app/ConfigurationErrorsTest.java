@@ -3,6 +3,7 @@ package io.retention.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,53 @@ class ConfigurationErrorsTest {
     String wh = io.retention.testing.SharedSpark.tempDir("config-errors").toString();
     assertThat(Main.execute("clv", "--warehouse", wh, "--set", "clv.horizonMonths=5000")).isEqualTo(Main.USAGE);
     assertThat(Main.execute("clv", "--warehouse", wh, "--horizon-months", "0")).isEqualTo(Main.USAGE);
+  }
+
+  @Test
+  void theSegmentRuleTableAndCrmKeysAreTypedWithTheShippedDefaults() {
+    JobConfig defaults = JobConfig.load(null, Map.of());
+    assertThat(defaults.segments().rules()).isEqualTo(io.retention.metrics.SegmentRules.defaults());
+    assertThat(defaults.segments().actions()).isEqualTo(io.retention.export.SegmentActions.defaults());
+    assertThat(defaults.export().matchKey()).isNull();
+    assertThat(defaults.export().bom()).isFalse();
+    assertThat(defaults.export().groupRead()).isFalse();
+    JobConfig set = JobConfig.load(null, Map.of("export.matchKey", "crm_id", "export.bom", "true",
+        "export.groupRead", "true"));
+    assertThat(List.of(set.export().matchKey(), set.export().bom(), set.export().groupRead()))
+        .containsExactly("crm_id", true, true);
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("export.matchKey", "e mail")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.export.matchKey = e mail: "
+            + "must be an attributes key (letters, digits, _ . -) or \"\" for none");
+  }
+
+  /** Each bad rule table is one line naming the key (exit 2 through Main). */
+  @Test
+  void aBadRuleTableIsOneLineNamingTheKey() {
+    String champions = "{ segment = Champions, r = \"5\", f = \"4-5\" }";
+    String rest = "{ segment = Rest, r = \"1-5\", f = \"1-5\" }";
+    Map<String, String> badScore = Map.of("segments.rules", "[" + champions + ", { segment = Rest, r = \"1-6\", "
+        + "f = \"1-5\" }]");
+    assertThatThrownBy(() -> JobConfig.load(null, badScore)).isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.segments.rules[1].r = 1-6: must be a score 1-5 or a range "
+            + "low-high such as 4-5");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + champions + "]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.segments.rules: no rule covers r=1 f=1 m=1");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + rest + ", " + champions + "]")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.rules: rules[1] "
+            + "(Champions) is never reached: the rules before it cover all of its scores");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[{ segment = Rest, r = \"1-5\", "
+        + "f = \"1-5\", monetary = \"1-5\" }]"))).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("configuration key retention.segments.rules[0] = ")
+        .hasMessageEndingWith(": unknown key 'monetary' (one of f, m, r, segment)");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + rest + "]")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.actions[0].segment"
+            + " = Champions: not a segment of segments.rules (one of Rest)");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.actions", "[]")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.actions: no "
+            + "actions for segment 'Champions' (each segment needs { segment, high, medium })");
+    String wh = io.retention.testing.SharedSpark.tempDir("config-segments").toString();
+    assertThat(Main.execute("metrics", "--warehouse", wh, "--set", "segments.rules=[" + champions + "]"))
+        .isEqualTo(Main.USAGE);
   }
 }

@@ -79,7 +79,8 @@ public final class ExportCsv {
 
   /**
    * Scans every exported row for contradictions: "no warning signs" only in band low with no action, band low
-   * never gets an action, no percentage written as 0% or 100%, the group is treatment or control.
+   * never gets an action (nor a segment action), no percentage written as 0% or 100%, the group is treatment or
+   * control.
    */
   public static void assertNoContradictions(List<CSVRecord> rows) {
     for (CSVRecord r : rows) {
@@ -94,6 +95,9 @@ public final class ExportCsv {
       assertThat(reasons).as("percentages of %s", r).doesNotContainPattern("(^|[^0-9.<>])0%")
           .doesNotContain("100%");
       assertThat(r.get(ChurnColumns.GROUP)).isIn(ControlGroup.TREATMENT, ControlGroup.CONTROL);
+      if (r.isMapped(ChurnColumns.SEGMENT_ACTION) && band.equals(ChurnColumns.BAND_LOW)) {
+        assertThat(r.get(ChurnColumns.SEGMENT_ACTION)).as("segment action of %s", r).isEqualTo(AtRiskExport.NO_ACTION);
+      }
     }
   }
 }

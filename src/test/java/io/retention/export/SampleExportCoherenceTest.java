@@ -11,6 +11,7 @@ import io.retention.lake.Table;
 import io.retention.report.ReportData;
 import io.retention.report.ReportModel;
 import io.retention.schema.ChurnColumns;
+import io.retention.schema.MetricsColumns;
 import io.retention.testing.SampleWarehouse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -70,6 +71,19 @@ class SampleExportCoherenceTest {
       assertThat(b.isEmpty() || !a.isEmpty() && new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) >= 0)
           .as("ranked by expected value saved at row %d", i).isTrue();
     }
+
+    // with the CRM columns as export builds them: each row's segment is gold.customers' (metrics ran as of `last`)
+    Dataset<Row> crm = CrmColumns.at(t.read(Table.CUSTOMER_ACTIVITY), purchases, last, 90,
+        io.retention.metrics.SegmentRules.defaults(), null);
+    Path segmented = work.resolve("segmented");
+    List<CSVRecord> withSegments = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv, crm,
+        listOptions), segmented, last, "s1").localFile());
+    java.util.Map<String, String> gold = new java.util.HashMap<>();
+    t.read(Table.CUSTOMERS).select(io.retention.schema.Columns.CUSTOMER_ID, MetricsColumns.SEGMENT).collectAsList()
+        .forEach(g -> gold.put(g.getString(0), g.getString(1)));
+    assertThat(withSegments).hasSameSizeAs(rows).allSatisfy(x -> assertThat(x.get(MetricsColumns.SEGMENT))
+        .isNotEmpty().isEqualTo(gold.get(x.get(io.retention.schema.Columns.CUSTOMER_ID))));
+    ExportCsv.assertNoContradictions(withSegments);
     System.out.printf("samples: %d scored, %d on the default list, %d control%n", everyone.size(), rows.size(),
         rows.stream().filter(x -> x.get(ChurnColumns.GROUP).equals(ControlGroup.CONTROL)).count());
   }

@@ -1,0 +1,124 @@
+package io.retention.metrics;
+
+import static io.retention.schema.MetricsColumns.DAYS_SINCE_LAST;
+import static io.retention.schema.MetricsColumns.F_SCORE;
+import static io.retention.schema.MetricsColumns.M_SCORE;
+import static io.retention.schema.MetricsColumns.NET_REVENUE;
+import static io.retention.schema.MetricsColumns.ORDERS;
+import static io.retention.schema.MetricsColumns.PREVIOUS_SEGMENT;
+import static io.retention.schema.MetricsColumns.R_SCORE;
+import static io.retention.schema.MetricsColumns.SEGMENT;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.when;
+
+import io.retention.schema.Columns;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * RFM scores and segments of gold.customers at the as-of date.
+ *
+ * <ul>
+ *   <li>R from {@code days_since_last} (fewer days = higher score), F from {@code orders} (purchase orders), M
+ *       from {@code net_revenue}; each 1..5 by quintile.</li>
+ *   <li>The four cut points of each measure are the 20/40/60/80 % quantiles over the <em>active base</em> at
+ *       the as-of date ({@code days_since_last <= activeWindowDays}); every customer, lapsed ones too, is scored
+ *       against them (a lapsed customer's R is 1).</li>
+ *   <li>Ties: the k-th cut point is the inclusive upper bound of the k-th quintile in value order, so equal
+ *       values always share a score: F and M = 1 + #(cuts below the value); R = 5 - #(cuts below the days).
+ *       With many one-order customers several F cuts coincide and those customers all get F = 1.</li>
+ *   <li>The segment is that of the first rule of {@link SegmentRules} the (R, F, M) scores fall in.</li>
+ * </ul>
+ *
+ * <p>Cost: the cut points are one {@code percentile_approx} aggregate (Greenwald-Khanna sketches merged on
+ * the executors, the algorithm of {@code approxQuantile}; rank error at most n/{@value #ACCURACY}, so exact for
+ * fewer customers than that), a one-row result broadcast back to the rows, so nothing reaches the driver. Not
+ * {@code ntile}: a window without partitions sorts every customer in one task and splits equal values
+ * between quintiles arbitrarily. gold.customers' {@code previous_segment} repeats this at the end of the
+ * previous grain period and joins it on (one shuffle join).
+ */
+public final class RfmSegments {
+  private RfmSegments() {}
+
+  /** percentile_approx accuracy (Spark's default): rank error at most customers / this. */
+  public static final int ACCURACY = 10_000;
+  private static final String CUTS = "__cuts_";
+
+  /** {@code customers} (gold.customers figures) with r_score, f_score, m_score and segment appended. */
+  public static Dataset<Row> score(Dataset<Row> customers, int activeWindowDays, SegmentRules rules) {
+    Column quintiles = array(lit(0.2), lit(0.4), lit(0.6), lit(0.8));
+    Dataset<Row> cuts = customers.where(col(DAYS_SINCE_LAST).leq(activeWindowDays)).agg(
+        percentile_approx(col(DAYS_SINCE_LAST), quintiles, lit(ACCURACY)).as(CUTS + R_SCORE),
+        percentile_approx(col(ORDERS), quintiles, lit(ACCURACY)).as(CUTS + F_SCORE),
+        percentile_approx(col(NET_REVENUE), quintiles, lit(ACCURACY)).as(CUTS + M_SCORE));
+    List<Column> out = new ArrayList<>();
+    for (String c : customers.columns()) {
+      out.add(col(c));
+    }
+    out.add(lit(5).minus(above(col(DAYS_SINCE_LAST), R_SCORE)).as(R_SCORE));
+    out.add(lit(1).plus(above(col(ORDERS), F_SCORE)).as(F_SCORE));
+    out.add(lit(1).plus(above(col(NET_REVENUE), M_SCORE)).as(M_SCORE));
+    Dataset<Row> scored = customers.crossJoin(broadcast(cuts)).select(out.toArray(new Column[0]));
+    return scored.withColumn(SEGMENT, segment(rules));
+  }
+
+  /** How many of the measure's four cut points lie strictly below {@code value} (0 when unknown). */
+  private static Column above(Column value, String score) {
+    Column n = lit(0);
+    for (int k = 1; k <= 4; k++) {
+      n = n.plus(when(value.gt(element_at(col(CUTS + score), k)), 1).otherwise(0));
+    }
+    return n;
+  }
+
+  /** The first rule's segment, as a CASE over the rules in order (the rules cover every score triple). */
+  static Column segment(SegmentRules rules) {
+    Column c = null;
+    for (SegmentRules.Rule r : rules.rules()) {
+      Column hit = col(R_SCORE).between(r.rMin(), r.rMax()).and(col(F_SCORE).between(r.fMin(), r.fMax()))
+          .and(col(M_SCORE).between(r.mMin(), r.mMax()));
+      c = c == null ? when(hit, lit(r.segment())) : c.when(hit, lit(r.segment()));
+    }
+    return c;
+  }
+
+  /** customer_id, the scores and the segment of every customer with a purchase day on or before {@code day}. */
+  public static Dataset<Row> at(Dataset<Row> state, LocalDate day, int activeWindowDays, SegmentRules rules) {
+    MetricsStage.Options o = MetricsStage.Options.defaults().withAsOf(day).withActiveWindowDays(activeWindowDays)
+        .withSegments(rules);
+    Dataset<Row> figures = CustomerSummary.fromActivity(CustomerActivity.view(state, o), o);
+    return score(figures, activeWindowDays, rules).select(col(Columns.CUSTOMER_ID), col(R_SCORE), col(F_SCORE),
+        col(M_SCORE), col(SEGMENT));
+  }
+
+  /** The last day of the grain period before the one holding {@code asOf}. */
+  public static LocalDate previousPeriodEnd(Grain grain, LocalDate asOf) {
+    return grain.startOf(grain.periodOf(asOf)).minusDays(1);
+  }
+
+  /**
+   * gold.customers: the figures {@code summary} scored at {@code o}'s as-of date, and each customer's segment at
+   * the end of the previous grain period from the state {@code state} (NULL: no purchase by then).
+   */
+  static Dataset<Row> customers(Dataset<Row> summary, Dataset<Row> state, MetricsStage.Options o) {
+    Dataset<Row> now = score(summary, o.activeWindowDays(), o.segments());
+    Dataset<Row> before = at(state, previousPeriodEnd(o.grain(), o.asOf()), o.activeWindowDays(), o.segments())
+        .select(col(Columns.CUSTOMER_ID).as("__before_id"), col(SEGMENT).as(PREVIOUS_SEGMENT));
+    List<Column> out = new ArrayList<>();
+    for (String c : now.columns()) {
+      out.add(now.col(c));
+    }
+    out.add(col(PREVIOUS_SEGMENT));
+    return now.join(before, now.col(Columns.CUSTOMER_ID).equalTo(before.col("__before_id")), "left")
+        .select(out.toArray(new Column[0]));
+  }
+}
