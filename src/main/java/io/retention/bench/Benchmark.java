@@ -143,12 +143,19 @@ public final class Benchmark {
       NightProfile night = night(heap, work, tables);
       MetricsStage.Options asOfNight = o.metrics().withAsOf(o.nightDate());
       CohortBench.Result cohort = cohort(heap, work, tables, asOfNight);
-      return new Result(o, machine, Machine.loadNow(), gen.orders(), silver, m.customers(), file.orders(),
-          List.copyOf(steps), fit, cohort, listener, asOfNight, night);
+      return printed(new Result(o, machine, Machine.loadNow(), gen.orders(), silver, m.customers(),
+          file.orders(), List.copyOf(steps), fit, cohort, listener, asOfNight, night));
     } finally {
       listener.step("-");
       spark.sparkContext().removeSparkListener(listener);
     }
+  }
+
+  /** {@code r}, after printing its new ratios (the report has them too). */
+  private static Result printed(Result r) {
+    System.err.printf(Locale.ROOT, "bench: ingest / plain Spark copy: %.1f×, ingest / DuckDB load: %.1f×, night"
+        + " all stages / full pipeline: %.3f%n", r.plainCopyRatio(), r.duckLoadRatio(), r.nightRatio());
+    return r;
   }
 
   /** The ingest peers on the same landing files, right after ingest (before the night's file lands). */
@@ -157,6 +164,7 @@ public final class Benchmark {
     time(heap, PLAIN_COPY, () -> IngestPeers.sparkCopy(spark, landing.toString(),
         scratch.resolve("plain-copy").toString()), r -> r, "rows appended to a scratch Delta table");
     int threads = spark.sparkContext().defaultParallelism();
+    DuckDbCohorts.open(threads).close(); // loads DuckDB's native library untimed, once per JVM
     time(heap, DUCKDB_LOAD, () -> IngestPeers.duckLoad(landing.toString(),
         scratch.resolve("duckdb-load.parquet").toString(), threads), r -> r,
         "rows written to Parquet, " + threads + " threads");
