@@ -84,7 +84,7 @@ public final class BenchReport {
 
   private static void peers(StringBuilder sb, Result r) {
     sb.append("\n## Ingest vs plain loads of the same files\n\n");
-    sb.append(String.format(Locale.ROOT, "Right after ingest, the same landing files (%s, as landed) are loaded"
+    sb.append(String.format(Locale.ROOT, "Right after ingest and its gates, the same landing files (%s, as landed) are loaded"
         + " twice more with an explicit schema and no validation, accounting or dedup: Spark's own CSV reader"
         + " appending to a scratch Delta table (%s), and DuckDB %s loading them into one Parquet file (`read_csv` →"
         + " `COPY … (FORMAT parquet)`, %s). Both read files ingest has just read (warm file cache).%n%n",

@@ -26,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The benchmark: generate (seeded) → ingest → metrics → clv (the full pipeline on the whole history, each stage
- * through the {@link StageRunner}), the ingest peers ({@link IngestPeers}), the BG/NBD fit, one churn training,
+ * through the {@link StageRunner}; after ingest the gates check the history once and the ingest peers
+ * ({@link IngestPeers}) load the same files), the BG/NBD fit, one churn training,
  * then one more day's file and the real nightly ({@link Nightly}: every stage of the night) read back from
  * ops.runs, then the cohort ratio against DuckDB ({@link CohortBench}). Each step's wall time, rows, peak heap
  * and slowest Spark stages are recorded; nothing customer-level reaches the driver except the (bounded) DuckDB
