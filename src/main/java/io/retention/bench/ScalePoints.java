@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bench --scales}: the whole benchmark at each scale point (orders; customers in the single point's
- * proportion), each in its own work folder {@code <work>/orders-<N>}, one after the other in one Spark session;
+ * proportion), each in its own work folder {@code <work>/orders-<N>}, one after the other in one Spark session,
+ * after an untimed warm-up run at the smallest point;
  * then, per step and per night stage, its time at each point and the fitted growth exponent
  * ({@link ScaleFit}) so that a user can extrapolate.
  */
@@ -21,6 +22,8 @@ public final class ScalePoints {
   /** A stage under this share of the largest point's full pipeline is not marked: its exponent is mostly noise. */
   static final double MARK_MIN_SHARE = 0.05;
   static final String NIGHT_PREFIX = "night ";
+  /** The work folder prefix of the untimed warm-up run at the smallest point. */
+  static final String WARM_UP = "warm-up-orders-";
 
   /** One row of the scale table: a step's (or night stage's) time and peak heap per point (-1: not sampled). */
   public record Growth(String name, double[] seconds, long[] peakHeapBytes, double exponent) {}
@@ -30,8 +33,14 @@ public final class ScalePoints {
   /** Runs every point, smallest first. */
   public static List<Result> run(SparkSession spark, BenchOptions base, List<Long> scales,
       Benchmark.Nightly nightly) throws Exception {
+    List<Long> sorted = scales.stream().sorted().toList();
+    if (sorted.size() > 1) { // else the first point pays the JVM's and Spark's warm-up and bends the fits
+      Path warm = base.work().resolve(WARM_UP + sorted.get(0));
+      System.err.printf(Locale.ROOT, "bench: warm-up run at %,d orders in %s (not reported)%n", sorted.get(0), warm);
+      new Benchmark(spark, base.atScale(sorted.get(0), warm), nightly).run();
+    }
     List<Result> out = new ArrayList<>();
-    for (long n : scales.stream().sorted().toList()) {
+    for (long n : sorted) {
       Path work = base.work().resolve("orders-" + n);
       System.err.printf(Locale.ROOT, "bench: scale point %,d orders in %s%n", n, work);
       out.add(new Benchmark(spark, base.atScale(n, work), nightly).run());
@@ -58,14 +67,14 @@ public final class ScalePoints {
   }
 
   /**
-   * The job's stage that grows fastest (highest exponent) among those taking at least {@link #MARK_MIN_SHARE} of
-   * the largest point's full pipeline; null when none qualifies.
+   * The job's stage that grows fastest (highest positive exponent) among those taking at least
+   * {@link #MARK_MIN_SHARE} of the largest point's full pipeline; null when none qualifies.
    */
   public static String fastest(List<Growth> rows, double fullSeconds) {
     Growth best = null;
     for (Growth g : rows) {
       double atLargest = g.seconds()[g.seconds().length - 1];
-      if (NOT_JOB.contains(g.name()) || Double.isNaN(g.exponent()) || atLargest < MARK_MIN_SHARE * fullSeconds) {
+      if (NOT_JOB.contains(g.name()) || !(g.exponent() > 0) || atLargest < MARK_MIN_SHARE * fullSeconds) {
         continue;
       }
       if (best == null || g.exponent() > best.exponent()) {
@@ -84,7 +93,9 @@ public final class ScalePoints {
         + " customers in proportion to orders. Per point: wall time / peak heap (night stages: time from ops.runs)."
         + " Growth exponent: least-squares slope of log(time) on log(generated orders), so time ≈ c · orders^e"
         + " (1 = linear); extrapolate a step as t₂ = t₁ · (n₂ / n₁)^e. The job's stage that grows fastest (among"
-        + " those taking at least 5 % of the largest point's full pipeline) is marked.\n\n| step |");
+        + " those taking at least 5 % of the largest point's full pipeline) is marked. Before the points, the smallest one"
+        + " ran once untimed (folder " + WARM_UP + "N) so that the first point does not pay the JVM's and Spark's"
+        + " warm-up.\n\n| step |");
     StringBuilder rule = new StringBuilder("|---|");
     for (Result p : points) {
       sb.append(String.format(Locale.ROOT, " %,d orders |", p.generatedOrders()));

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark end to end at two tiny scale points (2,000 and 3,000 orders, 300 and 450 customers, 120 days) in
- * the shared session, each with the real churn training and nightly (horizon 30 days, so 120 days can train):
+ * The benchmark end to end at two tiny scale points (2,000 and 3,000 orders, 300 and 450 customers, 120 days; the
+ * 2,000 point once more before, as the warm-up) in the shared session, each with the real churn training and nightly (horizon 30 days, so 120 days can train):
  * every report section and figure is there and sane, the night is the nightly's stage list read from ops.runs,
  * the peers load exactly the generated orders, and DuckDB's cohort table equals Spark's, whole (which is what makes
  * the Spark/DuckDB ratio a comparison of equal work). No wall-clock thresholds.
@@ -115,6 +115,8 @@ class BenchmarkIT {
     assertThat(points).extracting(p -> p.options().customers()).containsExactly(300L, 450L);
     assertThat(points).extracting(p -> p.options().work().getFileName().toString())
         .containsExactly("orders-2000", "orders-3000");
+    assertThat(work.resolveSibling("warm-up-orders-2000").resolve("warehouse")).as("the untimed warm-up run")
+        .isDirectory();
     List<ScalePoints.Growth> rows = ScalePoints.growth(points);
     assertThat(rows).extracting(ScalePoints.Growth::name).contains(Benchmark.INGEST, Benchmark.METRICS,
         Benchmark.CLV, "night ingest", "night report");
