@@ -1,11 +1,13 @@
 package io.retention.bench;
 
+import io.delta.tables.DeltaTable;
 import io.retention.schema.Columns;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -35,12 +37,18 @@ public final class IngestPeers {
     return DataTypes.createStructField(name, type, true);
   }
 
-  /** Spark's CSV reader on {@code landing}'s files, appended to the Delta table at {@code table}; rows written. */
-  public static long sparkCopy(SparkSession spark, String landing, String table) {
+  /** Spark's CSV reader on {@code landing}'s files, appended to the Delta table at {@code table}. */
+  public static String sparkCopy(SparkSession spark, String landing, String table) {
     // multiLine: quoted fields may hold line breaks, as ingest allows; escape: RFC 4180 doubled quotes
     spark.read().schema(LANDING).option("header", "true").option("multiLine", "true").option("escape", "\"")
         .csv(landing + "/" + FILES).write().format("delta").mode("append").save(table);
-    return spark.read().format("delta").load(table).count();
+    return table;
+  }
+
+  /** The rows the last commit of the Delta table at {@code table} wrote, from its log (no scan of the data). */
+  public static long rowsWritten(SparkSession spark, String table) {
+    Row last = DeltaTable.forPath(spark, table).history(1).select("operationMetrics").first();
+    return Long.parseLong(last.<String, String>getJavaMap(0).get("numOutputRows"));
   }
 
   /** DuckDB (in-process, {@code threads} threads) loading the same files into one Parquet file; rows written. */
