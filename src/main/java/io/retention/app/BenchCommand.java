@@ -3,6 +3,9 @@ package io.retention.app;
 import io.retention.bench.BenchOptions;
 import io.retention.bench.BenchReport;
 import io.retention.bench.Benchmark;
+import io.retention.bench.ScalePoints;
+import io.retention.pipeline.StageContext;
+import io.retention.pipeline.StageResult;
 import io.retention.ingest.ProfileException;
 import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
@@ -14,14 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: generates seeded data into a work folder, runs ingest → metrics → clv, one incremental night
- * and the cohort Spark/DuckDB ratio, then prints the report to stderr and writes it to {@code --out}.
- * The warehouse is the work folder's own, never the configured one.
+ * {@code bench}: generates seeded data into a work folder, runs ingest → metrics → clv, the ingest peers, one
+ * churn training, the real nightly on one more day's file and the cohort Spark/DuckDB ratio (at each
+ * {@code --scales} point), then prints the report to stderr and writes it to {@code --out}. The warehouse is the
+ * work folder's own, never the configured one.
  */
 @Command(name = "bench",
     footer = "Example: jobs/retention bench --orders 1000000 --customers 100000 --days 365 --out /tmp/bench.md",
@@ -47,6 +53,11 @@ public final class BenchCommand extends SparkCommand {
   @Option(names = "--repetitions", paramLabel = "R", defaultValue = "" + BenchOptions.REPETITIONS_DEFAULT,
       description = "Timed runs of each side of the cohort ratio, after one warm-up. Default: ${DEFAULT-VALUE}.")
   int repetitions;
+
+  @Option(names = "--scales", paramLabel = "N", split = ",",
+      description = "Run the whole bench at each of these order counts (customers in the proportion of --customers"
+          + " to --orders), each in <work>/orders-N, and fit each stage's growth. Default: one point, --orders.")
+  List<Long> scales;
 
   @Option(names = "--out", paramLabel = "FILE", defaultValue = "BENCHMARKS.md",
       description = "Report file. Default: ${DEFAULT-VALUE}.")
@@ -85,7 +96,13 @@ public final class BenchCommand extends SparkCommand {
       MetricsStage.Options metrics = new MetricsStage.Options(Grain.MONTH, null, config.activeWindowDays(), null,
           config.metrics().percentiles());
       options = new BenchOptions(orders, customers, days, seed, BenchOptions.START_DEFAULT, dir, repetitions,
-          profile, rules, metrics, new ClvCommand().options(config), note);
+          profile, rules, metrics, new ClvCommand().options(config), config.gates(), note);
+      if (scales != null) {
+        if (Set.copyOf(scales).size() != scales.size()) {
+          throw new ConfigException("--scales must not repeat a value, cannot be: " + scales);
+        }
+        scales.forEach(n -> options.atScale(n, dir)); // each point's sizes checked before Spark starts
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -96,13 +113,38 @@ public final class BenchCommand extends SparkCommand {
 
   @Override
   protected int run(JobConfig config, SparkSession spark) throws Exception {
-    Benchmark.Result r = new Benchmark(spark, options).run();
-    String md = BenchReport.markdown(r);
+    Benchmark.Nightly night = nightly(config);
+    List<Benchmark.Result> points = scales == null ? List.of(new Benchmark(spark, options, night).run())
+        : ScalePoints.run(spark, options, scales, night);
+    String md = BenchReport.markdown(points);
     err.println();
     err.print(md);
     File file = new File(out);
     Files.writeString(file.toPath(), md, StandardCharsets.UTF_8);
     err.println("bench: report written to " + file.getAbsolutePath() + "; work folder " + options.work());
     return Main.OK;
+  }
+
+  /** The bench's train-churn and nightly: the real commands on the work folder's warehouse and landing folder. */
+  public static Benchmark.Nightly nightly(JobConfig config) {
+    return new Benchmark.Nightly() {
+      @Override
+      public StageResult trainChurn(Path work, StageContext ctx) throws Exception {
+        JobConfig c = config.under(work);
+        TrainChurnCommand train = new TrainChurnCommand();
+        train.validate(c);
+        return train.execute(c, ctx);
+      }
+
+      @Override
+      public void run(Path work, SparkSession spark) throws Exception {
+        JobConfig c = config.under(work);
+        NightlyCommand nightly = new NightlyCommand();
+        nightly.validate(c);
+        if (nightly.run(c, spark) != Main.OK) {
+          throw new JobFailure("bench: the nightly did not end ok");
+        }
+      }
+    };
   }
 }

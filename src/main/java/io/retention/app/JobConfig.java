@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import io.retention.export.SegmentActions;
 import io.retention.ingest.ValidationRules;
 import io.retention.metrics.SegmentRules;
@@ -303,6 +304,14 @@ public record JobConfig(
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
         activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, raw);
+  }
+
+  /** This configuration with its warehouse, landing, export and report folders under {@code work} (bench). */
+  public JobConfig under(Path work) {
+    Config moved = raw.withValue(ROOT + ".input", ConfigValueFactory.fromAnyRef(work.resolve("landing").toString()))
+        .withValue(ROOT + ".export.dir", ConfigValueFactory.fromAnyRef(work.resolve("exports").toString()))
+        .withValue(ROOT + ".report.dir", ConfigValueFactory.fromAnyRef(work.resolve("reports").toString()));
+    return fromConfig(moved).withWarehouse(work.resolve("warehouse").toString()).withMaster(master);
   }
 
   public JobConfig withMaster(String m) {

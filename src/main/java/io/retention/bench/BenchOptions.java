@@ -4,6 +4,7 @@ import io.retention.clv.CustomerLifetimeValue;
 import io.retention.ingest.SourceProfile;
 import io.retention.ingest.ValidationRules;
 import io.retention.metrics.MetricsStage;
+import io.retention.quality.GateSettings;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -16,11 +17,12 @@ import java.time.LocalDate;
  * @param customers customers to generate
  * @param days length of the history in days, starting at {@code start}
  * @param repetitions timed runs of each side of the cohort ratio (after one warm-up run each)
+ * @param gates the quality gates checked once on the history after ingest (the night's gates are the nightly's)
  * @param note free text written next to the figures (e.g. "machine shared with other builds")
  */
 public record BenchOptions(long orders, long customers, int days, long seed, LocalDate start, Path work,
     int repetitions, SourceProfile profile, ValidationRules rules, MetricsStage.Options metrics,
-    CustomerLifetimeValue.Options clv, String note) {
+    CustomerLifetimeValue.Options clv, GateSettings gates, String note) {
   public static final long ORDERS_DEFAULT = 10_000_000L;
   public static final long CUSTOMERS_DEFAULT = 1_000_000L;
   public static final int DAYS_DEFAULT = 730;
@@ -39,9 +41,19 @@ public record BenchOptions(long orders, long customers, int days, long seed, Loc
     if (repetitions < 1 || repetitions > 20) {
       throw new IllegalArgumentException("--repetitions must be between 1 and 20, cannot be: " + repetitions);
     }
-    if (work == null || profile == null || rules == null || metrics == null || clv == null) {
+    if (work == null || profile == null || rules == null || metrics == null || clv == null || gates == null) {
       throw new IllegalArgumentException("bench: work folder, profile, rules and stage options are required");
     }
+  }
+
+  /**
+   * These options at another scale point: {@code scaleOrders} orders, customers in the same proportion as here (at
+   * least 1), in the folder {@code scaleWork}.
+   */
+  public BenchOptions atScale(long scaleOrders, Path scaleWork) {
+    long scaleCustomers = Math.max(1, Math.round((double) scaleOrders * customers / orders));
+    return new BenchOptions(scaleOrders, scaleCustomers, days, seed, start, scaleWork, repetitions, profile, rules,
+        metrics, clv, gates, note);
   }
 
   /** The day after the generated history: the incremental night's date. */

@@ -28,15 +28,25 @@ public final class DuckDbCohorts implements AutoCloseable {
 
   /** An in-memory DuckDB with {@code threads} worker threads (the same count as Spark's cores). */
   public DuckDbCohorts(int threads) throws SQLException {
+    connection = open(threads);
+  }
+
+  /** A new in-memory DuckDB with {@code threads} worker threads and UTC as its time zone. */
+  static Connection open(int threads) throws SQLException {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
     } catch (ClassNotFoundException e) {
       throw new SQLException("DuckDB JDBC driver (org.duckdb:duckdb_jdbc) is not on the class path", e);
     }
-    connection = DriverManager.getConnection("jdbc:duckdb:");
-    try (Statement s = connection.createStatement()) {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = c.createStatement()) {
       s.execute("SET threads = " + threads);
+      s.execute("SET TimeZone = 'UTC'"); // a landed timestamp without offset is UTC wall-clock, as ingest reads it
+    } catch (SQLException e) {
+      c.close();
+      throw e;
     }
+    return c;
   }
 
   /** The monthly cohort SQL over {@code parquetDir/*.parquet}, up to {@code asOf} inclusive. */
