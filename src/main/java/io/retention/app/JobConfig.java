@@ -40,6 +40,7 @@ public record JobConfig(
     ExportSettings export,
     String reportDir,
     GateSettings gates,
+    CatalogSettings catalog,
     Config raw) {
 
   public static final String ROOT = "retention";
@@ -74,6 +75,12 @@ public record JobConfig(
   public record ExportSettings(String dir, int top, double minRisk, String minBand, double minValueSaved,
       double saveRate, double controlShare, String controlPeriod, double vipMinClv, double winBackMinRisk,
       boolean pseudonymise) {}
+
+  /**
+   * The Hive metastore of {@code catalog}: {@code metastoreUri} empty = embedded Derby under the warehouse, else
+   * thrift://host:port[,…]; {@code nightly}: {@code nightly} registers the tables after the night.
+   */
+  public record CatalogSettings(String metastoreUri, boolean nightly) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -219,7 +226,17 @@ public record JobConfig(
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
-        gates(c.getConfig("gates")), all);
+        gates(c.getConfig("gates")), catalog(c.getConfig("catalog")), all);
+  }
+
+  private static CatalogSettings catalog(Config cat) {
+    String uri = cat.getString("metastoreUri").trim();
+    for (String u : uri.isEmpty() ? new String[0] : uri.split(",")) {
+      if (!u.trim().matches("thrift://[^\\s/:,]+(:\\d{1,5})?/?")) {
+        throw bad("catalog.metastoreUri", uri, "must be empty (embedded Derby) or thrift://host:port[,…]");
+      }
+    }
+    return new CatalogSettings(uri, cat.getBoolean("nightly"));
   }
 
   private static ExportSettings export(Config ex) {
@@ -281,12 +298,12 @@ public record JobConfig(
 
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, catalog, raw);
   }
 
   public JobConfig withMaster(String m) {
     return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, catalog, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */
