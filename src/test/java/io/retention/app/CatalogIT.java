@@ -34,7 +34,7 @@ class CatalogIT {
   @BeforeAll
   static void nightlyWithCatalog() {
     warehouse = SharedSpark.tempDir("catalog-it").resolve("warehouse");
-    nightly = ChildJvm.main(List.of(), "nightly", "--catalog", "--master", "local[2]", "--warehouse",
+    nightly = ChildJvm.main(30, List.of(), "nightly", "--catalog", "--master", "local[2]", "--warehouse",
         warehouse.toString());
     tables = new DeltaTables(SharedSpark.get(), warehouse.toString());
   }

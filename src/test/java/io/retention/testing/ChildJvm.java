@@ -23,6 +23,11 @@ public final class ChildJvm {
 
   /** {@code java <spark flags> [props] -cp <all-in jar> io.retention.app.Main args}. */
   public static Outcome main(List<String> systemProps, String... args) {
+    return main(10, systemProps, args);
+  }
+
+  /** {@link #main(List, String...)} waiting at most {@code timeoutMinutes} (a whole nightly on a busy machine). */
+  public static Outcome main(int timeoutMinutes, List<String> systemProps, String... args) {
     Path dir = projectDir();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -34,7 +39,7 @@ public final class ChildJvm {
     cmd.add(dir.resolve("target/retention-0.1.0-all.jar").toString());
     cmd.add("io.retention.app.Main");
     cmd.addAll(Arrays.asList(args));
-    return run(cmd);
+    return run(cmd, Map.of(), timeoutMinutes);
   }
 
   /**

@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Rows as text, the same for Spark and for the Delta Kernel, so readers can be compared value by value: one line
  * per row, {@code column=value|…}, sorted; dates as ISO days, timestamps as UTC instants, decimals plain,
- * arrays {@code […]}, maps and structs {@code {k=v,…}}.
+ * arrays {@code […]}, structs {@code {k=v,…}}, maps the same in key order.
  */
 public final class RowText {
   private RowText() {}
@@ -77,12 +77,12 @@ public final class RowText {
       return out.toString();
     }
     if (type instanceof MapType m) {
-      StringJoiner out = new StringJoiner(",", "{", "}");
+      List<String> entries = new ArrayList<>();
       for (Map.Entry<?, ?> e : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Map<?, ?>) v)
           .entrySet()) {
-        out.add(spark(e.getKey(), m.keyType()) + "=" + spark(e.getValue(), m.valueType()));
+        entries.add(spark(e.getKey(), m.keyType()) + "=" + spark(e.getValue(), m.valueType()));
       }
-      return out.toString();
+      return map(entries);
     }
     if (v instanceof java.sql.Date d) {
       return d.toLocalDate().toString();
@@ -115,11 +115,11 @@ public final class RowText {
     }
     if (type instanceof io.delta.kernel.types.MapType) {
       io.delta.kernel.data.MapValue m = v.getMap(i);
-      StringJoiner out = new StringJoiner(",", "{", "}");
+      List<String> entries = new ArrayList<>();
       for (int e = 0; e < m.getSize(); e++) {
-        out.add(kernel(m.getKeys(), e) + "=" + kernel(m.getValues(), e));
+        entries.add(kernel(m.getKeys(), e) + "=" + kernel(m.getValues(), e));
       }
-      return out.toString();
+      return map(entries);
     }
     return scalar(kernelScalar(v, i, type));
   }
@@ -147,6 +147,12 @@ public final class RowText {
       return v.getBinary(i);
     }
     throw new IllegalArgumentException("no text for Kernel type " + t);
+  }
+
+  /** Map entries in key order (Spark's Scala maps do not keep the stored order past four entries). */
+  private static String map(List<String> entries) {
+    entries.sort(null);
+    return "{" + String.join(",", entries) + "}";
   }
 
   private static String scalar(Object v) {
