@@ -47,7 +47,9 @@ class CatalogIT {
   @Test
   void theNightRegistersEveryTableInTheDerbyMetastoreUnderTheWarehouse() {
     assertThat(nightly.exitCode()).as(nightly.stderr()).isZero();
-    assertThat(nightly.stderr()).contains("== catalog ok").contains("catalog gold.cohort_retention   created");
+    assertThat(nightly.stderr()).contains("== catalog ok")
+        .contains(String.format("catalog %-24s created   file:%s", "gold.cohort_retention",
+            warehouse.resolve("gold/cohort_retention")));
     assertThat(warehouse.resolve("_catalog/metastore_db")).isDirectory();
     assertThat(warehouse.resolve("_catalog/derby.log")).isRegularFile();
     assertThat(ChildJvm.projectDir().resolve("metastore_db")).doesNotExist();

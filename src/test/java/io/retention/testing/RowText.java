@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Rows as text, the same for Spark and for the Delta Kernel, so readers can be compared value by value: one line
- * per row, {@code column=value|…}, sorted; dates as ISO days, timestamps as UTC instants, decimals plain,
- * arrays {@code […]}, structs {@code {k=v,…}}, maps the same in key order.
+ * per row, {@code column=value|…} (line breaks in text escaped), sorted; dates as ISO days, timestamps as UTC
+ * instants, decimals plain, arrays {@code […]}, structs {@code {k=v,…}}, maps the same in key order.
  */
 public final class RowText {
   private RowText() {}
@@ -156,6 +156,9 @@ public final class RowText {
   }
 
   private static String scalar(Object v) {
+    if (v instanceof String text) { // one row, one line: values may hold line breaks
+      return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    }
     if (v instanceof BigDecimal d) {
       return d.toPlainString();
     }
