@@ -44,6 +44,7 @@ public record JobConfig(
     String reportDir,
     GateSettings gates,
     SegmentSettings segments,
+    CatalogSettings catalog,
     Config raw) {
 
   public static final String ROOT = "retention";
@@ -84,6 +85,12 @@ public record JobConfig(
 
   /** The RFM segment rule table (gold.customers, export) and the export's action per segment and band. */
   public record SegmentSettings(SegmentRules rules, SegmentActions actions) {}
+
+  /**
+   * The Hive metastore of {@code catalog}: {@code metastoreUri} empty = embedded Derby under the warehouse, else
+   * thrift://host:port[,…]; {@code nightly}: {@code nightly} registers the tables after the night.
+   */
+  public record CatalogSettings(String metastoreUri, boolean nightly) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -229,7 +236,18 @@ public record JobConfig(
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
-        gates(c.getConfig("gates")), SegmentConfig.parse(c.getConfig("segments")), all);
+        gates(c.getConfig("gates")), SegmentConfig.parse(c.getConfig("segments")), catalog(c.getConfig("catalog")),
+        all);
+  }
+
+  private static CatalogSettings catalog(Config cat) {
+    String uri = cat.getString("metastoreUri").trim();
+    for (String u : uri.isEmpty() ? new String[0] : uri.split(",")) {
+      if (!u.trim().matches("thrift://[^\\s/:,]+(:\\d{1,5})?/?")) {
+        throw bad("catalog.metastoreUri", uri, "must be empty (embedded Derby) or thrift://host:port[,…]");
+      }
+    }
+    return new CatalogSettings(uri, cat.getBoolean("nightly"));
   }
 
   private static ExportSettings export(Config ex) {
@@ -303,7 +321,7 @@ public record JobConfig(
 
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, raw);
   }
 
   /** This configuration with its warehouse, landing, export and report folders under {@code work} (bench). */
@@ -316,7 +334,7 @@ public record JobConfig(
 
   public JobConfig withMaster(String m) {
     return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */

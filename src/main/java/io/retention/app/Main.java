@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         BenchCommand.class,
         StatusCommand.class,
         ForgetCommand.class,
+        CatalogCommand.class,
     })
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

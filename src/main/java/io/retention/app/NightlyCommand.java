@@ -81,6 +81,10 @@ public final class NightlyCommand extends SparkCommand {
       + "the last nightly.")
   boolean force;
 
+  @Option(names = "--catalog", description = "Also register every table in the Hive metastore at the end, as "
+      + "`catalog` does (also retention.catalog.nightly).")
+  boolean catalog;
+
   /** The hub refresh's stage name in ops.runs. */
   static final String HUB = "hub";
   /** The quality gates' stage name in ops.runs (also of a night refused because an earlier one is held). */
@@ -94,6 +98,7 @@ public final class NightlyCommand extends SparkCommand {
   private final ScoreChurnCommand score = new ScoreChurnCommand();
   private final ExportCommand export = new ExportCommand();
   private final ReportCommand report = new ReportCommand();
+  private final CatalogCommand registration = new CatalogCommand();
   private LocalDate pinned;
 
   /** The state of one nightly run: its id, ledger, summary lines and the tables upstream of the next stage. */
@@ -111,7 +116,15 @@ public final class NightlyCommand extends SparkCommand {
   }
 
   @Override
+  protected boolean metastore(JobConfig config) {
+    return catalog || config.catalog().nightly();
+  }
+
+  @Override
   protected void validate(JobConfig config) {
+    if (metastore(config)) {
+      registration.validate(config);
+    }
     FaultInjection.installCommitHook();
     pinned = Flags.date("--date", date);
     ingest.input = input;
@@ -170,6 +183,9 @@ public final class NightlyCommand extends SparkCommand {
       HousekeepingCommand h = HousekeepingCommand.retaining(Housekeeping.MIN_RETAIN_HOURS);
       h.validate(config);
       run(night, day, config, h);
+    }
+    if (metastore(config)) {
+      run(night, day, config, registration);
     }
     err.println();
     err.println("nightly: all stages ok (warehouse " + config.warehouse() + ", run " + night.runId() + ")");

@@ -31,6 +31,11 @@ public abstract class SparkCommand implements Callable<Integer> {
     return null;
   }
 
+  /** Whether the session's catalog is the warehouse's Hive metastore ({@link Metastore}), not an in-memory one. */
+  protected boolean metastore(JobConfig config) {
+    return false;
+  }
+
   protected String appName() {
     return "retention-" + getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
   }
@@ -52,7 +57,7 @@ public abstract class SparkCommand implements Callable<Integer> {
       }
     }
     try {
-      SparkSession spark = SparkSessions.create(config, appName());
+      SparkSession spark = SparkSessions.create(config, appName(), metastore(config));
       try {
         return run(config, spark);
       } finally {

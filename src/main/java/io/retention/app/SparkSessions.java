@@ -26,6 +26,11 @@ public final class SparkSessions {
    * embedded run it is {@code config.master()} (default {@code local[*]}).
    */
   public static SparkSession create(JobConfig config, String appName) {
+    return create(config, appName, false);
+  }
+
+  /** The session for {@code config}; with {@code metastore}, its catalog is the {@link Metastore} of the config. */
+  public static SparkSession create(JobConfig config, String appName, boolean metastore) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (System.getProperty("spark.master") == null) {
       b = b.master(config.master());
@@ -36,7 +41,11 @@ public final class SparkSessions {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
     }
-    if (System.getProperty(WAREHOUSE_DIR) == null) {
+    if (metastore) {
+      for (java.util.Map.Entry<String, String> e : Metastore.of(config).sparkConf().entrySet()) {
+        b = b.config(e.getKey(), e.getValue());
+      }
+    } else if (System.getProperty(WAREHOUSE_DIR) == null) {
       b = b.config(WAREHOUSE_DIR, catalogDir());
     }
     if (System.getProperty(CONSOLE_PROGRESS) == null) {

@@ -56,26 +56,25 @@ final class SqlShell {
   }
 
   /**
-   * Runs every statement of {@code script} in order and stops at the first error: a {@link ConfigException}
-   * (refused, exit 2) or {@link JobFailure} (failed, exit 1) whose one-line message names the statement number.
+   * Runs {@code script} line by line as the interactive shell reads it (statements, meta-commands such as
+   * {@code \d t} at the start of a statement, {@code \q}) and stops at the first error: a
+   * {@link ConfigException} (refused, exit 2) or {@link JobFailure} (failed, exit 1) whose one-line message names
+   * the statement number, or the line of a meta-command.
    */
   void runScript(String script) {
-    List<String> statements = SqlStatements.split(script);
-    for (int i = 0; i < statements.size(); i++) {
-      try {
-        execute(statements.get(i));
-      } catch (ConfigException e) {
-        throw new ConfigException(numbered(i + 1, e.getMessage()));
-      } catch (JobFailure e) {
-        throw new JobFailure(numbered(i + 1, e.getMessage()));
+    Input in = new Input(true);
+    for (String line : script.split("\\R", -1)) {
+      if (!in.line(line)) {
+        return;
       }
     }
+    in.end();
   }
 
-  private static String numbered(int n, String message) {
+  private static String numbered(String where, String message) {
     String m = message.startsWith("sql: ") ? message.substring(5)
         : message.startsWith("sql ") ? message.substring(4) : message;
-    return "sql: statement " + n + ": " + m;
+    return "sql: " + where + ": " + m;
   }
 
   /** Checks, runs and prints one statement (timed when timing is on). */
@@ -103,83 +102,112 @@ final class SqlShell {
    */
   void interactive(LineReader reader) {
     err.println("retention sql: " + tables.size() + " tables; \\? for help, \\q to quit.");
-    StringBuilder buffer = new StringBuilder();
+    Input in = new Input(false);
     while (true) {
       String line;
       try {
-        line = reader.readLine(buffer.isEmpty() ? PROMPT : CONTINUATION);
+        line = reader.readLine(in.buffer.isEmpty() ? PROMPT : CONTINUATION);
       } catch (UserInterruptException e) { // Ctrl-C: drop the unfinished statement
-        buffer.setLength(0);
+        in.buffer.setLength(0);
         continue;
       } catch (EndOfFileException e) { // Ctrl-D, or input ending without a newline: its last line still counts
         String partial = e.getPartialLine();
         if (partial != null && !partial.isBlank()) {
           reader.getHistory().add(partial);
-          accept(partial, buffer);
+          in.line(partial);
         }
         return;
       }
-      if (!accept(line, buffer)) {
+      if (!in.line(line)) {
         return;
       }
     }
   }
 
-  /** One line of the interactive shell; false when it asks to leave. */
-  private boolean accept(String line, StringBuilder buffer) {
-    if (buffer.isEmpty()) {
-      String word = line.trim();
-      if (word.endsWith(";")) {
-        word = word.substring(0, word.length() - 1).trim();
+  /**
+   * Lines of a script or of the interactive shell, read the same way. A script stops at the first error
+   * (thrown, numbered); the interactive shell prints it on one line and goes on.
+   */
+  private final class Input {
+    private final boolean script;
+    private final StringBuilder buffer = new StringBuilder();
+    private int statements;
+    private int lines;
+
+    Input(boolean script) {
+      this.script = script;
+    }
+
+    /** One line; false when it asks to leave. */
+    boolean line(String line) {
+      lines++;
+      if (buffer.isEmpty()) {
+        String word = line.trim();
+        if (word.endsWith(";")) {
+          word = word.substring(0, word.length() - 1).trim();
+        }
+        if (word.equals("\\q") || word.equalsIgnoreCase("quit") || word.equalsIgnoreCase("exit")) {
+          return false;
+        }
+        if (word.startsWith("\\")) {
+          String command = word;
+          run("line " + lines, () -> metaOrThrow(command));
+          return true;
+        }
       }
-      if (word.equals("\\q") || word.equalsIgnoreCase("quit") || word.equalsIgnoreCase("exit")) {
-        return false;
+      buffer.append(line).append('\n');
+      SqlStatements scanned = SqlStatements.scan(buffer.toString());
+      for (String sql : scanned.statements()) {
+        run("statement " + ++statements, () -> execute(sql));
       }
-      if (word.startsWith("\\")) {
-        meta(word);
-        return true;
+      buffer.setLength(0);
+      if (!scanned.rest().isEmpty()) {
+        buffer.append(scanned.rest()).append('\n');
+      }
+      return true;
+    }
+
+    /** End of a script: a last statement without {@code ;} runs too. */
+    void end() {
+      String rest = buffer.toString().trim();
+      if (!rest.isEmpty()) {
+        run("statement " + ++statements, () -> execute(rest));
       }
     }
-    buffer.append(line).append('\n');
-    SqlStatements scanned = SqlStatements.scan(buffer.toString());
-    for (String sql : scanned.statements()) {
+
+    private void run(String where, Runnable step) {
       try {
-        execute(sql);
-      } catch (ConfigException | JobFailure e) { // one line, the session stays
-        err.println(e.getMessage());
+        step.run();
+      } catch (ConfigException | JobFailure e) {
+        if (script) {
+          throw e instanceof ConfigException ? new ConfigException(numbered(where, e.getMessage()))
+              : new JobFailure(numbered(where, e.getMessage()));
+        }
+        err.println(e.getMessage()); // one line, the session stays
         err.flush();
       }
     }
-    buffer.setLength(0);
-    if (!scanned.rest().isEmpty()) {
-      buffer.append(scanned.rest()).append('\n');
-    }
-    return true;
   }
 
   /** A meta-command: {@code \tables}, {@code \d t}, {@code \format f}, {@code \timing}, {@code \?}. */
-  void meta(String command) {
+  private void metaOrThrow(String command) {
     String[] words = command.trim().split("\\s+", 2);
     String arg = words.length > 1 ? words[1].trim() : "";
-    try {
-      switch (words[0]) {
-        case "\\tables" -> print(session.createDataFrame(tables.stream()
-            .map(t -> RowFactory.create(t.layer(), t.tableName())).toList(), TABLES));
-        case "\\d" -> describe(arg);
-        case "\\format" -> {
-          JobConfig.oneOf("\\format", arg, SqlResults.FORMATS);
-          format = arg;
-          err.println("Format: " + format);
-        }
-        case "\\timing" -> {
-          timing = !timing;
-          err.println("Timing is " + (timing ? "on." : "off."));
-        }
-        case "\\?", "\\h", "\\help" -> err.print(HELP);
-        default -> err.println("sql: unknown command " + words[0] + " (\\? lists them)");
+    switch (words[0]) {
+      case "\\tables" -> print(session.createDataFrame(tables.stream()
+          .map(t -> RowFactory.create(t.layer(), t.tableName())).toList(), TABLES));
+      case "\\d" -> describe(arg);
+      case "\\format" -> {
+        JobConfig.oneOf("\\format", arg, SqlResults.FORMATS);
+        format = arg;
+        err.println("Format: " + format);
       }
-    } catch (ConfigException | JobFailure e) {
-      err.println(e.getMessage());
+      case "\\timing" -> {
+        timing = !timing;
+        err.println("Timing is " + (timing ? "on." : "off."));
+      }
+      case "\\?", "\\h", "\\help" -> err.print(HELP);
+      default -> throw new ConfigException("sql: unknown command " + words[0] + " (\\? lists them)");
     }
     err.flush();
   }
@@ -191,7 +219,7 @@ final class SqlShell {
     StructType schema;
     try {
       schema = session.table(name).schema();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException (a missing table) is checked
       throw new JobFailure("sql failed: " + Failures.oneLine(e.getMessage()));
     }
     print(session.createDataFrame(java.util.Arrays.stream(schema.fields())

@@ -44,6 +44,29 @@ class ConfigurationErrorsTest {
   }
 
   @Test
+  void theCatalogTakesDerbyUnderALocalWarehouseOrAThriftService() {
+    JobConfig local = JobConfig.load(null, Map.of()).withWarehouse("/data/wh/");
+    assertThat(local.catalog()).isEqualTo(new JobConfig.CatalogSettings("", false));
+    Metastore derby = Metastore.of(local);
+    assertThat(derby.describe()).isEqualTo("embedded Derby /data/wh/_catalog/metastore_db");
+    JobConfig service = JobConfig.load(null, Map.of("catalog.metastoreUri", "thrift://a:9083,thrift://b:9083",
+        "catalog.nightly", "true")).withWarehouse("s3a://bucket/wh");
+    assertThat(service.catalog().nightly()).isTrue();
+    assertThat(Metastore.of(service).describe()).isEqualTo("thrift://a:9083,thrift://b:9083");
+    assertThat(Metastore.of(service).sparkConf()).containsEntry("spark.hadoop.hive.metastore.uris",
+        "thrift://a:9083,thrift://b:9083").containsEntry("spark.sql.catalogImplementation", "hive")
+        .doesNotContainKey("spark.hadoop.javax.jdo.option.ConnectionURL");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("catalog.metastoreUri", "jdbc:derby:/x")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.catalog.metastoreUri = "
+            + "jdbc:derby:/x: must be empty (embedded Derby) or thrift://host:port[,…]");
+    assertThatThrownBy(() -> Metastore.of(JobConfig.load(null, Map.of()).withWarehouse("hdfs://nn/wh")))
+        .isInstanceOf(ConfigException.class).hasMessage("catalog: the warehouse hdfs://nn/wh is not a local "
+            + "folder: set retention.catalog.metastoreUri (thrift://host:9083) to a metastore service");
+    String wh = io.retention.testing.SharedSpark.tempDir("config-errors").toString();
+    assertThat(Main.execute("nightly", "--catalog", "--warehouse", "hdfs://nn" + wh)).isEqualTo(Main.USAGE);
+  }
+
+  @Test
   void aBadSetValueExitsWithTheUsageCode() {
     String wh = io.retention.testing.SharedSpark.tempDir("config-errors").toString();
     assertThat(Main.execute("clv", "--warehouse", wh, "--set", "clv.horizonMonths=5000")).isEqualTo(Main.USAGE);

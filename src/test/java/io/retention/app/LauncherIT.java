@@ -105,6 +105,18 @@ class LauncherIT {
   }
 
   @Test
+  void catalogRegistersTheTablesInDerbyUnderTheWarehouse() {
+    ChildJvm.Outcome catalog = launcher(10, "catalog", "--warehouse", warehouse);
+    assertThat(catalog.exitCode()).as(catalog.stderr()).isZero();
+    assertThat(catalog.stderr()).contains("== catalog ok").contains("catalog gold.churn_scores")
+        .doesNotContain("Hive SerDe"); // the metastore's note on Delta tables goes to the log file only
+    assertThat(Path.of(warehouse, "_catalog", "metastore_db")).isDirectory();
+    for (String stray : STRAY) {
+      assertThat(ChildJvm.projectDir().resolve(stray)).doesNotExist();
+    }
+  }
+
+  @Test
   void queryRefusesAWriteWithOneLineAndExitTwo() {
     ChildJvm.Outcome write = ChildJvm.launcher("query", "--warehouse", warehouse, "--sql",
         "delete from silver.purchases");

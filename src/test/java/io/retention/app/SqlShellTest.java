@@ -108,6 +108,51 @@ class SqlShellTest {
   }
 
   @Test
+  void metaCommandsWorkFromStdinAndFromAFile() throws Exception {
+    String script = String.join("\n",
+        "\\format csv",
+        "\\tables",
+        "\\d silver.purchases",
+        "\\timing",
+        "SELECT count(*) AS n",
+        "  FROM purchases;",
+        "\\timing",
+        "\\format json",
+        "SELECT 'json' AS s;",
+        "\\q",
+        "SELECT 'after quit' AS never;");
+    Run piped = sql(script + "\n");
+    Path file = SharedSpark.tempDir("sql-meta").resolve("meta.sql");
+    Files.writeString(file, script);
+    Run fromFile = sql(null, "-f", file.toString());
+    for (Run run : List.of(piped, fromFile)) {
+      assertThat(run.failure).isNull();
+      assertThat(run.out).startsWith("layer,table\r\nsilver,purchases\r\ncolumn,type,nullable\r\norder_id,string,")
+          .contains("\r\ncustomer_id,string,")
+          .endsWith("n\r\n3\r\n{\"s\":\"json\"}\n")
+          .doesNotContain("never");
+      assertThat(run.err).contains("Format: csv\n").contains("Timing is on.\n").contains("Timing is off.\n")
+          .contains("Format: json\n");
+      assertThat(run.err.lines().filter(l -> l.matches("Time: \\d+\\.\\d{3} s"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void aFailingMetaCommandStopsTheScriptNamingItsLine() {
+    Run unknown = sql("SELECT 1 AS a;\n\\nonsense\nSELECT 2 AS b;\n", "--format", "csv");
+    assertThat(unknown.failure).isInstanceOf(ConfigException.class)
+        .hasMessage("sql: line 2: unknown command \\nonsense (\\? lists them)");
+    assertThat(unknown.out).isEqualTo("a\r\n1\r\n");
+    Run missing = sql(null, "--format", "csv", "-e", "\\d no_such_table\nSELECT 2 AS b");
+    assertThat(missing.failure).isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("sql: line 1: failed: [TABLE_OR_VIEW_NOT_FOUND]");
+    assertThat(missing.out).isEmpty();
+    Run statement = sql("\\format csv\nSELECT 1 AS a;\nDELETE FROM purchases;\n");
+    assertThat(statement.failure).isInstanceOf(ConfigException.class)
+        .hasMessage("sql: statement 2: refused: DELETE FROM TABLE" + READ_ONLY);
+  }
+
+  @Test
   void tableFormatPrintsSparksGrid() {
     assertThat(sql(null, "-e", "SELECT 'A' AS customer_id").out)
         .isEqualTo("+-----------+\n|customer_id|\n+-----------+\n|A          |\n+-----------+\n\n");

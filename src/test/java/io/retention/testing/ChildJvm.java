@@ -23,14 +23,15 @@ public final class ChildJvm {
 
   /** {@code java <spark flags> [props] -cp <all-in jar> io.retention.app.Main args}. */
   public static Outcome main(List<String> systemProps, String... args) {
+    return main(10, systemProps, args);
+  }
+
+  /** {@link #main(List, String...)} waiting at most {@code timeoutMinutes} (a whole nightly on a busy machine). */
+  public static Outcome main(int timeoutMinutes, List<String> systemProps, String... args) {
     Path dir = projectDir();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    try {
-      cmd.addAll(Arrays.asList(Files.readString(dir.resolve("target/jvm.options")).trim().split("\\s+")));
-    } catch (IOException e) {
-      throw new IllegalStateException("target/jvm.options missing: run mvn package first", e);
-    }
+    cmd.addAll(jvmOptions(dir));
     cmd.add("-Xmx2g");
     cmd.add("-Dlog4j2.configurationFile=file:" + dir.resolve("conf/log4j2.properties"));
     cmd.addAll(systemProps);
@@ -38,7 +39,31 @@ public final class ChildJvm {
     cmd.add(dir.resolve("target/retention-0.1.0-all.jar").toString());
     cmd.add("io.retention.app.Main");
     cmd.addAll(Arrays.asList(args));
+    return run(cmd, Map.of(), timeoutMinutes);
+  }
+
+  /**
+   * {@code java <spark flags> -cp <this JVM's class path> mainClass args}: a test's own program (a second Spark
+   * application beside the one under test).
+   */
+  public static Outcome testMain(Class<?> mainClass, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions(projectDir()));
+    cmd.add("-Xmx1g");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass.getName());
+    cmd.addAll(Arrays.asList(args));
     return run(cmd);
+  }
+
+  private static List<String> jvmOptions(Path dir) {
+    try {
+      return Arrays.asList(Files.readString(dir.resolve("target/jvm.options")).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new IllegalStateException("target/jvm.options missing: run mvn package first", e);
+    }
   }
 
   /** The real launcher script {@code jobs/retention args}. */
