@@ -7,9 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /** Lists the landed files an input names: a file, a folder (recursively) or a glob. Driver-side metadata only. */
 public final class LandingFiles {
@@ -28,19 +26,26 @@ public final class LandingFiles {
         return out;
       }
       for (FileStatus st : matches) {
-        if (st.isDirectory()) {
-          RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
-          while (it.hasNext()) {
-            add(out, it.next());
-          }
-        } else {
-          add(out, st);
-        }
+        addTree(fs, st, out);
       }
       out.sort((a, b) -> a.path().compareTo(b.path()));
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The file, or every file under the folder. listStatus, not listFiles: the local file system's
+   * LocatedFileStatus forks a shell per file for its permissions (seconds for a few hundred files).
+   */
+  private static void addTree(FileSystem fs, FileStatus st, List<Landed> out) throws IOException {
+    if (!st.isDirectory()) {
+      add(out, st);
+      return;
+    }
+    for (FileStatus child : fs.listStatus(st.getPath())) {
+      addTree(fs, child, out);
     }
   }
 
