@@ -23,8 +23,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code lines} (per-day entries up to as-of). Per customer of cohort c = period(first purchase day): +1
  * active customer at k = p - c for each distinct purchase period p, its per-day net amounts at
  * k = max(period(day) - c, 0) (a refund before the first purchase counts in period 0), and one "last active
- * period" marker at the last purchase period. Output: one row per (breakdown, c, k) seen in the partition;
- * nothing customer-level leaves the executor.
+ * period" marker at the last purchase period, and its capped amount min(max(net_k, 0), max(net_0, 0)) at each k
+ * with an entry (net_k: its net amount in period c + k; at k = 0 the capped sum is the cohort's positive period-0
+ * base). Output: one row per (breakdown, c, k) seen in the partition; nothing customer-level leaves the executor.
  */
 final class CohortCells implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -33,6 +34,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
   static final String ACT = "act";
   static final String REV = "rev";
   static final String ENDS = "ends";
+  static final String CAP = "cap";
   private static final BigDecimal ZERO = new BigDecimal("0.00");
 
   private final Grain grain;
@@ -49,7 +51,8 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
     }
     return s.add(C, DataTypes.IntegerType, false).add(K, DataTypes.IntegerType, false)
-        .add(ACT, DataTypes.LongType, false).add(REV, Schemas.MONEY_SUM, true).add(ENDS, DataTypes.LongType, false);
+        .add(ACT, DataTypes.LongType, false).add(REV, Schemas.MONEY_SUM, true).add(ENDS, DataTypes.LongType, false)
+        .add(CAP, Schemas.MONEY_SUM, false);
   }
 
   private record Key(String breakdown, int c, int k) {}
@@ -59,6 +62,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
     long act;
     BigDecimal rev;
     long ends;
+    BigDecimal cap = ZERO;
 
     void rev(BigDecimal v) {
       if (v != null) {
@@ -92,21 +96,50 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       Sums marker = cell(out, b, c, previous - c);
       marker.ends += 1;
       marker.rev(ZERO);
-      List<Row> lines = r.getList(off + 1);
-      for (Row x : lines) {
-        int k = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
-        cell(out, b, c, k).rev(x.isNullAt(2) ? null : x.getDecimal(2));
-      }
+      revenue(out, b, c, r.getList(off + 1));
     }
     List<Row> result = new ArrayList<>(out.size());
     for (Map.Entry<Key, Sums> e : out.entrySet()) {
       Key key = e.getKey();
       Sums s = e.getValue();
       result.add(breakdown
-          ? RowFactory.create(key.breakdown(), key.c(), key.k(), s.act, s.rev, s.ends)
-          : RowFactory.create(key.c(), key.k(), s.act, s.rev, s.ends));
+          ? RowFactory.create(key.breakdown(), key.c(), key.k(), s.act, s.rev, s.ends, s.cap)
+          : RowFactory.create(key.c(), key.k(), s.act, s.rev, s.ends, s.cap));
     }
     return result.iterator();
+  }
+
+  /**
+   * Adds one customer's per-day net amounts to their cells and, per period, the capped amount; the entries are
+   * sorted by day, so k never decreases and the k = 0 group (the base) comes first.
+   */
+  private void revenue(Map<Key, Sums> out, String b, int c, List<Row> lines) {
+    BigDecimal base = ZERO;
+    BigDecimal net = ZERO;
+    int k = -1;
+    for (Row x : lines) {
+      int kx = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
+      if (kx != k && k >= 0) {
+        base = capped(out, b, c, k, net, base);
+        net = ZERO;
+      }
+      k = kx;
+      BigDecimal v = x.isNullAt(2) ? null : x.getDecimal(2);
+      cell(out, b, c, kx).rev(v);
+      net = v == null ? net : net.add(v);
+    }
+    if (k >= 0) {
+      capped(out, b, c, k, net, base);
+    }
+  }
+
+  /** Adds min(max(net, 0), base) at k; returns the base (max(net, 0) when k = 0). */
+  private static BigDecimal capped(Map<Key, Sums> out, String b, int c, int k, BigDecimal net, BigDecimal base) {
+    BigDecimal kept = net.max(ZERO);
+    BigDecimal cap = k == 0 ? kept : kept.min(base);
+    Sums s = cell(out, b, c, k);
+    s.cap = s.cap.add(cap);
+    return k == 0 ? kept : base;
   }
 
   private static Sums cell(Map<Key, Sums> out, String b, int c, int k) {

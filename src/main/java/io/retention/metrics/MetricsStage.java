@@ -6,6 +6,7 @@ import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,16 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
- * gold.purchase_gaps (DESIGN §4, §5, §9). Each table is replaced in one Delta commit, so a re-run for the same
- * data and options gives identical tables.
+ * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.cohort_retention_all (its
+ * all-cohorts rows), gold.rolling_retention, gold.retention_kpis, gold.purchase_gaps (DESIGN §4, §5, §9). Each
+ * table is replaced in one Delta commit, so a re-run for the same data and options gives identical tables.
  *
  * <p>Cost: {@link CustomerState} brings the compact per-customer state gold.customer_activity up to date
- * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
+ * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the gold
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
- * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows. The default as-of
- * date is the state's latest purchase day, which the state's watermark records (no scan). Nothing
- * customer-level is collected to the driver; each step's time is logged at INFO.
+ * date is cached and feeds them all (cohort_retention_all is read back from the small cohort_retention), whose
+ * shuffles carry only per-cohort / per-period rows. The default as-of date is the state's latest purchase day,
+ * which the state's watermark records (no scan). Nothing customer-level is collected to the driver; each step's
+ * time is logged at INFO.
  */
 public final class MetricsStage {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
@@ -39,11 +41,20 @@ public final class MetricsStage {
    * @param activeWindowDays a customer is in the base at d when d - last purchase day ≤ this
    * @param breakdown attributes key splitting the cohort table (value at the customer's first purchase), or null
    * @param percentiles {@code exact} (linear interpolation) or {@code approximate} gap percentiles
+   * @param rollingDays the N of gold.rolling_retention (distinct, ascending, 1 .. {@value #ROLLING_DAYS_MAX})
    */
-  public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+  public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles,
+      List<Integer> rollingDays) {
     public static final Grain GRAIN_DEFAULT = Grain.MONTH;
     public static final int ACTIVE_WINDOW_DAYS_DEFAULT = 90;
     public static final String PERCENTILES_DEFAULT = PERCENTILES_EXACT;
+    public static final List<Integer> ROLLING_DAYS_DEFAULT = List.of(7, 30);
+    public static final int ROLLING_DAYS_MAX = 3660;
+
+    /** With the default rolling days. */
+    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+      this(grain, asOf, activeWindowDays, breakdown, percentiles, ROLLING_DAYS_DEFAULT);
+    }
 
     public Options {
       if (grain == null) {
@@ -58,6 +69,24 @@ public final class MetricsStage {
       if (!PERCENTILES_EXACT.equals(percentiles) && !PERCENTILES_APPROXIMATE.equals(percentiles)) {
         throw new IllegalArgumentException("percentiles must be exact or approximate, cannot be: " + percentiles);
       }
+      rollingDays = checkRollingDays(rollingDays);
+    }
+
+    /** The days sorted; each must be 1 .. {@value #ROLLING_DAYS_MAX}, at least one, no repeats. */
+    private static List<Integer> checkRollingDays(List<Integer> days) {
+      if (days == null || days.isEmpty()) {
+        throw new IllegalArgumentException("rollingDays must name at least one day count, cannot be: " + days);
+      }
+      for (Integer d : days) {
+        if (d == null || d < 1 || d > ROLLING_DAYS_MAX) {
+          throw new IllegalArgumentException("rollingDays must be 1 to " + ROLLING_DAYS_MAX + ", cannot be: " + d);
+        }
+      }
+      List<Integer> sorted = days.stream().sorted().distinct().toList();
+      if (sorted.size() != days.size()) {
+        throw new IllegalArgumentException("rollingDays must not repeat a day count, cannot be: " + days);
+      }
+      return sorted;
     }
 
     public static Options defaults() {
@@ -65,19 +94,23 @@ public final class MetricsStage {
     }
 
     public Options withGrain(Grain g) {
-      return new Options(g, asOf, activeWindowDays, breakdown, percentiles);
+      return new Options(g, asOf, activeWindowDays, breakdown, percentiles, rollingDays);
     }
 
     public Options withAsOf(LocalDate d) {
-      return new Options(grain, d, activeWindowDays, breakdown, percentiles);
+      return new Options(grain, d, activeWindowDays, breakdown, percentiles, rollingDays);
     }
 
     public Options withActiveWindowDays(int days) {
-      return new Options(grain, asOf, days, breakdown, percentiles);
+      return new Options(grain, asOf, days, breakdown, percentiles, rollingDays);
     }
 
     public Options withBreakdown(String key) {
-      return new Options(grain, asOf, activeWindowDays, key, percentiles);
+      return new Options(grain, asOf, activeWindowDays, key, percentiles, rollingDays);
+    }
+
+    public Options withRollingDays(List<Integer> days) {
+      return new Options(grain, asOf, activeWindowDays, breakdown, percentiles, days);
     }
 
     /** These options with as-of set: kept when given, else the latest purchase day of {@code purchases}. */
@@ -96,7 +129,7 @@ public final class MetricsStage {
    * @param state how gold.customer_activity was brought up to date (full, incremental or unchanged)
    */
   public record Result(String runId, Options options, long customers, long cohortCells, long kpiPeriods,
-      long gapRows, CustomerState.Refresh state) implements StageResult {
+      long gapRows, CustomerState.Refresh state, long averageRows, long rollingRows) implements StageResult {
 
     /** ops.runs: new silver rows read into the state in, customers out, the row count of each gold table. */
     @Override
@@ -104,6 +137,8 @@ public final class MetricsStage {
       Map<String, Long> m = new LinkedHashMap<>();
       m.put(Table.CUSTOMERS.tableName(), customers);
       m.put(Table.COHORT_RETENTION.tableName(), cohortCells);
+      m.put(Table.COHORT_RETENTION_ALL.tableName(), averageRows);
+      m.put(Table.ROLLING_RETENTION.tableName(), rollingRows);
       m.put(Table.RETENTION_KPIS.tableName(), kpiPeriods);
       m.put(Table.PURCHASE_GAPS.tableName(), gapRows);
       return RunRow.of(state.rowsRead(), customers, m, "grain=" + options.grain().id() + " as_of="
@@ -136,8 +171,8 @@ public final class MetricsStage {
   }
 
   /**
-   * Brings gold.customer_activity up to date with silver.purchases ({@link CustomerState}), computes the four
-   * gold tables from it and overwrites them.
+   * Brings gold.customer_activity up to date with silver.purchases ({@link CustomerState}), computes the gold
+   * tables from it and overwrites them.
    */
   public Result run() {
     CustomerActivity.check(tables.read(Table.PURCHASES), options);
@@ -155,6 +190,12 @@ public final class MetricsStage {
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
       progress.done(Table.COHORT_RETENTION.qualifiedName());
+      progress.next(Table.COHORT_RETENTION_ALL);
+      tables.overwrite(Table.COHORT_RETENTION_ALL, CohortAverages.fromCells(tables.read(Table.COHORT_RETENTION), o));
+      progress.done(Table.COHORT_RETENTION_ALL.qualifiedName() + " (from gold.cohort_retention)");
+      progress.next(Table.ROLLING_RETENTION);
+      tables.overwrite(Table.ROLLING_RETENTION, RollingRetention.fromActivity(activity, o));
+      progress.done(Table.ROLLING_RETENTION.qualifiedName());
       progress.next(Table.RETENTION_KPIS);
       tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
       progress.done(Table.RETENTION_KPIS.qualifiedName());
@@ -165,7 +206,8 @@ public final class MetricsStage {
       activity.unpersist();
     }
     return new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
-        count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh);
+        count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh, count(Table.COHORT_RETENTION_ALL),
+        count(Table.ROLLING_RETENTION));
   }
 
   /** The latest purchase day in the state (DESIGN §9's default as-of date), as its watermark records it. */
@@ -194,7 +236,7 @@ public final class MetricsStage {
    * stage's progress lines.
    */
   private static final class Progress {
-    private static final int TABLES = 5;
+    private static final int TABLES = 7;
     private long last = System.nanoTime();
     private int done;
 

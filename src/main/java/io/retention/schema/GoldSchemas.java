@@ -59,6 +59,29 @@ public final class GoldSchemas {
       field(MetricsColumns.UNBOUNDED_RETENTION_RATE, DoubleType),
       field(MetricsColumns.REVENUE, MONEY),
       field(MetricsColumns.CUMULATIVE_REVENUE_PER_CUSTOMER, MONEY),
+      field(MetricsColumns.IS_COMPLETE, BooleanType),
+      field(MetricsColumns.NET_REVENUE_RETENTION, DoubleType),
+      field(MetricsColumns.CAPPED_REVENUE_RETENTION, DoubleType));
+
+  /** gold.cohort_retention_all: per period index, the cohort-size-weighted rates over the complete cohorts. */
+  public static final StructType COHORT_RETENTION_ALL = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.PERIOD_INDEX, IntegerType),
+      field(MetricsColumns.COHORTS, LongType),
+      field(MetricsColumns.CUSTOMERS, LongType),
+      field(MetricsColumns.RETENTION_RATE, DoubleType),
+      field(MetricsColumns.UNBOUNDED_RETENTION_RATE, DoubleType),
+      field(MetricsColumns.NET_REVENUE_RETENTION, DoubleType),
+      field(MetricsColumns.CAPPED_REVENUE_RETENTION, DoubleType));
+
+  /** gold.rolling_retention: cohort × N, the share with a purchase day at least N days after the first. */
+  public static final StructType ROLLING_RETENTION = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.COHORT, DateType),
+      field(MetricsColumns.N_DAYS, IntegerType),
+      field(MetricsColumns.COHORT_SIZE, LongType),
+      field(MetricsColumns.RETAINED_CUSTOMERS, LongType),
+      field(MetricsColumns.ROLLING_RETENTION_RATE, DoubleType),
       field(MetricsColumns.IS_COMPLETE, BooleanType));
 
   public static final StructType RETENTION_KPIS = struct(
@@ -150,6 +173,8 @@ public final class GoldSchemas {
       case CUSTOMERS -> CUSTOMERS;
       case CUSTOMER_ACTIVITY -> CUSTOMER_ACTIVITY;
       case COHORT_RETENTION -> COHORT_RETENTION;
+      case COHORT_RETENTION_ALL -> COHORT_RETENTION_ALL;
+      case ROLLING_RETENTION -> ROLLING_RETENTION;
       case RETENTION_KPIS -> RETENTION_KPIS;
       case PURCHASE_GAPS -> PURCHASE_GAPS;
       case CLV_MODEL -> ClvSchemas.CLV_MODEL;
