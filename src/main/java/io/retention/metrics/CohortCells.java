@@ -110,36 +110,22 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
   }
 
   /**
-   * Adds one customer's per-day net amounts to their cells and, per period, the capped amount; the entries are
-   * sorted by day, so k never decreases and the k = 0 group (the base) comes first.
+   * Adds one customer's per-day net amounts to their cells and, per period k, the capped amount
+   * min(max(net_k, 0), base) with base = max(net_0, 0).
    */
   private void revenue(Map<Key, Sums> out, String b, int c, List<Row> lines) {
-    BigDecimal base = ZERO;
-    BigDecimal net = ZERO;
-    int k = -1;
+    Map<Integer, BigDecimal> net = new HashMap<>();
     for (Row x : lines) {
-      int kx = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
-      if (kx != k && k >= 0) {
-        base = capped(out, b, c, k, net, base);
-        net = ZERO;
-      }
-      k = kx;
+      int k = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
       BigDecimal v = x.isNullAt(2) ? null : x.getDecimal(2);
-      cell(out, b, c, kx).rev(v);
-      net = v == null ? net : net.add(v);
+      cell(out, b, c, k).rev(v);
+      net.merge(k, v == null ? ZERO : v, BigDecimal::add);
     }
-    if (k >= 0) {
-      capped(out, b, c, k, net, base);
+    BigDecimal base = net.getOrDefault(0, ZERO).max(ZERO);
+    for (Map.Entry<Integer, BigDecimal> e : net.entrySet()) {
+      Sums s = cell(out, b, c, e.getKey());
+      s.cap = s.cap.add(e.getValue().max(ZERO).min(base));
     }
-  }
-
-  /** Adds min(max(net, 0), base) at k; returns the base (max(net, 0) when k = 0). */
-  private static BigDecimal capped(Map<Key, Sums> out, String b, int c, int k, BigDecimal net, BigDecimal base) {
-    BigDecimal kept = net.max(ZERO);
-    BigDecimal cap = k == 0 ? kept : kept.min(base);
-    Sums s = cell(out, b, c, k);
-    s.cap = s.cap.add(cap);
-    return k == 0 ? kept : base;
   }
 
   private static Sums cell(Map<Key, Sums> out, String b, int c, int k) {
