@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The contract of every gold table: column names, types and order as written (metrics tables without
- * {@code --breakdown}; with it, a {@code breakdown} column follows {@code cohort}). Delta stores every column as
+ * {@code --breakdown}; with it, a {@code breakdown} column follows {@code cohort} in customers and {@code grain} in
+ * cohort_retention, cohort_retention_all, rolling_retention and retention_kpis). Delta stores every column as
  * nullable; a column declared non-null here never holds a null (a test checks both on the bundled samples).
  */
 public final class GoldSchemas {
