@@ -29,20 +29,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code metrics}: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
- * gold.purchase_gaps; then prints a small cohort matrix and the last KPI rows to stderr. Only bounded rows
- * (at most 8 × 8 cells and 6 KPI periods) are collected for that summary.
+ * {@code metrics}: silver.purchases → gold.customers, gold.cohort_retention (+ _all), gold.rolling_retention,
+ * gold.retention_kpis, gold.purchase_gaps; then prints a small cohort matrix and the last KPI rows to stderr
+ * (with a breakdown, of its largest value). Only bounded rows (at most 8 × 8 cells and 6 KPI periods) are
+ * collected for that summary.
  */
 @Command(name = "metrics",
-    footer = "Example: jobs/retention metrics --grain week --as-of 2025-12-31",
+    footer = "Example: jobs/retention metrics --grain week --as-of 2025-12-31 --rolling-days 7,30",
     mixinStandardHelpOptions = true,
-    description = "Compute the retention tables (customers, cohort_retention, retention_kpis, purchase_gaps).")
+    description = "Compute the retention tables (customers, cohort_retention, cohort_retention_all, "
+        + "rolling_retention, retention_kpis, purchase_gaps).")
 public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   static final int MATRIX_COHORTS = 8;
   static final int MATRIX_PERIODS = 8;
@@ -57,9 +60,14 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   String asOf;
 
   @Option(names = "--breakdown", paramLabel = "COLUMN",
-      description = "Split the cohort table by this source column (an attributes key, e.g. Country), "
-          + "taken from each customer's first purchase.")
+      description = "Split the cohort, all-cohorts, rolling-retention and KPI tables by this source column "
+          + "(an attributes key, e.g. Country), taken from each customer's first purchase.")
   String breakdown;
+
+  @Option(names = "--rolling-days", paramLabel = "N", split = ",",
+      description = "Day counts for gold.rolling_retention, comma-separated: the share of a cohort with a purchase "
+          + "N or more days after its first purchase. Default: 7,30.")
+  List<Integer> rollingDays;
 
   @Option(names = "--full",
       description = "Rebuild the per-customer state gold.customer_activity from all of silver.purchases instead of "
@@ -87,7 +95,8 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
     }
     try {
       options = new MetricsStage.Options(parsedGrain, date, config.activeWindowDays(), breakdown,
-          config.metrics().percentiles(), config.segments().rules());
+          config.metrics().percentiles(), config.segments().rules(),
+          rollingDays == null ? MetricsStage.Options.ROLLING_DAYS_DEFAULT : rollingDays);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("metrics: " + e.getMessage());
     }
@@ -127,11 +136,8 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
   @Override
   protected void print(MetricsStage.Result r, StageContext ctx) {
     err.println("metrics: " + r.summary());
-    printMatrix(ctx.tables().read(Table.COHORT_RETENTION));
-    printKpis(ctx.tables().read(Table.RETENTION_KPIS));
-  }
-
-  private void printMatrix(Dataset<Row> cells) {
+    Dataset<Row> cells = ctx.tables().read(Table.COHORT_RETENTION);
+    Dataset<Row> kpis = ctx.tables().read(Table.RETENTION_KPIS);
     if (options.breakdown() != null) {
       List<Row> top = cells.filter(col(PERIOD_INDEX).equalTo(0)).groupBy(BREAKDOWN)
           .agg(org.apache.spark.sql.functions.sum(COHORT_SIZE).as("n")).orderBy(col("n").desc()).limit(1)
@@ -140,9 +146,16 @@ public final class MetricsCommand extends StageCommand<MetricsStage.Result> {
         return;
       }
       Object value = top.get(0).get(0);
-      err.println("cohort retention for the largest " + options.breakdown() + " value: " + value);
-      cells = cells.filter(value == null ? col(BREAKDOWN).isNull() : col(BREAKDOWN).equalTo(value));
+      err.println("cohort retention and KPIs for the largest " + options.breakdown() + " value: " + value);
+      Column same = value == null ? col(BREAKDOWN).isNull() : col(BREAKDOWN).equalTo(value);
+      cells = cells.filter(same);
+      kpis = kpis.filter(same);
     }
+    printMatrix(cells);
+    printKpis(kpis);
+  }
+
+  private void printMatrix(Dataset<Row> cells) {
     List<Row> cohorts = cells.select(COHORT).distinct().orderBy(col(COHORT).desc()).limit(MATRIX_COHORTS)
         .collectAsList();
     if (cohorts.isEmpty()) {

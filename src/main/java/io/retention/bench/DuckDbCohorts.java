@@ -15,14 +15,15 @@ import java.util.List;
  * {@link io.retention.metrics.CohortRetention} (DESIGN §5, §9): cohort = month of the first purchase day,
  * active = distinct customers with a purchase in cohort + k, unbounded retention from each customer's last
  * active month, revenue = net amount of all orders (a refund before the first purchase counts in month 0),
- * cumulative revenue per customer rounded half-up to cents, and a dense grid of months 0 .. as-of.
+ * cumulative revenue per customer rounded half-up to cents, net and capped revenue retention (each customer's
+ * month-k net capped at their month-0 net, both floored at 0), and a dense grid of months 0 .. as-of.
  * The result is fetched whole over JDBC (cohorts × months rows), which forces every column to be computed.
  */
 public final class DuckDbCohorts implements AutoCloseable {
   /** Output columns, in the order of gold.cohort_retention. */
   public static final List<String> COLUMNS = List.of("grain", "cohort", "period_index", "period_start",
       "cohort_size", "active_customers", "retention_rate", "unbounded_retention_rate", "revenue",
-      "cumulative_revenue_per_customer", "is_complete");
+      "cumulative_revenue_per_customer", "is_complete", "net_revenue_retention", "capped_revenue_retention");
 
   private final Connection connection;
 
@@ -63,14 +64,22 @@ public final class DuckDbCohorts implements AutoCloseable {
         + " act AS (SELECT c, per - c AS k, count(DISTINCT customer_id) AS act FROM pc WHERE buy GROUP BY c, k),"
         + " rev AS (SELECT c, greatest(per - c, 0) AS k, sum(a) AS rev FROM pc GROUP BY c, greatest(per - c, 0)),"
         + " ends AS (SELECT c, lastp - c AS k, count(*) AS ends FROM cust GROUP BY c, lastp - c),"
+        + " ck AS (SELECT customer_id, c, greatest(per - c, 0) AS k, sum(a) AS net FROM pc"
+        + " GROUP BY customer_id, c, greatest(per - c, 0)),"
+        + " base AS (SELECT customer_id, greatest(net, 0) AS b FROM ck WHERE k = 0),"
+        + " capk AS (SELECT ck.c, ck.k, sum(least(greatest(ck.net, 0), base.b)) AS cap FROM ck"
+        + " JOIN base USING (customer_id) GROUP BY ck.c, ck.k),"
         + " sizes AS (SELECT c, count(*) AS size FROM cust GROUP BY c),"
         + " grid AS (SELECT c, size, unnest(range(0, " + last + " - c + 1)) AS k FROM sizes),"
         + " dense AS (SELECT g.c, g.k, g.size, coalesce(act.act, 0) AS act, coalesce(rev.rev, 0) AS rev,"
-        + " coalesce(ends.ends, 0) AS ends FROM grid g LEFT JOIN act ON act.c = g.c AND act.k = g.k"
-        + " LEFT JOIN rev ON rev.c = g.c AND rev.k = g.k LEFT JOIN ends ON ends.c = g.c AND ends.k = g.k),"
+        + " coalesce(ends.ends, 0) AS ends, coalesce(capk.cap, 0) AS cap FROM grid g"
+        + " LEFT JOIN act ON act.c = g.c AND act.k = g.k LEFT JOIN rev ON rev.c = g.c AND rev.k = g.k"
+        + " LEFT JOIN ends ON ends.c = g.c AND ends.k = g.k LEFT JOIN capk ON capk.c = g.c AND capk.k = g.k),"
         + " sums AS (SELECT *,"
         + " sum(ends) OVER (PARTITION BY c ORDER BY k ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS later,"
-        + " sum(rev) OVER (PARTITION BY c ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumrev"
+        + " sum(rev) OVER (PARTITION BY c ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumrev,"
+        + " max(CASE WHEN k = 0 THEN rev END) OVER (PARTITION BY c) AS rev0,"
+        + " max(CASE WHEN k = 0 THEN cap END) OVER (PARTITION BY c) AS cap0"
         + " FROM dense),"
         + " cents AS (SELECT *, CAST(cumrev * 100 AS HUGEINT) AS cc FROM sums)"
         + " SELECT 'month' AS grain, make_date(CAST(c // 12 AS INT), CAST(c % 12 + 1 AS INT), 1) AS cohort,"
@@ -82,7 +91,10 @@ public final class DuckDbCohorts implements AutoCloseable {
         + " CAST(CAST(sign(cc) * ((abs(cc) * 2 + size) // (2 * size)) AS DECIMAL(20,0)) * CAST(0.01 AS DECIMAL(3,2))"
         + " AS DECIMAL(18,2)) AS cumulative_revenue_per_customer,"
         + " last_day(make_date(CAST((c + k) // 12 AS INT), CAST((c + k) % 12 + 1 AS INT), 1)) <= " + d
-        + " AS is_complete FROM cents ORDER BY c, k";
+        + " AS is_complete,"
+        + " CASE WHEN rev0 > 0 THEN CAST(rev AS DOUBLE) / CAST(rev0 AS DOUBLE) END AS net_revenue_retention,"
+        + " CASE WHEN cap0 > 0 THEN CAST(cap AS DOUBLE) / CAST(cap0 AS DOUBLE) END AS capped_revenue_retention"
+        + " FROM cents ORDER BY c, k";
   }
 
   /** Runs the cohort SQL and returns every row as Java values (String, LocalDate, Integer, Long, Double, ...). */
@@ -92,10 +104,16 @@ public final class DuckDbCohorts implements AutoCloseable {
       while (rs.next()) {
         rows.add(new Object[] {rs.getString(1), rs.getObject(2, LocalDate.class), rs.getInt(3),
             rs.getObject(4, LocalDate.class), rs.getLong(5), rs.getLong(6), rs.getDouble(7), rs.getDouble(8),
-            rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBoolean(11)});
+            rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBoolean(11), nullableDouble(rs, 12),
+            nullableDouble(rs, 13)});
       }
     }
     return rows;
+  }
+
+  private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
   }
 
   /** DuckDB's version string. */

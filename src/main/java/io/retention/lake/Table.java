@@ -15,6 +15,8 @@ public enum Table {
   CUSTOMERS("gold", "customers"),
   CUSTOMER_ACTIVITY("gold", "customer_activity"),
   COHORT_RETENTION("gold", "cohort_retention"),
+  COHORT_RETENTION_ALL("gold", "cohort_retention_all"),
+  ROLLING_RETENTION("gold", "rolling_retention"),
   RETENTION_KPIS("gold", "retention_kpis"),
   PURCHASE_GAPS("gold", "purchase_gaps"),
   CLV_MODEL("gold", "clv_model"),

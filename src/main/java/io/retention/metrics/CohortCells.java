@@ -23,8 +23,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code lines} (per-day entries up to as-of). Per customer of cohort c = period(first purchase day): +1
  * active customer at k = p - c for each distinct purchase period p, its per-day net amounts at
  * k = max(period(day) - c, 0) (a refund before the first purchase counts in period 0), and one "last active
- * period" marker at the last purchase period. Output: one row per (breakdown, c, k) seen in the partition;
- * nothing customer-level leaves the executor.
+ * period" marker at the last purchase period, and its capped amount min(max(net_k, 0), max(net_0, 0)) at each k
+ * with an entry (net_k: its net amount in period c + k; at k = 0 the capped sum is the cohort's positive period-0
+ * base). Output: one row per (breakdown, c, k) seen in the partition; nothing customer-level leaves the executor.
  */
 final class CohortCells implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -33,6 +34,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
   static final String ACT = "act";
   static final String REV = "rev";
   static final String ENDS = "ends";
+  static final String CAP = "cap";
   private static final BigDecimal ZERO = new BigDecimal("0.00");
 
   private final Grain grain;
@@ -49,7 +51,8 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
     }
     return s.add(C, DataTypes.IntegerType, false).add(K, DataTypes.IntegerType, false)
-        .add(ACT, DataTypes.LongType, false).add(REV, Schemas.MONEY_SUM, true).add(ENDS, DataTypes.LongType, false);
+        .add(ACT, DataTypes.LongType, false).add(REV, Schemas.MONEY_SUM, true).add(ENDS, DataTypes.LongType, false)
+        .add(CAP, Schemas.MONEY_SUM, false);
   }
 
   private record Key(String breakdown, int c, int k) {}
@@ -59,6 +62,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
     long act;
     BigDecimal rev;
     long ends;
+    BigDecimal cap = ZERO;
 
     void rev(BigDecimal v) {
       if (v != null) {
@@ -92,21 +96,36 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       Sums marker = cell(out, b, c, previous - c);
       marker.ends += 1;
       marker.rev(ZERO);
-      List<Row> lines = r.getList(off + 1);
-      for (Row x : lines) {
-        int k = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
-        cell(out, b, c, k).rev(x.isNullAt(2) ? null : x.getDecimal(2));
-      }
+      revenue(out, b, c, r.getList(off + 1));
     }
     List<Row> result = new ArrayList<>(out.size());
     for (Map.Entry<Key, Sums> e : out.entrySet()) {
       Key key = e.getKey();
       Sums s = e.getValue();
       result.add(breakdown
-          ? RowFactory.create(key.breakdown(), key.c(), key.k(), s.act, s.rev, s.ends)
-          : RowFactory.create(key.c(), key.k(), s.act, s.rev, s.ends));
+          ? RowFactory.create(key.breakdown(), key.c(), key.k(), s.act, s.rev, s.ends, s.cap)
+          : RowFactory.create(key.c(), key.k(), s.act, s.rev, s.ends, s.cap));
     }
     return result.iterator();
+  }
+
+  /**
+   * Adds one customer's per-day net amounts to their cells and, per period k, the capped amount
+   * min(max(net_k, 0), base) with base = max(net_0, 0).
+   */
+  private void revenue(Map<Key, Sums> out, String b, int c, List<Row> lines) {
+    Map<Integer, BigDecimal> net = new HashMap<>();
+    for (Row x : lines) {
+      int k = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
+      BigDecimal v = x.isNullAt(2) ? null : x.getDecimal(2);
+      cell(out, b, c, k).rev(v);
+      net.merge(k, v == null ? ZERO : v, BigDecimal::add);
+    }
+    BigDecimal base = net.getOrDefault(0, ZERO).max(ZERO);
+    for (Map.Entry<Integer, BigDecimal> e : net.entrySet()) {
+      Sums s = cell(out, b, c, e.getKey());
+      s.cap = s.cap.add(e.getValue().max(ZERO).min(base));
+    }
   }
 
   private static Sums cell(Map<Key, Sums> out, String b, int c, int k) {

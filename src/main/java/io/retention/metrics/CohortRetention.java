@@ -8,8 +8,9 @@ import static io.retention.schema.MetricsColumns.BREAKDOWN;
 import static io.retention.schema.MetricsColumns.COHORT;
 import static io.retention.schema.MetricsColumns.COHORT_SIZE;
 import static io.retention.schema.MetricsColumns.CUMULATIVE_REVENUE_PER_CUSTOMER;
-import static io.retention.schema.MetricsColumns.GRAIN;
+import static io.retention.schema.MetricsColumns.CAPPED_REVENUE_RETENTION;
 import static io.retention.schema.MetricsColumns.IS_COMPLETE;
+import static io.retention.schema.MetricsColumns.NET_REVENUE_RETENTION;
 import static io.retention.schema.MetricsColumns.PERIOD_INDEX;
 import static io.retention.schema.MetricsColumns.PERIOD_START;
 import static io.retention.schema.MetricsColumns.RETENTION_RATE;
@@ -39,6 +40,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       {@code retention_rate} = active / cohort_size (1.0 at k = 0).</li>
  *   <li>{@code unbounded_retention_rate}: share with a purchase in period cohort + k or later, counted from each
  *       customer's last active period (no per-period scan).</li>
+ *   <li>{@code net_revenue_retention} = revenue(k) / revenue(0); {@code capped_revenue_retention} = sum over
+ *       customers of min(max(net_k, 0), max(net_0, 0)) / sum of max(net_0, 0); both NULL when that period-0 base
+ *       is not positive.</li>
  *   <li>{@code revenue}: net amount (purchases minus refunds) of the cohort's customers in that period (a refund
  *       dated before the first purchase counts in period 0); {@code cumulative_revenue_per_customer}: revenue of
  *       periods 0..k / cohort_size, the historical CLV curve.</li>
@@ -60,7 +64,10 @@ public final class CohortRetention {
   private static final String ACT = "act";
   private static final String REV = "rev";
   private static final String ENDS = "ends";
+  private static final String CAP = "cap";
   private static final String SIZE = "size";
+  private static final String REV0 = "rev0";
+  private static final String CAP0 = "cap0";
   private static final String M = "m";
 
   private CohortRetention() {}
@@ -90,18 +97,23 @@ public final class CohortRetention {
     int last = o.grain().periodOf(o.asOf());
     Dataset<Row> perCohort = cells
         .groupBy(cols(keys))
-        .agg(map_from_entries(collect_list(struct(col(K), struct(col(ACT), col(REV), col(ENDS))))).as(M));
+        .agg(map_from_entries(collect_list(struct(col(K), struct(col(ACT), col(REV), col(ENDS), col(CAP))))).as(M));
     List<String> grid = new ArrayList<>(keys);
     grid.add("try_element_at(" + M + ", 0)." + ACT + " AS " + SIZE);
+    grid.add("try_element_at(" + M + ", 0)." + REV + " AS " + REV0);
+    grid.add("try_element_at(" + M + ", 0)." + CAP + " AS " + CAP0);
     grid.add("explode(sequence(0, " + last + " - " + C + ")) AS " + K);
     grid.add(M);
     List<String> dense = new ArrayList<>(keys);
-    dense.addAll(List.of(SIZE, K,
-        "coalesce(try_element_at(" + M + ", " + K + ")." + ACT + ", 0L) AS " + ACT,
-        "coalesce(try_element_at(" + M + ", " + K + ")." + REV + ", CAST(0 AS DECIMAL(18,2))) AS " + REV,
-        "coalesce(try_element_at(" + M + ", " + K + ")." + ENDS + ", 0L) AS " + ENDS));
+    dense.addAll(List.of(SIZE, REV0, CAP0, K, cell(ACT, "0L"), cell(REV, "CAST(0 AS DECIMAL(18,2))"),
+        cell(ENDS, "0L"), cell(CAP, "CAST(0 AS DECIMAL(18,2))")));
     return finish(perCohort.selectExpr(grid.toArray(new String[0])).selectExpr(dense.toArray(new String[0])),
         o, keys);
+  }
+
+  /** SQL: field {@code f} of cell k of the cohort's map, {@code zero} where the cohort has no such cell. */
+  private static String cell(String f, String zero) {
+    return "coalesce(try_element_at(" + M + ", " + K + ")." + f + ", " + zero + ") AS " + f;
   }
 
   /** Sums per (keys, k) of active customers, revenue and "last active period" markers ({@link CohortCells}). */
@@ -120,7 +132,8 @@ public final class CohortRetention {
   /** The per-partition cells ({@link CohortCells#schema}) summed per (keys, k). */
   private static Dataset<Row> sumCells(Dataset<Row> partial, List<String> keys) {
     return partial.groupBy(cols(keys, col(K)))
-        .agg(sum(ACT).as(ACT), sum(REV).cast(Schemas.MONEY_SUM).as(REV), sum(ENDS).as(ENDS));
+        .agg(sum(ACT).as(ACT), sum(REV).cast(Schemas.MONEY_SUM).as(REV), sum(ENDS).as(ENDS),
+            sum(CAP).cast(Schemas.MONEY_SUM).as(CAP));
   }
 
   private static Dataset<Row> finish(Dataset<Row> dense, MetricsStage.Options o, List<String> keys) {
@@ -130,11 +143,7 @@ public final class CohortRetention {
     Dataset<Row> sums = dense
         .withColumn("later", sum(col(ENDS)).over(byK.rowsBetween(Window.currentRow(), Window.unboundedFollowing())))
         .withColumn("cumrev", sum(col(REV)).over(byK.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-    List<String> out = new ArrayList<>();
-    out.add("'" + g.id() + "' AS " + GRAIN);
-    if (o.breakdown() != null) {
-      out.add(BREAKDOWN);
-    }
+    List<String> out = CustomerActivity.grainAndBreakdown(o);
     out.addAll(List.of(
         g.start(C) + " AS " + COHORT,
         K + " AS " + PERIOD_INDEX,
@@ -145,8 +154,15 @@ public final class CohortRetention {
         "later / " + SIZE + " AS " + UNBOUNDED_RETENTION_RATE,
         "CAST(" + REV + " AS DECIMAL(18,2)) AS " + REVENUE,
         "CAST(cumrev / " + SIZE + " AS DECIMAL(18,2)) AS " + CUMULATIVE_REVENUE_PER_CUSTOMER,
-        g.end(C + " + " + K) + " <= " + date(o.asOf()) + " AS " + IS_COMPLETE));
+        g.end(C + " + " + K) + " <= " + date(o.asOf()) + " AS " + IS_COMPLETE,
+        ratio(REV, REV0) + " AS " + NET_REVENUE_RETENTION,
+        ratio(CAP, CAP0) + " AS " + CAPPED_REVENUE_RETENTION));
     return sums.selectExpr(out.toArray(new String[0]));
+  }
+
+  /** SQL: {@code part / base} as a DOUBLE, NULL when the period-0 base is not positive. */
+  private static String ratio(String part, String base) {
+    return "IF(" + base + " > 0, CAST(" + part + " AS DOUBLE) / CAST(" + base + " AS DOUBLE), NULL)";
   }
 
   private static Column[] cols(List<String> names, Column... more) {

@@ -188,6 +188,15 @@ public final class CustomerActivity {
         .select(col(CUSTOMER_ID), col("g.n").as("n"), col("g.gap_days").as("gap_days"));
   }
 
+  /** SQL: the leading output columns of a metrics table, the grain and (with a breakdown) the breakdown value. */
+  static List<String> grainAndBreakdown(MetricsStage.Options o) {
+    List<String> out = new ArrayList<>(List.of("'" + o.grain().id() + "' AS " + MetricsColumns.GRAIN));
+    if (o.breakdown() != null) {
+      out.add(MetricsColumns.BREAKDOWN);
+    }
+    return out;
+  }
+
   /** The columns that identify a cohort: the breakdown value (when asked for) then the cohort. */
   static List<String> cohortKeys(MetricsStage.Options o, String cohortColumn) {
     return o.breakdown() == null ? List.of(cohortColumn) : List.of(MetricsColumns.BREAKDOWN, cohortColumn);

@@ -1,5 +1,6 @@
 package io.retention.metrics;
 
+import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -19,9 +20,10 @@ import org.apache.spark.sql.types.StructType;
  * The per-period sums behind gold.retention_kpis, pre-aggregated per partition of the per-customer view (what
  * {@link RetentionKpis} documents, computed in plain Java instead of higher-order SQL functions, which Spark
  * evaluates without code generation and which made the per-customer event explode the slowest step of the
- * metrics stage). Input rows: {@code days} (sorted distinct purchase days) and {@code lines} (the per-day
- * entries up to as-of). Output: one row per period seen in the partition, so only periods × partitions rows are
- * shuffled; nothing customer-level leaves the executor.
+ * metrics stage). Input rows: the breakdown value (only with a breakdown), {@code days} (sorted distinct
+ * purchase days) and {@code lines} (the per-day entries up to as-of). Output: one row per (breakdown value,)
+ * period seen in the partition, so only periods × partitions rows are shuffled; nothing customer-level leaves
+ * the executor.
  *
  * <p>Per customer with a purchase day: the "base" runs [s, e] of period numbers (a purchase day d puts the
  * customer in the base at the end of periods period(d) .. period(d + window + 1) - 1, the as-of period when
@@ -38,27 +40,35 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
   static final String[] COUNTS = {"de", "dr", "b", "rp", "nw", "ne"};
   static final String NET = "net";
   static final String ORDERS = "orders";
-  static final StructType SCHEMA;
 
-  static {
-    StructType s = new StructType().add(N, DataTypes.IntegerType, false);
+  /** Output columns: the breakdown value (with a breakdown), the period, the counts, net and orders. */
+  static StructType schema(boolean breakdown) {
+    StructType s = new StructType();
+    if (breakdown) {
+      s = s.add(MetricsColumns.BREAKDOWN, DataTypes.StringType, true);
+    }
+    s = s.add(N, DataTypes.IntegerType, false);
     for (String c : COUNTS) {
       s = s.add(c, DataTypes.LongType, false);
     }
-    SCHEMA = s.add(NET, Schemas.MONEY_SUM, true).add(ORDERS, DataTypes.LongType, false);
+    return s.add(NET, Schemas.MONEY_SUM, true).add(ORDERS, DataTypes.LongType, false);
   }
 
   private final Grain grain;
   private final LocalDate asOf;
   private final int window;
   private final int last;
+  private final boolean breakdown;
 
-  KpiEvents(Grain grain, LocalDate asOf, int window) {
+  KpiEvents(Grain grain, LocalDate asOf, int window, boolean breakdown) {
     this.grain = grain;
     this.asOf = asOf;
     this.window = window;
     this.last = grain.periodOf(asOf);
+    this.breakdown = breakdown;
   }
+
+  private record Key(String breakdown, int n) {}
 
   /** Sums of one period. */
   private static final class Sums {
@@ -69,16 +79,18 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    Map<Integer, Sums> out = new HashMap<>();
+    Map<Key, Sums> out = new HashMap<>();
+    int off = breakdown ? 1 : 0;
     while (rows.hasNext()) {
       Row r = rows.next();
-      List<Date> days = r.getList(0);
+      String b = breakdown ? r.getString(0) : null;
+      List<Date> days = r.getList(off);
       if (!days.isEmpty()) {
-        customer(days, out);
+        customer(days, out, b);
       }
-      List<Row> lines = r.getList(1);
+      List<Row> lines = r.getList(off + 1);
       for (Row x : lines) {
-        Sums s = out.computeIfAbsent(grain.periodOf(x.getDate(0).toLocalDate()), k -> new Sums());
+        Sums s = out.computeIfAbsent(new Key(b, grain.periodOf(x.getDate(0).toLocalDate())), k -> new Sums());
         s.orders += x.getLong(1);
         if (!x.isNullAt(2)) {
           BigDecimal net = x.getDecimal(2);
@@ -87,20 +99,23 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
       }
     }
     List<Row> result = new ArrayList<>(out.size());
-    for (Map.Entry<Integer, Sums> e : out.entrySet()) {
-      Object[] v = new Object[COUNTS.length + 3];
-      v[0] = e.getKey();
-      for (int i = 0; i < COUNTS.length; i++) {
-        v[i + 1] = e.getValue().counts[i];
+    for (Map.Entry<Key, Sums> e : out.entrySet()) {
+      List<Object> v = new ArrayList<>(COUNTS.length + 4);
+      if (breakdown) {
+        v.add(e.getKey().breakdown());
       }
-      v[COUNTS.length + 1] = e.getValue().net;
-      v[COUNTS.length + 2] = e.getValue().orders;
-      result.add(RowFactory.create(v));
+      v.add(e.getKey().n());
+      for (long c : e.getValue().counts) {
+        v.add(c);
+      }
+      v.add(e.getValue().net);
+      v.add(e.getValue().orders);
+      result.add(RowFactory.create(v.toArray()));
     }
     return result.iterator();
   }
 
-  private void customer(List<Date> days, Map<Integer, Sums> out) {
+  private void customer(List<Date> days, Map<Key, Sums> out, String b) {
     int size = days.size();
     int[] q = new int[size];
     int[] rs = new int[size];
@@ -119,25 +134,25 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
     for (int i = 0; i < runs; i++) {
       long starts = i == 0 || rs[i] > re[i - 1] + 1 ? 1 : 0;
       long ends = i == runs - 1 || rs[i + 1] > re[i] + 1 ? 1 : 0;
-      add(out, rs[i], 0, starts);
-      add(out, rs[i] + 1, 1, starts);
-      add(out, re[i] + 1, 0, -ends);
-      add(out, re[i] + 1, 1, -ends);
+      add(out, b, rs[i], 0, starts);
+      add(out, b, rs[i] + 1, 1, starts);
+      add(out, b, re[i] + 1, 0, -ends);
+      add(out, b, re[i] + 1, 1, -ends);
     }
     for (int j = 0; j < size; j++) {
       boolean firstOfPeriod = j == 0 || q[j - 1] != q[j];
-      add(out, q[j], 2, firstOfPeriod ? 1 : 0);
+      add(out, b, q[j], 2, firstOfPeriod ? 1 : 0);
       boolean secondOfPeriod = !firstOfPeriod && (j == 1 || q[j - 2] != q[j]);
-      add(out, q[j], 3, secondOfPeriod ? 1 : 0);
+      add(out, b, q[j], 3, secondOfPeriod ? 1 : 0);
     }
-    add(out, q[0], 4, 1);
-    add(out, q[0], 5, runs > 0 && rs[0] == q[0] ? 1 : 0);
+    add(out, b, q[0], 4, 1);
+    add(out, b, q[0], 5, runs > 0 && rs[0] == q[0] ? 1 : 0);
   }
 
   /** Adds {@code v} to count {@code i} of period {@code n} (periods after as-of are dropped). */
-  private void add(Map<Integer, Sums> out, int n, int i, long v) {
+  private void add(Map<Key, Sums> out, String b, int n, int i, long v) {
     if (n <= last) {
-      out.computeIfAbsent(n, k -> new Sums()).counts[i] += v;
+      out.computeIfAbsent(new Key(b, n), k -> new Sums()).counts[i] += v;
     }
   }
 }

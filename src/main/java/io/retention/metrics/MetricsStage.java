@@ -6,6 +6,7 @@ import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,18 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.retention_kpis,
- * gold.purchase_gaps (DESIGN §4, §5, §9). Each table is replaced in one Delta commit, so a re-run for the same
- * data and options gives identical tables.
+ * The metrics stage: silver.purchases → gold.customers, gold.cohort_retention, gold.cohort_retention_all (its
+ * all-cohorts rows), gold.rolling_retention, gold.retention_kpis, gold.purchase_gaps (DESIGN §4, §5, §9). Each
+ * table is replaced in one Delta commit, so a re-run for the same data and options gives identical tables.
  *
  * <p>Cost: {@link CustomerState} brings the compact per-customer state gold.customer_activity up to date
- * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the four
+ * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the gold
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
- * date is cached and feeds all four, whose shuffles carry only per-cohort / per-period rows; gold.customers' RFM
- * columns add one quantile aggregate per date and a join with the segments at the previous period end
- * ({@link RfmSegments}). The default as-of
- * date is the state's latest purchase day, which the state's watermark records (no scan). Nothing
- * customer-level is collected to the driver; each step's time is logged at INFO.
+ * date is cached and feeds them all (cohort_retention_all is read back from the small cohort_retention), whose
+ * shuffles carry only per-cohort / per-period rows; gold.customers' RFM columns add one quantile aggregate per date
+ * and a join with the segments at the previous period end ({@link RfmSegments}). The default as-of date is the
+ * state's latest purchase day, which the state's watermark records (no scan). Nothing customer-level is collected
+ * to the driver; each step's time is logged at INFO.
  */
 public final class MetricsStage {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
@@ -42,12 +43,32 @@ public final class MetricsStage {
    * @param breakdown attributes key splitting the cohort table (value at the customer's first purchase), or null
    * @param percentiles {@code exact} (linear interpolation) or {@code approximate} gap percentiles
    * @param segments the RFM segment rule table of gold.customers ({@link RfmSegments})
+   * @param rollingDays the N of gold.rolling_retention (distinct, ascending, 1 .. {@value #ROLLING_DAYS_MAX})
    */
   public record Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles,
-      SegmentRules segments) {
+      SegmentRules segments, List<Integer> rollingDays) {
     public static final Grain GRAIN_DEFAULT = Grain.MONTH;
     public static final int ACTIVE_WINDOW_DAYS_DEFAULT = 90;
     public static final String PERCENTILES_DEFAULT = PERCENTILES_EXACT;
+    public static final List<Integer> ROLLING_DAYS_DEFAULT = List.of(7, 30);
+    public static final int ROLLING_DAYS_MAX = 3660;
+
+    /** With the default segment rules and rolling days. */
+    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
+      this(grain, asOf, activeWindowDays, breakdown, percentiles, SegmentRules.defaults(), ROLLING_DAYS_DEFAULT);
+    }
+
+    /** With the default rolling days. */
+    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles,
+        SegmentRules segments) {
+      this(grain, asOf, activeWindowDays, breakdown, percentiles, segments, ROLLING_DAYS_DEFAULT);
+    }
+
+    /** With the default segment rules. */
+    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles,
+        List<Integer> rollingDays) {
+      this(grain, asOf, activeWindowDays, breakdown, percentiles, SegmentRules.defaults(), rollingDays);
+    }
 
     public Options {
       if (grain == null) {
@@ -65,11 +86,24 @@ public final class MetricsStage {
       if (segments == null) {
         throw new IllegalArgumentException("segments: the segment rules are required");
       }
+      rollingDays = checkRollingDays(rollingDays);
     }
 
-    /** With the default segment rules. */
-    public Options(Grain grain, LocalDate asOf, int activeWindowDays, String breakdown, String percentiles) {
-      this(grain, asOf, activeWindowDays, breakdown, percentiles, SegmentRules.defaults());
+    /** The days sorted; each must be 1 .. {@value #ROLLING_DAYS_MAX}, at least one, no repeats. */
+    private static List<Integer> checkRollingDays(List<Integer> days) {
+      if (days == null || days.isEmpty()) {
+        throw new IllegalArgumentException("rollingDays must name at least one day count, cannot be: " + days);
+      }
+      for (Integer d : days) {
+        if (d == null || d < 1 || d > ROLLING_DAYS_MAX) {
+          throw new IllegalArgumentException("rollingDays must be 1 to " + ROLLING_DAYS_MAX + ", cannot be: " + d);
+        }
+      }
+      List<Integer> sorted = days.stream().sorted().distinct().toList();
+      if (sorted.size() != days.size()) {
+        throw new IllegalArgumentException("rollingDays must not repeat a day count, cannot be: " + days);
+      }
+      return sorted;
     }
 
     public static Options defaults() {
@@ -77,23 +111,27 @@ public final class MetricsStage {
     }
 
     public Options withGrain(Grain g) {
-      return new Options(g, asOf, activeWindowDays, breakdown, percentiles, segments);
+      return new Options(g, asOf, activeWindowDays, breakdown, percentiles, segments, rollingDays);
     }
 
     public Options withAsOf(LocalDate d) {
-      return new Options(grain, d, activeWindowDays, breakdown, percentiles, segments);
+      return new Options(grain, d, activeWindowDays, breakdown, percentiles, segments, rollingDays);
     }
 
     public Options withActiveWindowDays(int days) {
-      return new Options(grain, asOf, days, breakdown, percentiles, segments);
+      return new Options(grain, asOf, days, breakdown, percentiles, segments, rollingDays);
     }
 
     public Options withSegments(SegmentRules rules) {
-      return new Options(grain, asOf, activeWindowDays, breakdown, percentiles, rules);
+      return new Options(grain, asOf, activeWindowDays, breakdown, percentiles, rules, rollingDays);
     }
 
     public Options withBreakdown(String key) {
-      return new Options(grain, asOf, activeWindowDays, key, percentiles, segments);
+      return new Options(grain, asOf, activeWindowDays, key, percentiles, segments, rollingDays);
+    }
+
+    public Options withRollingDays(List<Integer> days) {
+      return new Options(grain, asOf, activeWindowDays, breakdown, percentiles, segments, days);
     }
 
     /** These options with as-of set: kept when given, else the latest purchase day of {@code purchases}. */
@@ -112,7 +150,7 @@ public final class MetricsStage {
    * @param state how gold.customer_activity was brought up to date (full, incremental or unchanged)
    */
   public record Result(String runId, Options options, long customers, long cohortCells, long kpiPeriods,
-      long gapRows, CustomerState.Refresh state) implements StageResult {
+      long gapRows, CustomerState.Refresh state, long averageRows, long rollingRows) implements StageResult {
 
     /** ops.runs: new silver rows read into the state in, customers out, the row count of each gold table. */
     @Override
@@ -120,6 +158,8 @@ public final class MetricsStage {
       Map<String, Long> m = new LinkedHashMap<>();
       m.put(Table.CUSTOMERS.tableName(), customers);
       m.put(Table.COHORT_RETENTION.tableName(), cohortCells);
+      m.put(Table.COHORT_RETENTION_ALL.tableName(), averageRows);
+      m.put(Table.ROLLING_RETENTION.tableName(), rollingRows);
       m.put(Table.RETENTION_KPIS.tableName(), kpiPeriods);
       m.put(Table.PURCHASE_GAPS.tableName(), gapRows);
       return RunRow.of(state.rowsRead(), customers, m, "grain=" + options.grain().id() + " as_of="
@@ -152,8 +192,8 @@ public final class MetricsStage {
   }
 
   /**
-   * Brings gold.customer_activity up to date with silver.purchases ({@link CustomerState}), computes the four
-   * gold tables from it and overwrites them.
+   * Brings gold.customer_activity up to date with silver.purchases ({@link CustomerState}), computes the gold
+   * tables from it and overwrites them.
    */
   public Result run() {
     CustomerActivity.check(tables.read(Table.PURCHASES), options);
@@ -171,6 +211,12 @@ public final class MetricsStage {
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
       progress.done(Table.COHORT_RETENTION.qualifiedName());
+      progress.next(Table.COHORT_RETENTION_ALL);
+      tables.overwrite(Table.COHORT_RETENTION_ALL, CohortAverages.fromCells(tables.read(Table.COHORT_RETENTION), o));
+      progress.done(Table.COHORT_RETENTION_ALL.qualifiedName() + " (from gold.cohort_retention)");
+      progress.next(Table.ROLLING_RETENTION);
+      tables.overwrite(Table.ROLLING_RETENTION, RollingRetention.fromActivity(activity, o));
+      progress.done(Table.ROLLING_RETENTION.qualifiedName());
       progress.next(Table.RETENTION_KPIS);
       tables.overwrite(Table.RETENTION_KPIS, RetentionKpis.fromActivity(activity, o));
       progress.done(Table.RETENTION_KPIS.qualifiedName());
@@ -181,7 +227,8 @@ public final class MetricsStage {
       activity.unpersist();
     }
     return new Result(runId, o, count(Table.CUSTOMERS), count(Table.COHORT_RETENTION),
-        count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh);
+        count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh, count(Table.COHORT_RETENTION_ALL),
+        count(Table.ROLLING_RETENTION));
   }
 
   /** The latest purchase day in the state (DESIGN §9's default as-of date), as its watermark records it. */
@@ -210,7 +257,7 @@ public final class MetricsStage {
    * stage's progress lines.
    */
   private static final class Progress {
-    private static final int TABLES = 5;
+    private static final int TABLES = 7;
     private long last = System.nanoTime();
     private int done;
 

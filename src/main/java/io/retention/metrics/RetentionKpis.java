@@ -3,6 +3,7 @@ package io.retention.metrics;
 import static io.retention.metrics.CustomerActivity.DAYS;
 import static io.retention.schema.SqlLiterals.date;
 import static io.retention.schema.MetricsColumns.AOV;
+import static io.retention.schema.MetricsColumns.BREAKDOWN;
 import static io.retention.schema.MetricsColumns.BUYERS;
 import static io.retention.schema.MetricsColumns.CHURNED;
 import static io.retention.schema.MetricsColumns.CHURN_RATE;
@@ -10,7 +11,6 @@ import static io.retention.schema.MetricsColumns.CRR;
 import static io.retention.schema.MetricsColumns.CUSTOMERS_END;
 import static io.retention.schema.MetricsColumns.CUSTOMERS_NEW;
 import static io.retention.schema.MetricsColumns.CUSTOMERS_START;
-import static io.retention.schema.MetricsColumns.GRAIN;
 import static io.retention.schema.MetricsColumns.IS_COMPLETE;
 import static io.retention.schema.MetricsColumns.NET_REVENUE;
 import static io.retention.schema.MetricsColumns.ORDERS;
@@ -49,6 +49,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       orders), purchase_frequency = orders / buyers, net_revenue (all amounts incl. refunds), aov.</li>
  * </ul>
  *
+ * <p>With a breakdown every row is per breakdown value (the attribute of each customer's first purchase, as in
+ * gold.cohort_retention): the KPIs of that value's customers alone, from the first period with one of them.
+ *
  * <p>Cost, without a self-join: each customer's sorted purchase days become a few membership-change events
  * (base membership is a union of "purchase day + window" intervals, mapped to runs of period ends), summed per
  * period together with the per-day revenue and orders by {@link KpiEvents} in plain Java per partition (Spark
@@ -66,43 +69,54 @@ public final class RetentionKpis {
 
   /** From the per-customer activity ({@code o} resolved). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
-    int last = o.grain().periodOf(o.asOf());
+    boolean breakdown = o.breakdown() != null;
+    List<Column> keys = breakdown ? List.of(col(BREAKDOWN)) : List.of();
+    List<Column> in = new ArrayList<>(keys);
+    in.add(col(DAYS));
+    in.add(col(CustomerActivity.LINES));
+    List<Column> byN = new ArrayList<>(keys);
+    byN.add(col(KpiEvents.N));
     Column[] total = new Column[KpiEvents.COUNTS.length + 2];
     for (int i = 0; i < KpiEvents.COUNTS.length; i++) {
       total[i] = sum(KpiEvents.COUNTS[i]).as(KpiEvents.COUNTS[i]);
     }
     total[KpiEvents.COUNTS.length] = sum(KpiEvents.NET).cast(Schemas.MONEY_SUM).as(KpiEvents.NET);
     total[KpiEvents.COUNTS.length + 1] = sum(KpiEvents.ORDERS).as(KpiEvents.ORDERS);
-    Dataset<Row> sums = activity.select(DAYS, CustomerActivity.LINES)
-        .mapPartitions(new KpiEvents(o.grain(), o.asOf(), o.activeWindowDays()), Encoders.row(KpiEvents.SCHEMA))
-        .groupBy(KpiEvents.N)
+    Dataset<Row> sums = activity.select(in.toArray(new Column[0]))
+        .mapPartitions(new KpiEvents(o.grain(), o.asOf(), o.activeWindowDays(), breakdown),
+            Encoders.row(KpiEvents.schema(breakdown)))
+        .groupBy(byN.toArray(new Column[0]))
         .agg(total[0], java.util.Arrays.copyOfRange(total, 1, total.length));
-    // One row holding the per-period sums as a map and the first period with a new customer, exploded to the
-    // dense grid f .. last (periods without any event get zeros).
+    // One row (per breakdown value) holding the per-period sums as a map and the first period with a new
+    // customer, exploded to the dense grid f .. last (periods without any event get zeros).
     List<String> fields = new ArrayList<>(List.of(KpiEvents.COUNTS));
     fields.add(KpiEvents.NET);
     fields.add(KpiEvents.ORDERS);
-    Dataset<Row> grid = sums
+    List<String> grid = new ArrayList<>(breakdown ? List.of(BREAKDOWN) : List.of());
+    grid.add("explode(sequence(f, " + o.grain().periodOf(o.asOf()) + ")) AS n");
+    grid.add("m");
+    Dataset<Row> perKey = sums.groupBy(keys.toArray(new Column[0]))
         .agg(expr("min(IF(nw > 0, n, NULL))").as("f"),
             expr("map_from_entries(collect_list(struct(n, struct(" + String.join(", ", fields) + "))))").as("m"))
-        .selectExpr("explode(sequence(f, " + last + ")) AS n", "m");
-    List<String> cells = new ArrayList<>(List.of("n"));
+        .selectExpr(grid.toArray(new String[0]));
+    List<String> cells = new ArrayList<>(breakdown ? List.of(BREAKDOWN) : List.of());
+    cells.add("n");
     fields.forEach(f -> cells.add("try_element_at(m, n)." + f + " AS " + f));
-    Dataset<Row> dense = grid.selectExpr(cells.toArray(new String[0])).na().fill(0L);
-    WindowSpec byN = Window.orderBy(col("n"));
-    WindowSpec upToN = byN.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> dense = perKey.selectExpr(cells.toArray(new String[0])).na().fill(0L);
+    WindowSpec w = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col("n"));
+    WindowSpec upToN = w.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> counted = dense
         .withColumn("e_", sum("de").over(upToN))
         .withColumn("ret", sum("dr").over(upToN));
-    counted = counted.withColumn("s_", lag(col("e_"), 1, 0L).over(byN));
+    counted = counted.withColumn("s_", lag(col("e_"), 1, 0L).over(w));
     return counted.selectExpr(output(o));
   }
 
   private static String[] output(MetricsStage.Options o) {
     Grain g = o.grain();
     String money = Schemas.MONEY.sql();
-    return new String[] {
-        "'" + g.id() + "' AS " + GRAIN,
+    List<String> out = CustomerActivity.grainAndBreakdown(o);
+    out.addAll(List.of(
         g.start("n") + " AS " + PERIOD_START,
         g.end("n") + " AS " + PERIOD_END,
         g.end("n") + " <= " + date(o.asOf()) + " AS " + IS_COMPLETE,
@@ -119,7 +133,7 @@ public final class RetentionKpis {
         "orders AS " + ORDERS,
         "IF(b = 0, NULL, orders / b) AS " + PURCHASE_FREQUENCY,
         "CAST(IF(orders = 0, NULL, net / orders) AS " + money + ") AS " + AOV,
-        "CAST(net AS " + money + ") AS " + NET_REVENUE,
-    };
+        "CAST(net AS " + money + ") AS " + NET_REVENUE));
+    return out.toArray(new String[0]);
   }
 }

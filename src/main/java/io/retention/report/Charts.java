@@ -50,7 +50,12 @@ public final class Charts {
   public record Image(String file, int width, int height) {}
 
   public static Image heatmap(Path dir, List<CohortCell> cells, String grain) throws IOException {
-    return CohortHeatmap.write(dir.resolve("cohort_heatmap.png"), cells, grain);
+    return CohortHeatmap.write(dir, cells, grain, CohortHeatmap.CUSTOMERS);
+  }
+
+  /** Net revenue retention per cohort × period index, beside the customer heatmap. */
+  public static Image revenueHeatmap(Path dir, List<CohortCell> cells, String grain) throws IOException {
+    return CohortHeatmap.write(dir, cells, grain, CohortHeatmap.REVENUE);
   }
 
   /** Classic and unbounded retention by period index for the last {@value #CURVE_COHORTS} cohorts. */

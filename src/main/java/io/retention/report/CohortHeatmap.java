@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 /**
- * The cohort retention heatmap, drawn with Java2D at 2× scale: one row per cohort (oldest first), one column per
- * period index, the retention rate as a colour and a number in each cell. Cells of a period that is not complete
- * yet are grey with the observed rate in grey, so they never read as low retention.
+ * A cohort heatmap (customer or net revenue retention, see {@link Measure}), drawn with Java2D at 2× scale: one
+ * row per cohort (oldest first), one column per period index, the rate as a colour and a number in each cell.
+ * Cells of a period that is not complete yet are grey with the observed rate in grey, so they never read as low
+ * retention; a rate that is not defined (no period-0 revenue) reads "n/a".
  */
 final class CohortHeatmap {
   private static final int CELL_W = 46;
@@ -33,10 +35,21 @@ final class CohortHeatmap {
   private static final Color PARTIAL = new Color(0xdd, 0xdd, 0xdd);
   private static final Color INK = new Color(0x22, 0x22, 0x22);
 
+  /** What a heatmap shows: file name (without .png), title, legend and the rate of a cell (null: not defined). */
+  record Measure(String name, String title, String legend, Function<CohortCell, Double> value) {}
+
+  private static final String GREY = "grey: period not complete yet (observed so far)";
+  static final Measure CUSTOMERS = new Measure("cohort_heatmap",
+      "Cohort retention (% of the cohort buying in each period)", GREY, CohortCell::retention);
+  static final Measure REVENUE = new Measure("revenue_heatmap",
+      "Net revenue retention (% of the cohort's period-0 net revenue)", GREY + "; n/a: no period-0 revenue",
+      CohortCell::revenueRetention);
+
   private CohortHeatmap() {}
 
-  static Charts.Image write(Path file, List<CohortCell> cells, String grain) throws IOException {
-    Progress.step("drawing chart cohort_heatmap", 0, 0);
+  static Charts.Image write(Path dir, List<CohortCell> cells, String grain, Measure m) throws IOException {
+    Path file = dir.resolve(m.name() + ".png");
+    Progress.step("drawing chart " + m.name(), 0, 0);
     TreeMap<LocalDate, Long> cohorts = new TreeMap<>();
     TreeSet<Integer> periods = new TreeSet<>();
     for (CohortCell c : cells) {
@@ -54,9 +67,10 @@ final class CohortHeatmap {
       g.scale(SCALE, SCALE);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, w, h);
-      drawFrame(g, cohorts, cols, grain, h);
+      drawFrame(g, cohorts, cols, grain, h, m);
       for (CohortCell c : cells) {
-        drawCell(g, c, LEFT + c.periodIndex() * CELL_W, TOP + cohorts.headMap(c.cohort()).size() * CELL_H);
+        drawCell(g, c, m.value().apply(c), LEFT + c.periodIndex() * CELL_W,
+            TOP + cohorts.headMap(c.cohort()).size() * CELL_H);
       }
     } finally {
       g.dispose();
@@ -66,10 +80,11 @@ final class CohortHeatmap {
   }
 
   /** Title, axis labels, cohort labels and the legend of partial cells. */
-  private static void drawFrame(Graphics2D g, TreeMap<LocalDate, Long> cohorts, int cols, String grain, int h) {
+  private static void drawFrame(Graphics2D g, TreeMap<LocalDate, Long> cohorts, int cols, String grain, int h,
+      Measure m) {
     g.setColor(INK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Cohort retention (% of the cohort buying in each period)", 12, 24);
+    g.drawString(m.title(), 12, 24);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     g.drawString("cohort (first " + grain + ", customers)", 12, TOP - 10);
     g.drawString("period index →", LEFT, TOP - 30);
@@ -87,11 +102,11 @@ final class CohortHeatmap {
     g.fillRect(12, h - 18, 14, 10);
     g.setColor(INK);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawString("grey: period not complete yet (observed so far)", 32, h - 9);
+    g.drawString(m.legend(), 32, h - 9);
   }
 
-  private static void drawCell(Graphics2D g, CohortCell c, int x, int y) {
-    Color fill = c.complete() ? colour(c.periodIndex() == 0 ? 1.0 : c.retention()) : PARTIAL;
+  private static void drawCell(Graphics2D g, CohortCell c, Double rate, int x, int y) {
+    Color fill = c.complete() && rate != null ? colour(c.periodIndex() == 0 ? 1.0 : rate) : PARTIAL;
     g.setColor(fill);
     g.fillRect(x, y, CELL_W, CELL_H);
     g.setColor(Color.WHITE);
@@ -100,7 +115,7 @@ final class CohortHeatmap {
     boolean dark = c.complete() && luminance(fill) < 0.5;
     g.setColor(!c.complete() ? new Color(0x66, 0x66, 0x66) : dark ? Color.WHITE : INK);
     g.setFont(new Font(Font.SANS_SERIF, c.complete() ? Font.PLAIN : Font.ITALIC, 10));
-    centre(g, String.format(Locale.ROOT, "%.1f", 100 * c.retention()), x, y + 16, CELL_W);
+    centre(g, rate == null ? "n/a" : String.format(Locale.ROOT, "%.1f", 100 * rate), x, y + 16, CELL_W);
   }
 
   /** White → deep blue; the square root spreads the low rates that matter after period 0. */

@@ -115,6 +115,8 @@ public final class HtmlReport {
     }
     p.figure(Charts.heatmap(dir, m.cohorts(), m.grain()), "Cohort retention heatmap",
         Readings.heatmap(m.cohorts(), m.grain()));
+    p.figure(Charts.revenueHeatmap(dir, m.cohorts(), m.grain()), "Revenue retention heatmap",
+        Readings.revenueHeatmap(m.cohorts(), m.grain()));
     p.figure(Charts.retentionCurves(dir, m.cohorts(), m.grain()), "Retention curves",
         Readings.curves(m.cohorts(), m.grain()));
   }

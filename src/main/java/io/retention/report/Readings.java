@@ -35,15 +35,26 @@ final class Readings {
   }
 
   static String heatmap(List<CohortCell> cells, String grain) {
-    List<CohortCell> k1 = cells.stream().filter(c -> c.periodIndex() == 1 && c.complete()).toList();
+    return periodOne(cells, grain, CohortCell::retention, "retention");
+  }
+
+  static String revenueHeatmap(List<CohortCell> cells, String grain) {
+    return periodOne(cells, grain, CohortCell::revenueRetention, "net revenue retention");
+  }
+
+  /** The period-1 value of the latest complete cohort against the plain mean of the cohorts shown. */
+  private static String periodOne(List<CohortCell> cells, String grain,
+      java.util.function.Function<CohortCell, Double> value, String what) {
+    List<CohortCell> k1 = cells.stream().filter(c -> c.periodIndex() == 1 && c.complete() && value.apply(c) != null)
+        .toList();
     if (k1.isEmpty()) {
       return "No cohort has a complete second " + grain + " yet; grey cells are still filling up.";
     }
     CohortCell latest = k1.get(k1.size() - 1);
-    double mean = k1.stream().mapToDouble(CohortCell::retention).average().orElse(0);
-    return String.format(Locale.ROOT, "%s-1 retention of the latest complete cohort (%s) is %s, against %s on "
-        + "average over the %d cohorts shown.", cap(grain), latest.cohort(), pct(latest.retention()), pct(mean),
-        k1.size());
+    double mean = k1.stream().mapToDouble(value::apply).average().orElse(0);
+    return String.format(Locale.ROOT, "%s-1 %s of the latest complete cohort (%s) is %s, against %s on "
+        + "average over the %d cohorts shown.", cap(grain), what, latest.cohort(), pct(value.apply(latest)),
+        pct(mean), k1.size());
   }
 
   static String curves(List<CohortCell> cells, String grain) {

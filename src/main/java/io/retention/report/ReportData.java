@@ -169,7 +169,10 @@ public final class ReportData {
     return out;
   }
 
-  /** The last cohorts (first period on or before as-of) × periods 0..{@value #PERIODS}, breakdowns summed. */
+  /**
+   * The last cohorts (first period on or before as-of) × periods 0..{@value #PERIODS}, breakdowns summed, with
+   * their net revenue retention.
+   */
   List<CohortCell> cohorts(LocalDate asOf, String grain) {
     Grain g = Grain.parse(grain);
     // a cell's period end is not stored: derived from its start with the grain's arithmetic
@@ -182,19 +185,25 @@ public final class ReportData {
         .groupBy(col(COHORT), col(PERIOD_INDEX))
         .agg(sum(COHORT_SIZE).as("size"), sum(ACTIVE_CUSTOMERS).as("act"),
             sum(col(UNBOUNDED_RETENTION_RATE).multiply(col(COHORT_SIZE))).as("later"),
-            expr("bool_and(" + IS_COMPLETE + " AND " + endSql + " <= DATE'" + asOf + "')").as("done"));
+            expr("bool_and(" + IS_COMPLETE + " AND " + endSql + " <= DATE'" + asOf + "')").as("done"),
+            sum(REVENUE).as("rev"));
     List<Row> last = cells.select(COHORT).distinct().orderBy(col(COHORT).desc()).limit(COHORTS).collectAsList();
     if (last.isEmpty()) {
       return List.of();
     }
     Date oldest = last.get(last.size() - 1).getDate(0);
     List<CohortCell> out = new ArrayList<>();
+    double base = 0;
     for (Row r : cells.where(col(COHORT).geq(lit(oldest))).orderBy(COHORT, PERIOD_INDEX).collectAsList()) {
       long size = ((Number) r.get(2)).longValue();
       long act = ((Number) r.get(3)).longValue();
       double later = r.isNullAt(4) ? 0 : ((Number) r.get(4)).doubleValue();
+      double rev = r.isNullAt(6) ? 0 : ((Number) r.get(6)).doubleValue();
+      // rows come cohort by cohort from k = 0: net revenue retention of the summed breakdowns = rev(k) / rev(0)
+      base = r.getInt(1) == 0 ? rev : base;
       out.add(new CohortCell(r.getDate(0).toLocalDate(), r.getInt(1), size, act,
-          size == 0 ? 0 : (double) act / size, size == 0 ? 0 : later / size, r.getBoolean(5)));
+          size == 0 ? 0 : (double) act / size, size == 0 ? 0 : later / size, r.getBoolean(5),
+          base > 0 ? rev / base : null));
     }
     return out;
   }

@@ -65,9 +65,12 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
   public record KpiPoint(LocalDate periodStart, LocalDate periodEnd, boolean complete, Double crr, Double churnRate,
       Double aov, Double purchaseFrequency, Double repeatRate, Long customersEnd) {}
 
-  /** One cell of gold.cohort_retention (breakdowns summed). */
+  /**
+   * One cell of gold.cohort_retention (breakdowns summed); {@code revenueRetention} is the net revenue retention,
+   * null when the cohort's period-0 net revenue is not positive.
+   */
   public record CohortCell(LocalDate cohort, int periodIndex, long cohortSize, long active, double retention,
-      double unbounded, boolean complete) {}
+      double unbounded, boolean complete, Double revenueRetention) {}
 
   /** One bar of a histogram: [from, to) and how many values fell in it; {@code to} infinite for the last. */
   public record Bin(double from, double to, long count) {}

@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The contract of every gold table: column names, types and order as written (metrics tables without
- * {@code --breakdown}; with it, a {@code breakdown} column follows {@code cohort}). Delta stores every column as
+ * {@code --breakdown}; with it, a {@code breakdown} column follows {@code cohort} in customers and {@code grain} in
+ * cohort_retention, cohort_retention_all, rolling_retention and retention_kpis). Delta stores every column as
  * nullable; a column declared non-null here never holds a null (a test checks both on the bundled samples).
  */
 public final class GoldSchemas {
@@ -68,6 +69,29 @@ public final class GoldSchemas {
       field(MetricsColumns.UNBOUNDED_RETENTION_RATE, DoubleType),
       field(MetricsColumns.REVENUE, MONEY),
       field(MetricsColumns.CUMULATIVE_REVENUE_PER_CUSTOMER, MONEY),
+      field(MetricsColumns.IS_COMPLETE, BooleanType),
+      field(MetricsColumns.NET_REVENUE_RETENTION, DoubleType),
+      field(MetricsColumns.CAPPED_REVENUE_RETENTION, DoubleType));
+
+  /** gold.cohort_retention_all: per period index, the cohort-size-weighted rates over the complete cohorts. */
+  public static final StructType COHORT_RETENTION_ALL = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.PERIOD_INDEX, IntegerType),
+      field(MetricsColumns.COHORTS, LongType),
+      field(MetricsColumns.CUSTOMERS, LongType),
+      field(MetricsColumns.RETENTION_RATE, DoubleType),
+      field(MetricsColumns.UNBOUNDED_RETENTION_RATE, DoubleType),
+      field(MetricsColumns.NET_REVENUE_RETENTION, DoubleType),
+      field(MetricsColumns.CAPPED_REVENUE_RETENTION, DoubleType));
+
+  /** gold.rolling_retention: cohort × N, the share with a purchase day at least N days after the first. */
+  public static final StructType ROLLING_RETENTION = struct(
+      field(MetricsColumns.GRAIN, StringType),
+      field(MetricsColumns.COHORT, DateType),
+      field(MetricsColumns.N_DAYS, IntegerType),
+      field(MetricsColumns.COHORT_SIZE, LongType),
+      field(MetricsColumns.RETAINED_CUSTOMERS, LongType),
+      field(MetricsColumns.ROLLING_RETENTION_RATE, DoubleType),
       field(MetricsColumns.IS_COMPLETE, BooleanType));
 
   public static final StructType RETENTION_KPIS = struct(
@@ -159,6 +183,8 @@ public final class GoldSchemas {
       case CUSTOMERS -> CUSTOMERS;
       case CUSTOMER_ACTIVITY -> CUSTOMER_ACTIVITY;
       case COHORT_RETENTION -> COHORT_RETENTION;
+      case COHORT_RETENTION_ALL -> COHORT_RETENTION_ALL;
+      case ROLLING_RETENTION -> ROLLING_RETENTION;
       case RETENTION_KPIS -> RETENTION_KPIS;
       case PURCHASE_GAPS -> PURCHASE_GAPS;
       case CLV_MODEL -> ClvSchemas.CLV_MODEL;

@@ -39,6 +39,17 @@ public final class MetricsColumns {
   public static final String UNBOUNDED_RETENTION_RATE = "unbounded_retention_rate";
   public static final String REVENUE = "revenue";
   public static final String CUMULATIVE_REVENUE_PER_CUSTOMER = "cumulative_revenue_per_customer";
+  public static final String NET_REVENUE_RETENTION = "net_revenue_retention";
+  public static final String CAPPED_REVENUE_RETENTION = "capped_revenue_retention";
+
+  // gold.cohort_retention_all
+  public static final String COHORTS = "cohorts";
+  public static final String CUSTOMERS = "customers";
+
+  // gold.rolling_retention
+  public static final String N_DAYS = "n_days";
+  public static final String RETAINED_CUSTOMERS = "retained_customers";
+  public static final String ROLLING_RETENTION_RATE = "rolling_retention_rate";
 
   // gold.retention_kpis
   public static final String CUSTOMERS_START = "customers_start";

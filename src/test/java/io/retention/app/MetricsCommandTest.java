@@ -41,6 +41,21 @@ class MetricsCommandTest {
     assertThatThrownBy(() -> parse("--breakdown", " ").validate(config()))
         .isInstanceOf(ConfigException.class)
         .hasMessage("metrics: breakdown must name an attributes key, cannot be blank");
+    assertThatThrownBy(() -> parse("--rolling-days", "7,0").validate(config()))
+        .isInstanceOf(ConfigException.class).hasMessage("metrics: rollingDays must be 1 to 3660, cannot be: 0");
+  }
+
+  /** The rolling days are part of the options, so the nightly's skip fingerprint changes with them. */
+  @Test
+  void rollingDaysDefaultToSevenAndThirtyAndChangeTheFingerprint() {
+    MetricsCommand plain = parse("--as-of", "2024-02-29");
+    JobConfig config = plain.common.load();
+    plain.validate(config);
+    assertThat(plain.options().rollingDays()).containsExactly(7, 30);
+    MetricsCommand given = parse("--as-of", "2024-02-29", "--rolling-days", "90,1");
+    given.validate(config);
+    assertThat(given.options().rollingDays()).containsExactly(1, 90);
+    assertThat(given.fingerprint(config, null)).isNotEqualTo(plain.fingerprint(config, null));
   }
 
   @Test

@@ -118,7 +118,7 @@ class NightlyIT {
       checked.add(table);
     }
     assertThat(checked).containsExactlyInAnyOrder(Table.CUSTOMERS, Table.CUSTOMER_ACTIVITY, Table.COHORT_RETENTION,
-        Table.RETENTION_KPIS, Table.PURCHASE_GAPS, Table.CLV_MODEL, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
+        Table.COHORT_RETENTION_ALL, Table.ROLLING_RETENTION, Table.RETENTION_KPIS, Table.PURCHASE_GAPS, Table.CLV_MODEL, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
         Table.CHURN_SCORES, Table.CHURN_EVALUATION);
   }
 

@@ -28,7 +28,8 @@ class CohortRetentionTest {
   static final StructType COHORT_TABLE = Fixtures.schema(GRAIN, StringType, COHORT, DateType, PERIOD_INDEX,
       IntegerType, PERIOD_START, DateType, COHORT_SIZE, LongType, ACTIVE_CUSTOMERS, LongType, RETENTION_RATE,
       DoubleType, UNBOUNDED_RETENTION_RATE, DoubleType, REVENUE, Schemas.MONEY, CUMULATIVE_REVENUE_PER_CUSTOMER,
-      Schemas.MONEY, IS_COMPLETE, BooleanType);
+      Schemas.MONEY, IS_COMPLETE, BooleanType, NET_REVENUE_RETENTION, DoubleType, CAPPED_REVENUE_RETENTION,
+      DoubleType);
 
   static SparkSession spark;
 
@@ -55,11 +56,16 @@ class CohortRetentionTest {
   void monthlyCohortsWithSameDayOrdersRefundsAndAnIncompleteLastPeriod() {
     Dataset<Row> actual = CohortRetention.compute(monthlyFixture(), Fixtures.options(Grain.MONTH, "2024-03-15"));
     Dataset<Row> expected = table(COHORT_TABLE,
-        new Object[] {"month", "2024-01-01", 0, "2024-01-01", 2, 2, 1.0, 1.0, "45.00", "22.50", true},
-        new Object[] {"month", "2024-01-01", 1, "2024-02-01", 2, 0, 0.0, 0.5, "-10.00", "17.50", true},
-        new Object[] {"month", "2024-01-01", 2, "2024-03-01", 2, 1, 0.5, 0.5, "20.00", "27.50", false},
-        new Object[] {"month", "2024-02-01", 0, "2024-02-01", 1, 1, 1.0, 1.0, "8.00", "8.00", true},
-        new Object[] {"month", "2024-02-01", 1, "2024-03-01", 1, 1, 1.0, 1.0, "4.00", "12.00", false});
+        // January base: A 15 + B 30 = 45; capped: B's February -10 counts 0, A's March 20 is capped at its 15.
+        new Object[] {"month", "2024-01-01", 0, "2024-01-01", 2, 2, 1.0, 1.0, "45.00", "22.50", true, 1.0, 1.0},
+        new Object[] {"month", "2024-01-01", 1, "2024-02-01", 2, 0, 0.0, 0.5, "-10.00", "17.50", true,
+            -10.0 / 45, 0.0},
+        new Object[] {"month", "2024-01-01", 2, "2024-03-01", 2, 1, 0.5, 0.5, "20.00", "27.50", false,
+            20.0 / 45, 15.0 / 45},
+        // February: D 8 then 4 (4 < 8, not capped).
+        new Object[] {"month", "2024-02-01", 0, "2024-02-01", 1, 1, 1.0, 1.0, "8.00", "8.00", true, 1.0, 1.0},
+        new Object[] {"month", "2024-02-01", 1, "2024-03-01", 1, 1, 1.0, 1.0, "4.00", "12.00", false, 4.0 / 8,
+            4.0 / 8});
     SharedSpark.assertSameRows(expected, actual);
   }
 
@@ -72,8 +78,8 @@ class CohortRetentionTest {
     Dataset<Row> in = purchases(refund("F", "2024-01-03", "-2.00"), purchase("F", "2024-02-04", "12.00"),
         refund("F", "2024-02-20", "-1.00"), purchase("F", "2024-02-21", "3.00"));
     Dataset<Row> expected = table(COHORT_TABLE,
-        new Object[] {"month", "2024-02-01", 0, "2024-02-01", 1, 1, 1.0, 1.0, "12.00", "12.00", true},
-        new Object[] {"month", "2024-02-01", 1, "2024-03-01", 1, 0, 0.0, 0.0, "0.00", "12.00", false});
+        new Object[] {"month", "2024-02-01", 0, "2024-02-01", 1, 1, 1.0, 1.0, "12.00", "12.00", true, 1.0, 1.0},
+        new Object[] {"month", "2024-02-01", 1, "2024-03-01", 1, 0, 0.0, 0.0, "0.00", "12.00", false, 0.0, 0.0});
     SharedSpark.assertSameRows(expected,
         CohortRetention.compute(in, Fixtures.options(Grain.MONTH, "2024-03-15")));
   }
@@ -84,8 +90,9 @@ class CohortRetentionTest {
         refund("A", "2024-03-02", "-1.00"));
     MetricsStage.Options o = MetricsStage.Options.defaults();
     Dataset<Row> expected = table(COHORT_TABLE,
-        new Object[] {"month", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "10.00", "10.00", true},
-        new Object[] {"month", "2024-01-01", 1, "2024-02-01", 1, 1, 1.0, 1.0, "1.00", "11.00", true});
+        new Object[] {"month", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "10.00", "10.00", true, 1.0, 1.0},
+        new Object[] {"month", "2024-01-01", 1, "2024-02-01", 1, 1, 1.0, 1.0, "1.00", "11.00", true, 1.0 / 10,
+            1.0 / 10});
     SharedSpark.assertSameRows(expected, CohortRetention.compute(in, o));
   }
 
@@ -95,8 +102,10 @@ class CohortRetentionTest {
     Dataset<Row> in = purchases(purchase("H", "2024-12-31", "10.00"), purchase("H", "2025-01-06", "20.00"),
         purchase("I", "2025-01-05", "5.00"));
     Dataset<Row> expected = table(COHORT_TABLE,
-        new Object[] {"week", "2024-12-30", 0, "2024-12-30", 2, 2, 1.0, 1.0, "15.00", "7.50", true},
-        new Object[] {"week", "2024-12-30", 1, "2025-01-06", 2, 1, 0.5, 0.5, "20.00", "17.50", false});
+        // base H 10 + I 5 = 15; week 1: H's 20, capped at its 10.
+        new Object[] {"week", "2024-12-30", 0, "2024-12-30", 2, 2, 1.0, 1.0, "15.00", "7.50", true, 1.0, 1.0},
+        new Object[] {"week", "2024-12-30", 1, "2025-01-06", 2, 1, 0.5, 0.5, "20.00", "17.50", false,
+            20.0 / 15, 10.0 / 15});
     SharedSpark.assertSameRows(expected,
         CohortRetention.compute(in, Fixtures.options(Grain.WEEK, "2025-01-06")));
   }
@@ -112,8 +121,10 @@ class CohortRetentionTest {
         order("G", "2024-03-01T02:00:00Z", "2024-02-29", "4.00", Columns.KIND_PURCHASE, Map.of()),
         order("G", "2024-03-31T23:00:00Z", "2024-04-01", "6.00", Columns.KIND_PURCHASE, Map.of()));
     Dataset<Row> expected = table(COHORT_TABLE,
-        new Object[] {"quarter", "2024-01-01", 0, "2024-01-01", 2, 2, 1.0, 1.0, "7.00", "3.50", true},
-        new Object[] {"quarter", "2024-01-01", 1, "2024-04-01", 2, 1, 0.5, 0.5, "6.00", "6.50", false});
+        // base F 3 + G 4 = 7; Q2: G's 6, capped at its 4.
+        new Object[] {"quarter", "2024-01-01", 0, "2024-01-01", 2, 2, 1.0, 1.0, "7.00", "3.50", true, 1.0, 1.0},
+        new Object[] {"quarter", "2024-01-01", 1, "2024-04-01", 2, 1, 0.5, 0.5, "6.00", "6.50", false, 6.0 / 7,
+            4.0 / 7});
     String zone = spark.conf().get("spark.sql.session.timeZone");
     try {
       for (String tz : new String[] {"UTC", "Pacific/Kiritimati", "America/Los_Angeles"}) {
@@ -136,14 +147,18 @@ class CohortRetentionTest {
     StructType schema = Fixtures.schema(GRAIN, StringType, BREAKDOWN, StringType, COHORT, DateType, PERIOD_INDEX,
         IntegerType, PERIOD_START, DateType, COHORT_SIZE, LongType, ACTIVE_CUSTOMERS, LongType, RETENTION_RATE,
         DoubleType, UNBOUNDED_RETENTION_RATE, DoubleType, REVENUE, Schemas.MONEY, CUMULATIVE_REVENUE_PER_CUSTOMER,
-        Schemas.MONEY, IS_COMPLETE, BooleanType);
+        Schemas.MONEY, IS_COMPLETE, BooleanType, NET_REVENUE_RETENTION, DoubleType, CAPPED_REVENUE_RETENTION,
+        DoubleType);
     Dataset<Row> expected = table(schema,
-        new Object[] {"month", "UK", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "10.00", "10.00", true},
-        new Object[] {"month", "UK", "2024-01-01", 1, "2024-02-01", 1, 1, 1.0, 1.0, "10.00", "20.00", false},
-        new Object[] {"month", "FR", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "6.00", "6.00", true},
-        new Object[] {"month", "FR", "2024-01-01", 1, "2024-02-01", 1, 0, 0.0, 0.0, "0.00", "6.00", false},
-        new Object[] {"month", null, "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "2.00", "2.00", true},
-        new Object[] {"month", null, "2024-01-01", 1, "2024-02-01", 1, 0, 0.0, 0.0, "0.00", "2.00", false});
+        new Object[] {"month", "UK", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "10.00", "10.00", true, 1.0, 1.0},
+        new Object[] {"month", "UK", "2024-01-01", 1, "2024-02-01", 1, 1, 1.0, 1.0, "10.00", "20.00", false, 1.0,
+            1.0},
+        new Object[] {"month", "FR", "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "6.00", "6.00", true, 1.0, 1.0},
+        new Object[] {"month", "FR", "2024-01-01", 1, "2024-02-01", 1, 0, 0.0, 0.0, "0.00", "6.00", false, 0.0,
+            0.0},
+        new Object[] {"month", null, "2024-01-01", 0, "2024-01-01", 1, 1, 1.0, 1.0, "2.00", "2.00", true, 1.0, 1.0},
+        new Object[] {"month", null, "2024-01-01", 1, "2024-02-01", 1, 0, 0.0, 0.0, "0.00", "2.00", false, 0.0,
+            0.0});
     SharedSpark.assertSameRows(expected,
         CohortRetention.compute(in, Fixtures.options(Grain.MONTH, "2024-02-05").withBreakdown("Country")));
   }

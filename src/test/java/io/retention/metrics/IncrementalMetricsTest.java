@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * are compared whole, for month and week grains and with a breakdown.
  */
 class IncrementalMetricsTest {
-  static final List<Table> GOLD = List.of(Table.CUSTOMERS, Table.COHORT_RETENTION, Table.RETENTION_KPIS,
-      Table.PURCHASE_GAPS);
+  static final List<Table> GOLD = List.of(Table.CUSTOMERS, Table.COHORT_RETENTION, Table.COHORT_RETENTION_ALL,
+      Table.ROLLING_RETENTION, Table.RETENTION_KPIS, Table.PURCHASE_GAPS);
   static final LocalDate START = LocalDate.of(2024, 1, 1);
   static final int DAYS = 150;
   static final int SPLIT_DAY = 120;

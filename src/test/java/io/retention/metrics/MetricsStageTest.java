@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MetricsStageTest {
-  static final List<Table> GOLD = List.of(Table.CUSTOMERS, Table.COHORT_RETENTION, Table.RETENTION_KPIS,
-      Table.PURCHASE_GAPS);
+  static final List<Table> GOLD = List.of(Table.CUSTOMERS, Table.COHORT_RETENTION, Table.COHORT_RETENTION_ALL,
+      Table.ROLLING_RETENTION, Table.RETENTION_KPIS, Table.PURCHASE_GAPS);
   static SparkSession spark;
 
   @BeforeAll
@@ -49,8 +49,10 @@ class MetricsStageTest {
       SharedSpark.assertSameRows(snapshot.get(t), tables.read(t));
     }
     assertThat(first.options().asOf()).isEqualTo(LocalDate.parse("2024-03-16"));
+    // As of 16 March (March unfinished): all-cohorts rows k0 (January, February), k1 (January) = 2; rolling rows
+    // 3 cohorts (January, February, March) × 2 default day counts (7, 30) = 6.
     assertThat(second).isEqualTo(new MetricsStage.Result("run-2", first.options(), 4, 6, 3, 4,
-        new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "", LocalDate.parse("2024-03-16"))));
+        new CustomerState.Refresh(CustomerState.Mode.UNCHANGED, 0, 0, "", LocalDate.parse("2024-03-16")), 2, 6));
     assertThat(first.state().mode()).isEqualTo(CustomerState.Mode.FULL);
     assertThat(tables.read(Table.RUNS).filter(functions.col("stage").equalTo("metrics")).select("run_id",
         "rows_out").orderBy("run_id").collectAsList().toString()).isEqualTo("[[run-1,4], [run-2,4]]");

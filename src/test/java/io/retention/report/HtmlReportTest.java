@@ -34,14 +34,18 @@ class HtmlReportTest {
       assertThat(png.getWidth()).as("2x width of " + m.group(1)).isEqualTo(2 * Integer.parseInt(m.group(2)));
       assertThat(png.getHeight()).as("2x height of " + m.group(1)).isEqualTo(2 * Integer.parseInt(m.group(3)));
     }
-    assertThat(images).containsExactly("cohort_heatmap.png", "retention_curves.png", "kpi_rates.png",
+    assertThat(images).containsExactly("cohort_heatmap.png", "revenue_heatmap.png", "retention_curves.png",
+        "kpi_rates.png",
         "kpi_aov.png", "gap_histogram.png", "gap_percentiles.png", "clv_distribution.png", "clv_by_cohort.png",
         "clv_calibration.png", "churn_risk.png", "churn_roc.png", "churn_lift.png", "churn_calibration.png");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".png")))
           .containsExactlyInAnyOrderElementsOf(images);
     }
+    // month 1 complete for cohorts 0..3; revenue retention 0.8 + 0.1·c: 0.8, (cohort 1 none), 1.0, 1.1 -> 2.9 / 3
     assertThat(html).contains("<figcaption>Month-1 retention of the latest complete cohort (2025-04-01) is 33.0 %, against 31.5 %")
+        .contains("<figcaption>Month-1 net revenue retention of the latest complete cohort (2025-04-01) is 110.0 %, "
+            + "against 96.7 % on average over the 3 cohorts shown.")
         .contains("CRR</div><div class=\"value\">86.0 %</div>")
         .contains("-1.0 pts vs previous period")
         .contains("Total predicted CLV</div><div class=\"value\">42,000.50</div>")
@@ -143,7 +147,7 @@ class HtmlReportTest {
   void degenerateDataStillRenders() throws Exception {
     java.time.LocalDate d = java.time.LocalDate.parse("2025-01-01");
     var kpi = new ReportModel.KpiPoint(d, d.plusDays(6), true, null, null, null, null, null, 0L);
-    var partial = new ReportModel.CohortCell(d, 0, 1, 1, 1.0, 1.0, false);
+    var partial = new ReportModel.CohortCell(d, 0, 1, 1, 1.0, 1.0, false, null);
     ReportModel m = new ReportModel(d.plusDays(3), "week", new ReportModel.Headline(1L, 1L, 90, kpi, null, null,
         null), List.of(partial), List.of(kpi), null, null, List.of(), null, null);
     String html = Files.readString(HtmlReport.write(m, out).resolve("index.html"));

@@ -86,6 +86,16 @@ class ReportDataTest {
       assertThat(c.complete()).isEqualTo(!c.cohort().plusMonths(c.periodIndex()).isAfter(LocalDate.parse("2025-05-01")));
     }
     assertThat(sizes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+    Map<String, Double> revenue = new HashMap<>();
+    for (Row r : tables.read(Table.COHORT_RETENTION).select(MetricsColumns.COHORT, MetricsColumns.PERIOD_INDEX,
+        MetricsColumns.REVENUE).collectAsList()) {
+      revenue.merge(r.get(0) + "/" + r.get(1), r.getDecimal(2).doubleValue(), Double::sum);
+    }
+    for (CohortCell c : model.cohorts()) {
+      double base = revenue.get(c.cohort() + "/0");
+      assertThat(c.revenueRetention()).as(c.toString())
+          .isCloseTo(revenue.get(c.cohort() + "/" + c.periodIndex()) / base, within(1e-12));
+    }
   }
 
   @Test

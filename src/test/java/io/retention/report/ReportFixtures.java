@@ -28,7 +28,10 @@ final class ReportFixtures {
       for (int k = 0; k <= 5 - c; k++) {
         double rate = k == 0 ? 1.0 : 0.3 / k + 0.01 * c;
         boolean complete = k < 5 - c;
-        cells.add(new CohortCell(cohort, k, 100, Math.round(100 * rate), rate, Math.min(1, rate + 0.1), complete));
+        // net revenue retention: none defined for cohort 1 (no period-0 revenue), above 100 % from cohort 3
+        Double revenue = k == 0 ? Double.valueOf(1.0) : c == 1 ? null : Double.valueOf(0.8 + 0.1 * c / k);
+        cells.add(new CohortCell(cohort, k, 100, Math.round(100 * rate), rate, Math.min(1, rate + 0.1), complete,
+            revenue));
       }
       kpis.add(new KpiPoint(cohort, cohort.plusMonths(1).minusDays(1), c < 5, 0.9 - 0.01 * c, 0.1 + 0.01 * c,
           55.0 + c, 1.2, 0.15, 400L + c));
