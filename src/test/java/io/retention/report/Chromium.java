@@ -48,7 +48,9 @@ final class Chromium {
     Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--screenshot=" + png, "--window-size=1280,2400",
-        "--hide-scrollbars", "--enable-logging=stderr", "--v=0", url)
+        "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+        // waits for the page's load handlers (the probe's console line) before the screenshot ends the run
+        "--virtual-time-budget=10000", url)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
