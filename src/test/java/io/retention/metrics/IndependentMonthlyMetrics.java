@@ -62,6 +62,11 @@ final class IndependentMonthlyMetrics {
       List<String> members = e.getValue();
       long size = members.size();
       BigDecimal cum = BigDecimal.ZERO;
+      YearMonth c0 = e.getKey();
+      // revenue retention's denominators: the cohort's period-0 net, and the sum of its members' positive parts
+      BigDecimal rev0 = members.stream().map(c -> netIn(revenue, c, c0)).reduce(BigDecimal.ZERO, BigDecimal::add);
+      BigDecimal base = members.stream().map(c -> netIn(revenue, c, c0).max(BigDecimal.ZERO))
+          .reduce(BigDecimal.ZERO, BigDecimal::add);
       for (int k = 0; !e.getKey().plusMonths(k).isAfter(last); k++) {
         YearMonth m = e.getKey().plusMonths(k);
         long active = members.stream().filter(c -> days.get(c).stream().anyMatch(d -> YearMonth.from(d).equals(m)))
@@ -70,13 +75,22 @@ final class IndependentMonthlyMetrics {
         BigDecimal rev = members.stream().map(c -> revenue.getOrDefault(c, Map.of()).getOrDefault(m, BigDecimal.ZERO))
             .reduce(BigDecimal.ZERO, BigDecimal::add);
         cum = cum.add(rev);
+        BigDecimal capped = members.stream().map(c -> netIn(revenue, c, m).max(BigDecimal.ZERO)
+            .min(netIn(revenue, c, c0).max(BigDecimal.ZERO))).reduce(BigDecimal.ZERO, BigDecimal::add);
         rows.add(new Object[] {"month", e.getKey().atDay(1).toString(), k, m.atDay(1).toString(), size, active,
             (double) active / size, (double) later / size, rev.toPlainString(),
             cum.divide(BigDecimal.valueOf(size), 6, RoundingMode.HALF_UP).setScale(2, RoundingMode.HALF_UP)
-                .toPlainString(), !m.atEndOfMonth().isAfter(asOf)});
+                .toPlainString(), !m.atEndOfMonth().isAfter(asOf),
+            rev0.signum() > 0 ? rev.doubleValue() / rev0.doubleValue() : null,
+            base.signum() > 0 ? capped.doubleValue() / base.doubleValue() : null});
       }
     }
     return rows;
+  }
+
+  /** A customer's net amount in month m (a refund before their first purchase counts in their cohort month). */
+  private static BigDecimal netIn(Map<String, Map<YearMonth, BigDecimal>> revenue, String customer, YearMonth m) {
+    return revenue.getOrDefault(customer, Map.of()).getOrDefault(m, BigDecimal.ZERO);
   }
 
   private boolean inBase(String customer, LocalDate d) {
