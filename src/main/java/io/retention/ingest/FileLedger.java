@@ -53,12 +53,8 @@ final class FileLedger {
 
   private FileLedger() {}
 
-  /** The ledger of both tables (which must exist), read from the index when it is current, else from them. */
+  /** The ledger read from both tables (which must exist); the index is rewritten from it. */
   static FileLedger read(DeltaTables tables) {
-    Optional<FileLedger> cached = cached(tables);
-    if (cached.isPresent()) {
-      return cached.get();
-    }
     FileLedger l = new FileLedger();
     for (Table t : List.of(Table.INGESTED_FILES, Table.REJECTED_FILES)) {
       for (Row r : tables.read(t).select(FILE_PATH, FILE_SIZE, MODIFIED_AT, FILE_HASH).collectAsList()) {

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -143,14 +144,16 @@ public final class IngestStage {
     if (found.isEmpty()) {
       throw new IllegalArgumentException("no input files match " + options.input());
     }
-    if (FileLedger.cached(tables).map(l -> l.newOrChanged(found).isEmpty()).orElse(false)) {
+    Optional<FileLedger> cached = FileLedger.cached(tables);
+    if (cached.map(l -> l.newOrChanged(found).isEmpty()).orElse(false)) {
       // no new or changed file: no table is opened and no Spark job runs
       return new Result(runId(List.of()), List.of(), found.size(), found.size(), 0,
           new IngestAccounting(List.of(), Map.of()), List.of());
     }
     createTables();
     suppression = Suppression.load(tables, erasureKey);
-    FileLedger ledger = FileLedger.read(tables);
+    // creating tables and the property do not commit to the two ops tables: a current index stays current
+    FileLedger ledger = cached.orElseGet(() -> FileLedger.read(tables));
     List<LandingFiles.Landed> candidates = ledger.newOrChanged(found);
     String runId = runId(candidates);
     List<List<LandingFiles.Landed>> batches = batches(candidates, options.batchBytes());
