@@ -1,9 +1,11 @@
 package io.retention.app;
 
 import io.retention.churn.ModelRegistry;
+import io.retention.ingest.IngestStage;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.FaultInjection;
 import io.retention.lake.Housekeeping;
+import io.retention.lake.RunLog;
 import io.retention.lake.StageLedger;
 import io.retention.lake.StageRun;
 import io.retention.lake.Table;
@@ -14,6 +16,7 @@ import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageRunner;
 import io.retention.quality.QualityGates;
 import io.retention.quality.QualityLog;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,11 +153,41 @@ public final class NightlyCommand extends SparkCommand {
   @Override
   protected int run(JobConfig config, SparkSession spark) throws Exception {
     DeltaTables tables = new DeltaTables(spark, config.warehouse());
-    Night night = new Night("nightly-" + UUID.randomUUID(), new StageLedger(tables), new ArrayList<>(),
+    RunLog runs = RunLog.deferred(tables);
+    Night night = new Night("nightly-" + UUID.randomUUID(), new StageLedger(tables, runs), new ArrayList<>(),
         EnumSet.copyOf(INGEST_TABLES));
-    StageContext ctx = new StageContext(tables, night.runId(), pinned, err, FaultInjection::point);
+    StageContext ctx = new StageContext(tables, night.runId(), pinned, err, FaultInjection::point, runs);
+    try {
+      stages(night, ctx, config);
+    } catch (Exception | Error e) {
+      try {
+        runs.flush(); // the failed stage's row and those before it
+      } catch (RuntimeException logFailure) {
+        e.addSuppressed(logFailure);
+      }
+      throw e;
+    }
+    runs.flush();
+    night.ledger().saveIndex();
+    err.println();
+    err.printf(Locale.ROOT, "nightly: all stages ok in %.1f s since the JVM started (warehouse %s, run %s)%n",
+        (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0,
+        config.warehouse(), night.runId());
+    night.lines().forEach(l -> err.println("  " + l));
+    return Main.OK;
+  }
+
+  /**
+   * The night's stages in order. Their ops.runs rows are committed together ({@link RunLog#deferred}): right
+   * after each stage that wrote something (so a night killed later still knows what it computed), else once at
+   * the end — a night with nothing new makes one commit.
+   */
+  private void stages(Night night, StageContext ctx, JobConfig config) throws Exception {
     heldNights(night, ctx);
-    run(night, ctx, config, ingest);
+    IngestStage.Result ingested = run(night, ctx, config, ingest);
+    if (ingested.filesFound() > ingested.filesSkipped()) {
+      ctx.runs().flush();
+    }
     gate(night, ctx, config);
     LocalDate asOf = AsOfDate.pinnedOr(pinned, refreshHub(night, ctx).latestPurchase());
     if (asOf == null) {
@@ -171,6 +204,7 @@ public final class NightlyCommand extends SparkCommand {
     if (why.isPresent()) {
       err.println("nightly: retraining the churn model: " + why.get());
       run(night, day, config, train);
+      day.runs().flush();
     }
     for (Step s : steps.subList(2, steps.size())) {
       if (s.command() == report) {
@@ -187,10 +221,6 @@ public final class NightlyCommand extends SparkCommand {
     if (metastore(config)) {
       run(night, day, config, registration);
     }
-    err.println();
-    err.println("nightly: all stages ok (warehouse " + config.warehouse() + ", run " + night.runId() + ")");
-    night.lines().forEach(l -> err.println("  " + l));
-    return Main.OK;
   }
 
   /**
@@ -198,7 +228,8 @@ public final class NightlyCommand extends SparkCommand {
    * ({@code --accept-gates}): the acceptance is recorded and the night goes on.
    */
   private void heldNights(Night night, StageContext ctx) throws Exception {
-    List<QualityLog.Check> held = new QualityLog(ctx.tables()).held();
+    QualityLog log = new QualityLog(ctx.tables());
+    List<QualityLog.Check> held = log.knownClear() ? List.of() : log.held();
     if (held.isEmpty()) {
       if (acceptGates) {
         err.println("nightly: --accept-gates: no night is held");
@@ -213,6 +244,7 @@ public final class NightlyCommand extends SparkCommand {
     }
     String who = System.getProperty("user.name", "unknown");
     StageRunner.run(ctx, ACCEPT_GATES, () -> QualityGates.accept(ctx, held, who));
+    ctx.runs().flush();
     done(night, ctx, ACCEPT_GATES, start);
   }
 
@@ -222,7 +254,10 @@ public final class NightlyCommand extends SparkCommand {
    */
   private void gate(Night night, StageContext ctx, JobConfig config) throws Exception {
     Instant start = Instant.now();
-    StageRunner.run(ctx, GATES, () -> new QualityGates(ctx, config.gates()).run());
+    QualityGates.Checked checked = StageRunner.run(ctx, GATES, () -> new QualityGates(ctx, config.gates()).run());
+    if (checked.night() != null) {
+      ctx.runs().flush();
+    }
     done(night, ctx, GATES, start);
   }
 
@@ -238,6 +273,9 @@ public final class NightlyCommand extends SparkCommand {
       r = StageRunner.run(ctx, HUB, () -> new CustomerState(ctx.tables()).refresh(false));
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(Failures.root(e)), e);
+    }
+    if (r.mode() != CustomerState.Mode.UNCHANGED) {
+      ctx.runs().flush();
     }
     done(night, ctx, HUB, start);
     night.upstream().add(Table.CUSTOMER_ACTIVITY);
@@ -294,6 +332,7 @@ public final class NightlyCommand extends SparkCommand {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     ledger.record(night.runId(), stage, StageRun.OK, started,
         new StageLedger.Entry(fingerprint, versions, hashOf(step.outputs()), night.runId()), null);
+    ctx.runs().flush();
     night.upstream().addAll(touched);
   }
 
@@ -310,12 +349,13 @@ public final class NightlyCommand extends SparkCommand {
    * Runs one stage through the runner and prints its summary; a failure becomes a JobFailure naming it. The
    * fault point {@code nightly.after-<stage>} lies between the stage's work and the nightly's record of it.
    */
-  private <R extends io.retention.pipeline.StageResult> void run(Night night, StageContext ctx, JobConfig config,
+  private <R extends io.retention.pipeline.StageResult> R run(Night night, StageContext ctx, JobConfig config,
       StageCommand<R> command) {
     Instant start = Instant.now();
     String name = command.stage();
+    R r;
     try {
-      R r = command.execute(config, ctx);
+      r = command.execute(config, ctx);
       command.print(r, ctx);
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + name + " failed: "
@@ -323,6 +363,7 @@ public final class NightlyCommand extends SparkCommand {
               : Failures.root(e)), e);
     }
     done(night, ctx, name, start);
+    return r;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.retention.app;
 
-import io.retention.lake.DeltaTables;
 import io.retention.pipeline.Failures;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code query --sql}: every table registered as a view; results (only) to stdout. Read-only: the statement is
+ * {@code query --sql}: the tables the statement names registered as views ({@link WarehouseViews}); results
+ * (only) to stdout. Read-only: the statement is
  * checked by {@link ReadOnlySql} before it runs (refused: exit 2), in a session that cannot read files by path. It
  * takes no warehouse lock, so it works during a nightly; Delta reads see each table's latest committed version.
  */
@@ -37,7 +37,7 @@ public final class QueryCommand extends SparkCommand {
   @Override
   protected int run(JobConfig config, SparkSession spark) throws Exception {
     SparkSession session = ReadOnlySql.session(spark);
-    new DeltaTables(session, config.warehouse()).registerViews();
+    new WarehouseViews(session, config.warehouse()).forStatement(sql);
     ReadOnlySql.QUERY.check(session, sql);
     Dataset<Row> result;
     try {

@@ -1,14 +1,11 @@
 package io.retention.app;
 
-import io.retention.lake.DeltaTables;
-import io.retention.lake.Table;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -77,14 +74,14 @@ public final class SqlCommand extends SparkCommand {
     return 0;
   }
 
-  /** The read-only session with small-table settings and every existing table registered. */
+  /** The read-only session with small-table settings; tables are registered as statements name them. */
   SqlShell shell(JobConfig config, SparkSession spark) {
     SparkSession session = ReadOnlySql.session(spark);
     // answers on small tables: AQE coalesces shuffles down to what the data needs rather than one task per core
     session.conf().set("spark.sql.adaptive.enabled", "true");
     session.conf().set("spark.sql.adaptive.coalescePartitions.parallelismFirst", "false");
-    List<Table> tables = new DeltaTables(session, config.warehouse()).registerViews();
-    return new SqlShell(session, tables, output.format, output.limit, timing, System.out, System.err);
+    return new SqlShell(session, new WarehouseViews(session, config.warehouse()), output.format, output.limit,
+        timing, System.out, System.err);
   }
 
   /** A LineReader on {@code terminal} with a history file; {@code !} is SQL, not history expansion. */

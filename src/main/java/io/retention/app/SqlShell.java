@@ -1,10 +1,8 @@
 package io.retention.app;
 
-import io.retention.lake.Table;
 import io.retention.pipeline.Failures;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,18 +34,18 @@ final class SqlShell {
       DataTypes.createStructField("nullable", DataTypes.BooleanType, false)});
 
   private final SparkSession session;
-  private final List<Table> tables;
+  private final WarehouseViews views;
   private final PrintStream out;
   private final PrintStream err;
   private final int limit;
   private String format;
   private boolean timing;
 
-  /** {@code session}: a {@link ReadOnlySql#session} with the warehouse's {@code tables} registered as views. */
-  SqlShell(SparkSession session, List<Table> tables, String format, int limit, boolean timing, PrintStream out,
+  /** {@code session}: a {@link ReadOnlySql#session}; {@code views} registers the warehouse's tables in it. */
+  SqlShell(SparkSession session, WarehouseViews views, String format, int limit, boolean timing, PrintStream out,
       PrintStream err) {
     this.session = session;
-    this.tables = tables;
+    this.views = views;
     this.format = format;
     this.limit = limit;
     this.timing = timing;
@@ -80,6 +78,7 @@ final class SqlShell {
   /** Checks, runs and prints one statement (timed when timing is on). */
   void execute(String sql) {
     long start = System.nanoTime();
+    views.forStatement(sql);
     RULE.check(session, sql);
     try {
       Dataset<Row> result = session.sql(sql);
@@ -101,7 +100,7 @@ final class SqlShell {
    * read at the start of a statement. Returns on {@code \q}, {@code quit}, {@code exit} or end of input.
    */
   void interactive(LineReader reader) {
-    err.println("retention sql: " + tables.size() + " tables; \\? for help, \\q to quit.");
+    err.println("retention sql: " + views.existing().size() + " tables; \\? for help, \\q to quit.");
     Input in = new Input(false);
     while (true) {
       String line;
@@ -194,7 +193,7 @@ final class SqlShell {
     String[] words = command.trim().split("\\s+", 2);
     String arg = words.length > 1 ? words[1].trim() : "";
     switch (words[0]) {
-      case "\\tables" -> print(session.createDataFrame(tables.stream()
+      case "\\tables" -> print(session.createDataFrame(views.existing().stream()
           .map(t -> RowFactory.create(t.layer(), t.tableName())).toList(), TABLES));
       case "\\d" -> describe(arg);
       case "\\format" -> {
@@ -217,6 +216,7 @@ final class SqlShell {
       throw new ConfigException("sql: \\d needs a table name (\\tables lists them)");
     }
     StructType schema;
+    views.forStatement(name);
     try {
       schema = session.table(name).schema();
     } catch (Exception e) { // Spark's AnalysisException (a missing table) is checked

@@ -3,29 +3,17 @@ package io.retention.ingest;
 import static io.retention.schema.Columns.*;
 
 import io.retention.lake.DeltaTables;
-import io.retention.lake.FileSystems;
+import io.retention.lake.StampedIndex;
 import io.retention.lake.Table;
 import io.retention.schema.Schemas;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What ops.ingested_files and ops.rejected_files know of landed files (one small row per file: collected once
@@ -49,7 +37,6 @@ final class FileLedger {
   /** The index file, relative to the warehouse. */
   static final String INDEX = "_ingest_ledger/index.tsv";
   private static final String FORMAT = "retention-file-ledger-v1";
-  private static final Logger LOG = LoggerFactory.getLogger(FileLedger.class);
 
   private FileLedger() {}
 
@@ -67,36 +54,21 @@ final class FileLedger {
 
   /** The ledger from the index when its versions are the tables' current ones (no table opened, no job). */
   static Optional<FileLedger> cached(DeltaTables tables) {
-    Path index = new Path(tables.warehouse(), INDEX);
-    FileSystem fs = FileSystems.of(index, tables.spark().sparkContext().hadoopConfiguration());
-    try {
-      if (!fs.exists(index)) {
-        return Optional.empty();
+    return index(tables).read().map(lines -> {
+      FileLedger l = new FileLedger();
+      for (String line : lines) {
+        (line.startsWith("M\t") ? l.byMetadata : l.byContent).add(line.substring(2));
       }
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(index), StandardCharsets.UTF_8))) {
-        if (!stamp(tables).equals(in.readLine())) {
-          return Optional.empty();
-        }
-        FileLedger l = new FileLedger();
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          (line.startsWith("M\t") ? l.byMetadata : l.byContent).add(line.substring(2));
-        }
-        return Optional.of(l);
-      }
-    } catch (IOException e) {
-      LOG.warn("ingest: the file ledger index {} is unreadable ({}); reading the tables", index, e.getMessage());
-      return Optional.empty();
-    }
+      return l;
+    });
   }
 
   /**
-   * The index's first line: its format and the latest commit (version and log file time) of both tables it
-   * stands for; the time tells a table re-created by {@code forget} from the one the index was written for.
+   * The index file, stamped with the latest commit (version and log file time) of both tables it stands for;
+   * the time tells a table re-created by {@code forget} from the one the index was written for.
    */
-  private static String stamp(DeltaTables tables) {
-    DeltaTables.Commit i = tables.latestCommit(Table.INGESTED_FILES);
-    DeltaTables.Commit r = tables.latestCommit(Table.REJECTED_FILES);
-    return FORMAT + " " + i.version() + "@" + i.modifiedMillis() + " " + r.version() + "@" + r.modifiedMillis();
+  private static StampedIndex index(DeltaTables tables) {
+    return new StampedIndex(tables, INDEX, FORMAT, List.of(Table.INGESTED_FILES, Table.REJECTED_FILES));
   }
 
   private void add(String path, long size, long modifiedMillis, String hash) {
@@ -112,40 +84,14 @@ final class FileLedger {
 
   /**
    * Writes the index stamped with the tables' current versions (call it right after reading or writing them,
-   * under the warehouse lock); best effort: without an index the next run reads the tables.
+   * under the warehouse lock); best effort: without an index the next run reads the tables. A path with a line
+   * break cannot be a line: then there is no index and the tables are read every run.
    */
   void writeIndex(DeltaTables tables) {
-    Path index = new Path(tables.warehouse(), INDEX);
-    Path tmp = new Path(index.getParent(), "." + index.getName() + "." + UUID.randomUUID());
-    FileSystem fs = FileSystems.of(index, tables.spark().sparkContext().hadoopConfiguration());
-    try {
-      if (Stream.concat(byMetadata.stream(), byContent.stream()).anyMatch(k -> k.indexOf('\n') >= 0
-          || k.indexOf('\r') >= 0)) {
-        fs.delete(index, false); // a path with a line break cannot be a line: the tables are read every run
-        return;
-      }
-      try (Writer w = new OutputStreamWriter(fs.create(tmp, true), StandardCharsets.UTF_8)) {
-        w.write(stamp(tables) + "\n");
-        for (String k : byMetadata) {
-          w.write("M\t" + k + "\n");
-        }
-        for (String k : byContent) {
-          w.write("C\t" + k + "\n");
-        }
-      }
-      fs.delete(index, false);
-      if (!fs.rename(tmp, index)) {
-        throw new IOException("cannot rename " + tmp + " to " + index);
-      }
-    } catch (IOException e) {
-      LOG.warn("ingest: cannot write the file ledger index {} ({}); the next run reads the tables", index,
-          e.getMessage());
-      try {
-        fs.delete(tmp, false);
-      } catch (IOException ignored) {
-        // nothing left to do: a stray temporary file is ignored by every reader
-      }
-    }
+    List<String> lines = new ArrayList<>(byMetadata.size() + byContent.size());
+    byMetadata.forEach(k -> lines.add("M\t" + k));
+    byContent.forEach(k -> lines.add("C\t" + k));
+    index(tables).write(lines);
   }
 
   /** The files not known with the same path, size and modification time (metadata only). */

@@ -298,7 +298,12 @@ public final class DeltaTables {
    * databases), so analysts can query with either name.
    */
   public List<Table> registerViews() {
-    List<Table> registered = existing();
+    return registerViews(existing());
+  }
+
+  /** Registers {@code which} (existing tables) as {@link #registerViews()} does. */
+  public List<Table> registerViews(List<Table> which) {
+    List<Table> registered = List.copyOf(which);
     for (Table t : registered) {
       spark.sql("CREATE DATABASE IF NOT EXISTS " + t.layer());
       // external tables: DROP removes the catalog entry only, never the data; re-creating points the name at

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -36,7 +37,8 @@ import org.apache.spark.sql.Row;
  * computed_by=<run id>}. A skipped stage gets the same row with {@code status = skipped}.
  *
  * <p>Cost: a table's version is the highest {@code _delta_log/NNN.json} name (one directory listing, no
- * Spark job); the lookup reads ops.runs once per stage and collects one row.
+ * Spark job); the lookup reads ops.runs once per night and collects one row per stage, or nothing when the
+ * ledger's index still stands for ops.runs (see {@link StampedIndex}).
  */
 public final class StageLedger {
   public static final String PREFIX = "nightly:";
@@ -65,44 +67,60 @@ public final class StageLedger {
     }
   }
 
+  /** The ledger's index file, relative to the warehouse. */
+  static final String INDEX = "_ledger/stages.tsv";
+
   private final DeltaTables tables;
+  private final RunLog runs;
   /** Stage (without prefix) → its latest ok or skipped entry, loaded on the first {@link #last}, kept current. */
   private Map<String, Entry> lastEntries;
 
   public StageLedger(DeltaTables tables) {
+    this(tables, new RunLog(tables));
+  }
+
+  /** A ledger whose rows go to {@code runs} (a nightly's deferred log). */
+  public StageLedger(DeltaTables tables, RunLog runs) {
     this.tables = tables;
+    this.runs = runs;
   }
 
   /**
-   * The latest ok or skipped ledger row of {@code stage}, if any. The first call reads the latest row of every
-   * stage in one Spark job (one row per stage reaches the driver); a night asks once per stage, before that
-   * stage records its own row.
+   * The latest ok or skipped ledger row of {@code stage}, if any. The first call takes every stage's latest row
+   * from the ledger's index ({@value #INDEX}, written by {@link #saveIndex}) while ops.runs has had no commit
+   * since, else reads them in one Spark job (one row per stage reaches the driver); a night asks once per stage,
+   * before that stage records its own row.
    */
   public Optional<Entry> last(String stage) {
     if (lastEntries == null) {
-      lastEntries = new HashMap<>();
-      if (tables.exists(Table.RUNS)) {
-        Column latest = max_by(struct(col(Columns.COUNTS), col(Columns.MESSAGE)), col(Columns.FINISHED_AT));
-        for (Row r : tables.read(Table.RUNS)
-            .where(col(Columns.STAGE).startsWith(PREFIX).and(col(Columns.STATUS).isin(StageRun.OK, StageRun.SKIPPED)))
-            .groupBy(col(Columns.STAGE)).agg(latest.as("last")).collectAsList()) {
-          Row last = r.getStruct(1);
-          if (!last.isNullAt(1)) {
-            parse(last).ifPresent(e -> lastEntries.put(r.getString(0).substring(PREFIX.length()), e));
-          }
-        }
-      }
+      lastEntries = index().read().map(StageLedger::fromIndex).orElseGet(this::fromRuns);
     }
     return Optional.ofNullable(lastEntries.get(stage));
   }
 
-  private static Optional<Entry> parse(Row row) {
-    Matcher m = MESSAGE.matcher(row.getString(1));
+  private Map<String, Entry> fromRuns() {
+    Map<String, Entry> out = new HashMap<>();
+    if (tables.exists(Table.RUNS)) {
+      Column latest = max_by(struct(col(Columns.COUNTS), col(Columns.MESSAGE)), col(Columns.FINISHED_AT));
+      for (Row r : tables.read(Table.RUNS)
+          .where(col(Columns.STAGE).startsWith(PREFIX).and(col(Columns.STATUS).isin(StageRun.OK, StageRun.SKIPPED)))
+          .groupBy(col(Columns.STAGE)).agg(latest.as("last")).collectAsList()) {
+        Row last = r.getStruct(1);
+        if (!last.isNullAt(1)) {
+          parse(last.getString(1), last.getJavaMap(0))
+              .ifPresent(e -> out.put(r.getString(0).substring(PREFIX.length()), e));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Optional<Entry> parse(String message, Map<String, Long> counts) {
+    Matcher m = MESSAGE.matcher(message);
     if (!m.matches()) {
       return Optional.empty();
     }
     Map<Table, Long> versions = new EnumMap<>(Table.class);
-    Map<String, Long> counts = row.getJavaMap(0);
     for (Map.Entry<String, Long> c : counts.entrySet()) {
       if (c.getKey().startsWith(VERSION_KEY)) {
         Table.byName(c.getKey().substring(VERSION_KEY.length())).ifPresent(t -> versions.put(t, c.getValue()));
@@ -111,12 +129,51 @@ public final class StageLedger {
     return Optional.of(new Entry(m.group(1), versions, m.group(2), m.group(3)));
   }
 
-  /** Appends the ledger row of {@code stage} (status ok or skipped). */
-  public void record(String runId, String stage, String status, Instant started, Entry e, String note) {
+  private StampedIndex index() {
+    return new StampedIndex(tables, INDEX, "retention-stage-ledger-v1", List.of(Table.RUNS));
+  }
+
+  /** Index lines: {@code stage TAB message TAB v:layer.table=version,…} (the ops.runs row's own fields). */
+  private static Map<String, Entry> fromIndex(List<String> lines) {
+    Map<String, Entry> out = new HashMap<>();
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      Map<String, Long> counts = new HashMap<>();
+      for (String kv : f[2].isEmpty() ? new String[0] : f[2].split(",")) {
+        int eq = kv.lastIndexOf('=');
+        counts.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
+      }
+      parse(f[1], counts).ifPresent(e -> out.put(f[0], e));
+    }
+    return out;
+  }
+
+  /**
+   * Writes the index of every stage's latest entry, stamped with ops.runs' latest commit: call it after the
+   * night's rows are committed ({@link RunLog#flush}). Without entries loaded (a {@code --force} night) the
+   * index is removed, so the next night reads ops.runs.
+   */
+  public void saveIndex() {
+    if (lastEntries == null) {
+      index().delete();
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    lastEntries.forEach((stage, e) -> lines.add(stage + "\t" + e.message() + "\t" + String.join(",",
+        counts(e).entrySet().stream().map(c -> c.getKey() + "=" + c.getValue()).toList())));
+    index().write(lines);
+  }
+
+  private static Map<String, Long> counts(Entry e) {
     Map<String, Long> counts = new LinkedHashMap<>();
     e.versions().forEach((t, v) -> counts.put(VERSION_KEY + t.qualifiedName(), v));
-    new RunLog(tables).record(new StageRun(runId, PREFIX + stage, status, started, Instant.now(), 0, 0, 0, 0,
-        counts, e.message() + (note == null ? "" : " " + note)));
+    return counts;
+  }
+
+  /** Appends the ledger row of {@code stage} (status ok or skipped). */
+  public void record(String runId, String stage, String status, Instant started, Entry e, String note) {
+    runs.record(new StageRun(runId, PREFIX + stage, status, started, Instant.now(), 0, 0, 0, 0, counts(e),
+        e.message() + (note == null ? "" : " " + note)));
     if (lastEntries != null && (StageRun.OK.equals(status) || StageRun.SKIPPED.equals(status))) {
       lastEntries.put(stage, e);
     }

@@ -1,6 +1,5 @@
 package io.retention.pipeline;
 
-import io.retention.lake.RunLog;
 import io.retention.lake.StageRun;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * named after the stage, prints a start line and an end line with its counts and elapsed time (and, while it
  * runs, a {@link Progress} line per interval once it has run that long), and appends its
  * ops.runs row — {@code ok} with the counts its {@link StageResult} reports, or {@code failed} with the run id
- * and a one-line reason when it throws (the exception is rethrown unchanged).
+ * and a one-line reason when it throws (the exception is rethrown unchanged), to the context's run log.
  *
- * <p>Modelled on Iceberg's {@code BaseSparkAction.withJobGroupInfo}. Cost: one small Delta append per run.
+ * <p>Modelled on Iceberg's {@code BaseSparkAction.withJobGroupInfo}. Cost: one small Delta append per run (none until the flush for a nightly).
  */
 public final class StageRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
@@ -42,14 +41,14 @@ public final class StageRunner {
       }
       RunRow row = r.runRow();
       Instant finished = Instant.now();
-      new RunLog(ctx.tables()).record(new StageRun(ctx.runId(), stage, StageRun.OK, started, finished,
+      ctx.runs().record(new StageRun(ctx.runId(), stage, StageRun.OK, started, finished,
           row.rowsIn(), row.rowsOut(), row.rowsQuarantined(), row.rowsDuplicate(), row.counts(), row.message()));
       ctx.err().printf(Locale.ROOT, "== %s ok in %s: %s%n", stage, seconds(started, finished), r.summary());
       return r;
     } catch (Exception | Error e) {
       String why = Failures.describe(e);
       try {
-        new RunLog(ctx.tables()).record(new StageRun(ctx.runId(), stage, StageRun.FAILED, started, Instant.now(),
+        ctx.runs().record(new StageRun(ctx.runId(), stage, StageRun.FAILED, started, Instant.now(),
             0, 0, 0, 0, null, why));
       } catch (RuntimeException logFailure) {
         e.addSuppressed(logFailure);

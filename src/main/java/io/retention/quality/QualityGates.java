@@ -12,7 +12,8 @@ import java.util.Map;
  * The nightly's {@code gates} stage, between ingest and everything that publishes: measures the ingest runs no
  * check covered yet ({@link QualityLog#unchecked}), checks every gate against the trailing nights, records the
  * night in ops.night_quality, and throws {@link GateFailure} when a {@code fail} gate tripped. Warnings are
- * printed and recorded; the night goes on.
+ * printed and recorded; the night goes on. While the gates' index says nothing waits and nothing is held
+ * ({@link QualityLog#knownClear}), a night with no new ingest run reads no table.
  */
 public final class QualityGates {
   private final StageContext ctx;
@@ -57,8 +58,14 @@ public final class QualityGates {
 
   public Checked run() {
     QualityLog log = new QualityLog(ctx.tables());
+    if (log.knownClear()) {
+      return new Checked(null, List.of(), GateResult.PASS);
+    }
     List<String> runs = log.unchecked();
     if (runs.isEmpty()) {
+      if (log.held().isEmpty()) {
+        log.markClear();
+      }
       return new Checked(null, List.of(), GateResult.PASS);
     }
     NightQuality night = log.measure(runs);
@@ -70,6 +77,9 @@ public final class QualityGates {
       if (GateResult.WARN.equals(r.outcome())) {
         ctx.err().println("gates: warning: " + r.gate() + ": " + r.message());
       }
+    }
+    if (!GateResult.FAIL.equals(outcome) && log.held().isEmpty()) {
+      log.markClear();
     }
     if (GateResult.FAIL.equals(outcome)) {
       GateResult first = results.stream().filter(r -> GateResult.FAIL.equals(r.outcome())).findFirst().orElseThrow();

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.lake.DeltaTables;
+import io.retention.lake.StampedIndex;
 import io.retention.lake.Table;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
@@ -35,6 +36,10 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class QualityLog {
   /** The outcome of an acceptance row. */
   public static final String ACCEPTED = "accepted";
+
+  /** The gates' index file, relative to the warehouse. */
+  static final String CLEAR_INDEX = "_ledger/gates.tsv";
+  private static final String CLEAR = "clear";
 
   private final DeltaTables tables;
   private Map<String, Books> ledger;
@@ -161,6 +166,28 @@ public final class QualityLog {
     return out;
   }
 
+  /**
+   * True when the gates' index ({@value #CLEAR_INDEX}) says that, as of the latest commits of the file ledgers and
+   * ops.night_quality, no ingest run waited for a check and no night was held: then {@link #unchecked} and
+   * {@link #held} are empty without reading a table (a listing of three Delta logs, no Spark job).
+   */
+  public boolean knownClear() {
+    return clearIndex().read().filter(l -> l.equals(List.of(CLEAR))).isPresent();
+  }
+
+  /**
+   * Records that no ingest run waits for a check and no night is held (call it under the warehouse lock right
+   * after a check found that, or after recording a check that did not fail).
+   */
+  public void markClear() {
+    clearIndex().write(List.of(CLEAR));
+  }
+
+  private StampedIndex clearIndex() {
+    return new StampedIndex(tables, CLEAR_INDEX, "retention-gates-v1",
+        List.of(Table.INGESTED_FILES, Table.REJECTED_FILES, Table.NIGHT_QUALITY));
+  }
+
   /** Every check and acceptance, oldest first. */
   public List<Check> checks() {
     return rows().stream().map(QualityLog::check).toList();
@@ -209,7 +236,7 @@ public final class QualityLog {
   private void append(List<Row> rows) {
     tables.createIfNotExists(Table.NIGHT_QUALITY, Schemas.NIGHT_QUALITY);
     tables.append(Table.NIGHT_QUALITY, tables.spark().createDataFrame(rows, Schemas.NIGHT_QUALITY));
-    rows = null; // read again when asked
+    this.rows = null; // read again when asked
   }
 
   private static Row row(String runId, NightQuality q, List<GateResult> results, String outcome, Instant at,

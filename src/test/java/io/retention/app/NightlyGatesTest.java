@@ -12,6 +12,7 @@ import io.retention.quality.GateResult;
 import io.retention.quality.QualityGates;
 import io.retention.quality.QualityLog;
 import io.retention.schema.Columns;
+import io.retention.testing.JobCounter;
 import io.retention.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,5 +145,29 @@ class NightlyGatesTest {
     assertThat(accepted.ingestRunIds()).isEqualTo(held.get(0).ingestRunIds());
     // the accepted night does not count twice among the nights a median is taken over
     assertThat(log.history(14)).hasSize(4);
+  }
+
+  @Test
+  @Order(3)
+  void onceANightIsCheckedTheGatesReadNoTableUntilIngestRecordsAnotherRun() throws Exception {
+    StageContext ctx = StageContext.forCommand(tables, "ingest", null, System.err);
+    IngestCommand ingest = new IngestCommand();
+    ingest.input = landing.toString();
+    ingest.validate(config);
+    ingest.execute(config, ctx); // night-5.csv, held back in test 2
+    assertThat(new QualityLog(tables).knownClear()).isFalse();
+    QualityGates.Checked five = new QualityGates(ctx, config.gates()).run();
+    assertThat(five.night().records()).isEqualTo(50);
+    assertThat(new QualityLog(tables).knownClear()).as("checked, passed, nothing held").isTrue();
+    try (JobCounter jobs = JobCounter.start(spark)) {
+      QualityGates.Checked idle = new QualityGates(ctx, config.gates()).run();
+      assertThat(idle.night()).isNull();
+      assertThat(new QualityLog(tables).knownClear()).isTrue();
+      assertThat(jobs.drain()).as("Spark jobs of a check with no new ingest run").isZero();
+    }
+    night(6, 0);
+    ingest.execute(config, ctx);
+    assertThat(new QualityLog(tables).knownClear()).as("ops.ingested_files has another commit").isFalse();
+    assertThat(new QualityGates(ctx, config.gates()).run().night().records()).isEqualTo(50);
   }
 }

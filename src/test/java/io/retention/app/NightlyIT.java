@@ -82,7 +82,7 @@ class NightlyIT {
   @Test
   @Order(0)
   void everyStageOfTheNightHasItsOwnOkRowUnderTheNightsRunId() {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("all stages ok \\(warehouse .*, run (nightly-[0-9a-f-]+)\\)")
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("all stages ok in [0-9.]+ s since the JVM started \\(warehouse .*, run (nightly-[0-9a-f-]+)\\)")
         .matcher(uninterrupted.stderr());
     assertThat(m.find()).as(uninterrupted.stderr()).isTrue();
     List<Row> rows = tables(reference).read(Table.RUNS).where(col(Columns.RUN_ID).equalTo(m.group(1))
@@ -177,6 +177,7 @@ class NightlyIT {
     files.putAll(files(reference.resolve("reports")));
     assertThat(files.keySet()).anyMatch(f -> f.endsWith("index.html")).anyMatch(f -> f.endsWith(".csv"));
     long runs = tables.read(Table.RUNS).count();
+    long runsVersion = ledger.version(Table.RUNS);
 
     ChildJvm.Outcome second = nightly(reference, null);
     assertThat(second.exitCode()).as(second.stderr()).isZero();
@@ -200,6 +201,8 @@ class NightlyIT {
     assertThat(added.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
         "ingest ok", "gates ok", "hub ok", "nightly:metrics skipped", "nightly:clv skipped",
         "nightly:score-churn skipped", "nightly:export skipped", "nightly:report skipped");
+    assertThat(ledger.version(Table.RUNS)).as("a night with nothing new makes one commit").isEqualTo(runsVersion + 1);
+    assertThat(second.stderr()).contains("state=unchanged", "no new ingest run to check");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.schema.Columns;
+import io.retention.testing.JobCounter;
 import io.retention.testing.SharedSpark;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -142,36 +143,17 @@ class IngestStageTest {
     assertThat(t.read(Table.PURCHASES).count()).isEqualTo(7);
   }
 
-  /** Counts the Spark jobs started while it is registered. */
-  private static final class JobCounter extends org.apache.spark.scheduler.SparkListener {
-    final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-      jobs.incrementAndGet();
-    }
-
-    int drain() throws java.util.concurrent.TimeoutException {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      return jobs.getAndSet(0);
-    }
-  }
-
   @Test
   void aRunWithNoNewFileStartsNoSparkJobAndAnotherCommitToTheLedgerIsSeen() throws Exception {
     DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
     Path in = IngestFixtures.landing(SharedSpark.tempDir("landing-idle").resolve("in"));
-    JobCounter counter = new JobCounter();
-    spark.sparkContext().addSparkListener(counter);
-    try {
+    try (JobCounter counter = JobCounter.start(spark)) {
       ingest(t, in.toString());
       assertThat(counter.drain()).as("Spark jobs of the first run").isPositive();
       IngestStage.Result idle = ingest(t, in.toString());
       assertThat(counter.drain()).as("Spark jobs of a run with no new file").isZero();
       assertThat(idle.filesSkipped()).isEqualTo(4);
       assertThat(idle.books().files()).isEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(counter);
     }
     // a commit the index did not see (day2.csv's ledger row deleted) is read from the table: day2.csv again
     t.delta(Table.INGESTED_FILES).delete(col(Columns.FILE_PATH).endsWith("day2.csv"));

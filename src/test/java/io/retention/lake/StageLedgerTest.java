@@ -3,6 +3,7 @@ package io.retention.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retention.schema.Schemas;
+import io.retention.testing.JobCounter;
 import io.retention.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,41 @@ class StageLedgerTest {
     assertThat(ledger.last("metrics").orElseThrow().sameState(second)).isTrue();
     assertThat(first.sameState(second)).isFalse();
     assertThat(t.read(Table.RUNS).where("stage = 'nightly:metrics'").count()).isEqualTo(2);
+  }
+
+  @Test
+  void aNightsRowsWaitForOneCommitAndItsIndexStandsForOpsRunsUntilAnotherCommit() throws Exception {
+    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("ledger-index").toString());
+    RunLog runs = RunLog.deferred(t);
+    StageLedger night = new StageLedger(t, runs);
+    assertThat(night.last("metrics")).isEmpty();
+    StageLedger.Entry metrics = new StageLedger.Entry("f1", Map.of(Table.QUARANTINE, 2L, Table.CUSTOMERS, -1L), "-",
+        "run-a");
+    StageLedger.Entry clv = new StageLedger.Entry("f2", Map.of(), "abc", "run-a");
+    night.record("run-a", "metrics", StageRun.OK, Instant.now(), metrics, null);
+    night.record("run-a", "clv", StageRun.SKIPPED, Instant.now(), clv, "unchanged");
+    assertThat(t.exists(Table.RUNS)).as("nothing committed before the flush").isFalse();
+    runs.flush();
+    assertThat(t.version(Table.RUNS)).as("created, then both rows in one append").isEqualTo(1);
+    runs.flush();
+    assertThat(t.version(Table.RUNS)).as("nothing waits: no commit").isEqualTo(1);
+    night.saveIndex();
+
+    try (JobCounter jobs = JobCounter.start(spark)) {
+      StageLedger next = new StageLedger(t);
+      assertThat(next.last("metrics")).contains(metrics);
+      assertThat(next.last("clv")).contains(clv);
+      assertThat(jobs.drain()).as("read from the index: no Spark job").isZero();
+    }
+    // a row the index has not seen (another command's) sends the next night back to ops.runs
+    StageLedger.Entry newer = new StageLedger.Entry("f3", Map.of(), "-", "run-b");
+    new StageLedger(t).record("run-b", "metrics", StageRun.OK, Instant.now(), newer, null);
+    try (JobCounter jobs = JobCounter.start(spark)) {
+      StageLedger next = new StageLedger(t);
+      assertThat(next.last("metrics")).contains(newer);
+      assertThat(next.last("clv")).contains(clv);
+      assertThat(jobs.drain()).as("read from ops.runs").isPositive();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.retention.lake.DeltaTables;
 import io.retention.lake.Table;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
+import io.retention.testing.JobCounter;
 import io.retention.testing.SharedSpark;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ class IncrementalMetricsTest {
   }
 
   @Test
-  void incrementalRunsGiveTheTablesOfAFullBuild() {
+  void incrementalRunsGiveTheTablesOfAFullBuild() throws Exception {
     List<Row> all = orders();
     List<Row> first = batch(all, false);
     List<Row> second = batch(all, true);
@@ -136,6 +137,14 @@ class IncrementalMetricsTest {
     assertThat(forced.mode()).isEqualTo(CustomerState.Mode.FULL);
     assertThat(forced.reason()).isEqualTo("full rebuild asked for");
     assertThat(forced.rowsRead()).isEqualTo(all.size());
+    // asked again with nothing committed since: the hub's index answers, no table is opened
+    try (JobCounter jobs = JobCounter.start(spark)) {
+      CustomerState.Refresh again = new CustomerState(inc).refresh(false);
+      assertThat(jobs.drain()).as("Spark jobs of an unchanged check").isZero();
+      assertThat(again.mode()).isEqualTo(CustomerState.Mode.UNCHANGED);
+      assertThat(again.silverVersion()).isEqualTo(forced.silverVersion());
+      assertThat(again.latestPurchase()).isEqualTo(latestPurchase(all));
+    }
   }
 
   @Test
