@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * not yet ingested) → gates (the quality gates on what ingest added; a failing one stops the night with exit code
  * 3 and holds later nights until {@code --accept-gates}) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
  * date) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays, or --retrain)
- * → score-churn → export → report. Each stage is the same {@link StageCommand} a user runs alone, run through
+ * → score-churn → export → backtest (the score date that closes tonight, as-of − horizon, when it has scores;
+ * else skipped with its reason) → report. Each stage is the same {@link StageCommand} a user runs alone, run through
  * the one stage runner with the night's context (run id, pinned date); {@link #night} lists them. The first
  * failing stage stops the run with a non-zero exit naming it.
  *
@@ -97,6 +98,7 @@ public final class NightlyCommand extends SparkCommand {
   private final TrainChurnCommand train = new TrainChurnCommand();
   private final ScoreChurnCommand score = new ScoreChurnCommand();
   private final ExportCommand export = new ExportCommand();
+  private final BacktestCommand backtest = nightlyBacktest();
   private final ReportCommand report = new ReportCommand();
   private final CatalogCommand registration = new CatalogCommand();
   private LocalDate pinned;
@@ -129,7 +131,7 @@ public final class NightlyCommand extends SparkCommand {
     pinned = Flags.date("--date", date);
     ingest.input = input;
     ingest.profile = profile;
-    for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, report)) {
+    for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, backtest, report)) {
       c.validate(config);
     }
   }
@@ -144,6 +146,7 @@ public final class NightlyCommand extends SparkCommand {
         new Step(clv, null),
         new Step(score, null),
         new Step(export, localFolder(export.resolvedOptions(config, ctx).outDir(), "at_risk", asOf.toString())),
+        new Step(backtest, null),
         new Step(report, report.outDir(config).resolve(asOf.toString())));
   }
 
@@ -176,6 +179,12 @@ public final class NightlyCommand extends SparkCommand {
       if (s.command() == report) {
         // the report reads every table, also those no nightly stage writes (gold.clv_evaluation)
         night.upstream().addAll(EnumSet.complementOf(EnumSet.of(Table.RUNS)));
+      }
+      Optional<String> idle = s.command() == backtest ? backtest.nothingDue(config, tables, asOf) : Optional.empty();
+      if (idle.isPresent()) {
+        err.printf(Locale.ROOT, "%n== nightly: backtest skipped: %s%n", idle.get());
+        night.lines().add(String.format(Locale.ROOT, "%-12s skipped (%s)", backtest.stage(), idle.get()));
+        continue;
       }
       cached(night, day, config, s);
     }
@@ -295,6 +304,13 @@ public final class NightlyCommand extends SparkCommand {
     ledger.record(night.runId(), stage, StageRun.OK, started,
         new StageLedger.Entry(fingerprint, versions, hashOf(step.outputs()), night.runId()), null);
     night.upstream().addAll(touched);
+  }
+
+  /** The backtest step of the night: only the score date that closes at the night's as-of date. */
+  private static BacktestCommand nightlyBacktest() {
+    BacktestCommand b = new BacktestCommand();
+    b.closedOnly = true;
+    return b;
   }
 
   private static String hashOf(Path outputs) {
