@@ -172,7 +172,7 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
             java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control()
         + " " + o.segmentActions() + " matchKey=" + o.matchKey() + " " + config.segments().rules()
         + " window=" + config.activeWindowDays() + " bom=" + config.export().bom() + " groupRead="
-        + config.export().groupRead();
+        + config.export().groupRead() + " members=" + Table.AT_RISK_LISTS.qualifiedName();
   }
 
   @Override
