@@ -28,8 +28,7 @@ import picocli.CommandLine.Option;
  * dates point in time, so a fresh warehouse gets a history to evaluate.
  */
 @Command(name = "backtest",
-    footer = {"Examples: jobs/retention backtest",
-        "          jobs/retention backtest --backfill 2025-06-01 2025-08-01 --every 30"},
+    footer = "Example: jobs/retention backtest --backfill 2025-06-01 2025-08-01 --every 30",
     mixinStandardHelpOptions = true,
     description = "Evaluate past churn scores and at-risk lists against what customers did next: observed churn "
         + "per band and decile, list precision/recall, treatment-vs-control uplift; writes gold.churn_backtest.")
