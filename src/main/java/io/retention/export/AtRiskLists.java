@@ -6,8 +6,11 @@ import io.retention.schema.BacktestColumns;
 import io.retention.schema.GoldSchemas;
 import io.retention.schema.SqlLiterals;
 import java.time.LocalDate;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * gold.at_risk_lists: who was on the at-risk list exported for a date, in the file's order, with their group
@@ -21,9 +24,9 @@ public final class AtRiskLists {
 
   /** Replaces the rows of {@code listDate} with {@code members} ({@link AtRiskExport#members}). */
   public static void write(DeltaTables tables, Dataset<Row> members, LocalDate listDate) {
-    tables.replaceWhere(Table.AT_RISK_LISTS, members.select(GoldSchemas.AT_RISK_LISTS.fieldNames()[0],
-        java.util.Arrays.copyOfRange(GoldSchemas.AT_RISK_LISTS.fieldNames(), 1,
-            GoldSchemas.AT_RISK_LISTS.fieldNames().length)),
+    Column[] columns = Arrays.stream(GoldSchemas.AT_RISK_LISTS.fieldNames()).map(functions::col)
+        .toArray(Column[]::new); // the contract's order
+    tables.replaceWhere(Table.AT_RISK_LISTS, members.select(columns),
         BacktestColumns.LIST_DATE + " = " + SqlLiterals.date(listDate));
   }
 }
