@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.retention.clv.CustomerLifetimeValue;
 import io.retention.export.AtRiskExport;
+import io.retention.export.AtRiskLists;
 import io.retention.export.ControlGroup;
 import io.retention.export.CrmColumns;
 import io.retention.export.ExportWriter;
@@ -145,8 +146,11 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
     }
     Dataset<Row> clv = tables.readOrEmpty(Table.CUSTOMER_CLV, CustomerLifetimeValue.schema());
     JobConfig.ExportSettings e = config.export();
-    return new Exported(ExportWriter.write(AtRiskExport.compute(scores, clv, crm(config, tables, o), o),
-        o.outDir(), o.asOf(), any.getString(0), new ExportWriter.Format(e.bom(), e.groupRead(), o.matchKey())), o);
+    Dataset<Row> ranked = AtRiskExport.ranked(scores, clv, crm(config, tables, o), o);
+    ExportWriter.Written w = ExportWriter.write(AtRiskExport.file(ranked, o), o.outDir(), o.asOf(), any.getString(0),
+        new ExportWriter.Format(e.bom(), e.groupRead(), o.matchKey()));
+    AtRiskLists.write(tables, AtRiskExport.members(ranked, o), o.asOf()); // who was on the file, for the backtest
+    return new Exported(w, o);
   }
 
   /** Each customer's RFM segment at the score date and, when configured, its match key (null: no state yet). */
@@ -168,7 +172,7 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
             java.nio.charset.StandardCharsets.UTF_8))) + " " + o.rules() + " " + o.policy() + " " + o.control()
         + " " + o.segmentActions() + " matchKey=" + o.matchKey() + " " + config.segments().rules()
         + " window=" + config.activeWindowDays() + " bom=" + config.export().bom() + " groupRead="
-        + config.export().groupRead();
+        + config.export().groupRead() + " members=" + Table.AT_RISK_LISTS.qualifiedName();
   }
 
   @Override

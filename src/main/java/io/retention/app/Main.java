@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         TrainChurnCommand.class,
         ScoreChurnCommand.class,
         ExportCommand.class,
+        BacktestCommand.class,
         ReportCommand.class,
         GenerateCommand.class,
         NightlyCommand.class,

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * not yet ingested) → gates (the quality gates on what ingest added; a failing one stops the night with exit code
  * 3 and holds later nights until {@code --accept-gates}) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
  * date) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays, or --retrain)
- * → score-churn → export → report. Each stage is the same {@link StageCommand} a user runs alone, run through
+ * → score-churn → export → backtest (the score date that closes tonight, as-of − horizon, when it has scores;
+ * else skipped with its reason) → report. Each stage is the same {@link StageCommand} a user runs alone, run through
  * the one stage runner with the night's context (run id, pinned date); {@link #night} lists them. The first
  * failing stage stops the run with a non-zero exit naming it.
  *
@@ -100,6 +101,7 @@ public final class NightlyCommand extends SparkCommand {
   private final TrainChurnCommand train = new TrainChurnCommand();
   private final ScoreChurnCommand score = new ScoreChurnCommand();
   private final ExportCommand export = new ExportCommand();
+  private final BacktestCommand backtest = nightlyBacktest();
   private final ReportCommand report = new ReportCommand();
   private final CatalogCommand registration = new CatalogCommand();
   private LocalDate pinned;
@@ -132,7 +134,7 @@ public final class NightlyCommand extends SparkCommand {
     pinned = Flags.date("--date", date);
     ingest.input = input;
     ingest.profile = profile;
-    for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, report)) {
+    for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, backtest, report)) {
       c.validate(config);
     }
   }
@@ -147,6 +149,7 @@ public final class NightlyCommand extends SparkCommand {
         new Step(clv, null),
         new Step(score, null),
         new Step(export, localFolder(export.resolvedOptions(config, ctx).outDir(), "at_risk", asOf.toString())),
+        new Step(backtest, null),
         new Step(report, report.outDir(config).resolve(asOf.toString())));
   }
 
@@ -334,6 +337,13 @@ public final class NightlyCommand extends SparkCommand {
         new StageLedger.Entry(fingerprint, versions, hashOf(step.outputs()), night.runId()), null);
     ctx.runs().flush();
     night.upstream().addAll(touched);
+  }
+
+  /** The backtest step of the night: only the score date that closes at the night's as-of date. */
+  private static BacktestCommand nightlyBacktest() {
+    BacktestCommand b = new BacktestCommand();
+    b.closedOnly = true;
+    return b;
   }
 
   private static String hashOf(Path outputs) {

@@ -59,12 +59,21 @@ public final class ChurnLabels {
   public static Dataset<Row> fromState(Dataset<Row> state, Options o) {
     Column c = lit(Date.valueOf(o.cutoff()));
     Column from = lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())));
-    Column until = lit(Date.valueOf(o.cutoff().plusDays(o.horizonDays())));
     Column active = exists(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.PURCHASES).gt(0)
         .and(x.getField(CustomerActivity.DAY).between(from, c)));
-    Column returned = exists(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.PURCHASES).gt(0)
-        .and(x.getField(CustomerActivity.DAY).gt(c)).and(x.getField(CustomerActivity.DAY).leq(until)));
+    Column returned = purchasedIn(o.cutoff(), o.cutoff().plusDays(o.horizonDays()));
     return state.where(active).select(col(Columns.CUSTOMER_ID),
         lit(1.0).minus(returned.cast(DataTypes.DoubleType)).as(ChurnColumns.LABEL));
+  }
+
+  /**
+   * Whether the customer's state holds a purchase day in {@code (after, until]} (an entry with purchases &gt; 0;
+   * a refund-only day is no purchase), row by row.
+   */
+  public static Column purchasedIn(LocalDate after, LocalDate until) {
+    Column from = lit(Date.valueOf(after));
+    Column to = lit(Date.valueOf(until));
+    return exists(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.PURCHASES).gt(0)
+        .and(x.getField(CustomerActivity.DAY).gt(from)).and(x.getField(CustomerActivity.DAY).leq(to)));
   }
 }

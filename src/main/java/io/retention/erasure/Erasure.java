@@ -65,7 +65,7 @@ public final class Erasure {
   public static final String STAGE = "forget";
   /** The per-customer gold tables, besides the state. */
   static final List<Table> GOLD = List.of(Table.CUSTOMERS, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
-      Table.CHURN_SCORES);
+      Table.CHURN_SCORES, Table.AT_RISK_LISTS);
   private static final StructType IDS = Schemas.struct(Schemas.field(CUSTOMER_ID, DataTypes.StringType));
   private static final StructType RECORD_KEYS = Schemas.struct(Schemas.field(SOURCE_FILE, DataTypes.StringType),
       Schemas.field(LINE_NUMBER, DataTypes.LongType), Schemas.field(INGEST_RUN_ID, DataTypes.StringType),

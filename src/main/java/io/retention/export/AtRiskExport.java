@@ -4,9 +4,11 @@ import static io.retention.schema.ChurnColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.schema.BacktestColumns;
 import io.retention.schema.ClvColumns;
 import io.retention.schema.Columns;
 import io.retention.schema.MetricsColumns;
@@ -19,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -129,6 +132,35 @@ public final class AtRiskExport {
    * ({@link CrmColumns}) each customer's segment and match key at the score date, or null.
    */
   public static Dataset<Row> compute(Dataset<Row> scores, Dataset<Row> clv, Dataset<Row> crm, Options o) {
+    return file(ranked(scores, clv, crm, o), o);
+  }
+
+  /** The rows of the file from the {@link #ranked} list. */
+  public static Dataset<Row> file(Dataset<Row> ranked, Options o) {
+    return ranked.select(cells(o));
+  }
+
+  /**
+   * Who is on the list, for gold.at_risk_lists: list_date, the real customer id, its 1-based rank (the file's row
+   * order), its group, risk, band, predicted CLV, expected value saved and the model version. From the
+   * {@link #ranked} list (at most top N rows: the window's single partition stays small).
+   */
+  public static Dataset<Row> members(Dataset<Row> ranked, Options o) {
+    return ranked.select(lit(Date.valueOf(o.asOf())).as(BacktestColumns.LIST_DATE), col(Columns.CUSTOMER_ID),
+        row_number().over(Window.orderBy(ORDER)).as(BacktestColumns.RANK), group(o).as(GROUP), col(CHURN_RISK),
+        col(RISK_BAND), col(ClvColumns.PREDICTED_CLV).cast(Schemas.MONEY).as(ClvColumns.PREDICTED_CLV),
+        col(EXPECTED_VALUE_SAVED), col(MODEL_VERSION));
+  }
+
+  /** The file's row order: expected value saved (unknown last), then risk, then id. */
+  private static final Column[] ORDER = {col(EXPECTED_VALUE_SAVED).desc_nulls_last(), col(CHURN_RISK).desc(),
+      col(Columns.CUSTOMER_ID)};
+
+  /**
+   * The list of the score date before the file's cells: the score rows worth contacting with predicted CLV,
+   * value at risk and expected value saved, sorted in file order and cut to the top N.
+   */
+  public static Dataset<Row> ranked(Dataset<Row> scores, Dataset<Row> clv, Dataset<Row> crm, Options o) {
     Dataset<Row> day = withNextPurchase(scores).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf()))));
     if (o.minRisk() != null) {
       day = day.where(col(CHURN_RISK).geq(o.minRisk()));
@@ -141,11 +173,8 @@ public final class AtRiskExport {
     Dataset<Row> sorted = joined.withColumn(VALUE_AT_RISK, round(atRisk, 2).cast(Schemas.MONEY))
         .withColumn(EXPECTED_VALUE_SAVED, round(atRisk.multiply(o.policy().saveRate()), 2).cast(Schemas.MONEY))
         .where(o.policy().worthContacting())
-        .orderBy(col(EXPECTED_VALUE_SAVED).desc_nulls_last(), col(CHURN_RISK).desc(), col(Columns.CUSTOMER_ID));
-    if (o.top() != null) {
-      sorted = sorted.limit(o.top());
-    }
-    return sorted.select(cells(o));
+        .orderBy(ORDER);
+    return o.top() != null ? sorted.limit(o.top()) : sorted;
   }
 
   /** The exported cells: ids pseudonymised when asked, text neutralised, the action and the group. */

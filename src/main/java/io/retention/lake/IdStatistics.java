@@ -28,7 +28,7 @@ public final class IdStatistics {
   /** The tables holding customer ids or records: bronze, silver, quarantine and the per-customer gold tables. */
   public static final Set<Table> HOLDING_IDS = EnumSet.of(Table.PURCHASE_EVENTS, Table.PURCHASES,
       Table.QUARANTINE, Table.CUSTOMERS, Table.CUSTOMER_ACTIVITY, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
-      Table.CHURN_SCORES);
+      Table.CHURN_SCORES, Table.AT_RISK_LISTS);
 
   /** The columns of {@code schema} statistics are kept for: top-level numbers, dates, timestamps and booleans. */
   public static String statsColumns(StructType schema) {

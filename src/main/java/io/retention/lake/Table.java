@@ -25,6 +25,10 @@ public enum Table {
   CHURN_FEATURES("gold", "churn_features"),
   CHURN_SCORES("gold", "churn_scores"),
   CHURN_EVALUATION("gold", "churn_evaluation"),
+  /** Who was on each exported at-risk list, in file order, with their group (treatment / control). */
+  AT_RISK_LISTS("gold", "at_risk_lists"),
+  /** The backtest of past score dates: per band, decile, list and uplift (no customer ids). */
+  CHURN_BACKTEST("gold", "churn_backtest"),
   RUNS("ops", "runs"),
   INGESTED_FILES("ops", "ingested_files"),
   REJECTED_FILES("ops", "rejected_files"),

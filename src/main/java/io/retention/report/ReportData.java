@@ -109,7 +109,7 @@ public final class ReportData {
       ReportModel.Churn churn = values.churn();
       return new ReportModel(asOf, grain, headline, cohorts(asOf, grain), kpis, gaps(asOf), clv, values.calibration(),
           churn, new ChurnModelData(tables).load(churn == null ? null : churn.modelVersion()), quality(),
-          SegmentReport.load(tables));
+          SegmentReport.load(tables), BacktestReport.load(tables));
     } finally {
       sc.setJobDescription(null);
     }

@@ -21,10 +21,11 @@ import java.util.List;
  * @param churnModel out-of-time evaluation of the churn model (null: gold.churn_evaluation absent)
  * @param quality the nightly's latest quality-gate checks, newest first (empty: ops.night_quality absent)
  * @param segments RFM segment sizes and transitions (null: gold.customers without segments)
+ * @param backtest past score dates against what customers did next (null: gold.churn_backtest absent)
  */
 public record ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
     List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
-    ChurnModel churnModel, List<QualityLog.Check> quality, Segments segments) {
+    ChurnModel churnModel, List<QualityLog.Check> quality, Segments segments, Backtest backtest) {
 
   public ReportModel {
     cohorts = cohorts == null ? List.of() : List.copyOf(cohorts);
@@ -32,6 +33,31 @@ public record ReportModel(LocalDate asOf, String grain, Headline headline, List<
     calibration = calibration == null ? List.of() : List.copyOf(calibration);
     quality = quality == null ? List.of() : List.copyOf(quality);
   }
+
+  /** A report without a backtest (gold.churn_backtest absent). */
+  public ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,
+      List<KpiPoint> kpis, Gaps gaps, Clv clv, List<CalibrationBin> calibration, Churn churn,
+      ChurnModel churnModel, List<QualityLog.Check> quality, Segments segments) {
+    this(asOf, grain, headline, cohorts, kpis, gaps, clv, calibration, churn, churnModel, quality, segments, null);
+  }
+
+  /**
+   * gold.churn_backtest, one point per evaluated score date, oldest first; {@code horizonDays} of the newest.
+   */
+  public record Backtest(int horizonDays, List<BacktestPoint> points) {
+    public Backtest {
+      points = List.copyOf(points);
+    }
+  }
+
+  /**
+   * One evaluated score date: all scored customers' observed churn, the high band's mean predicted risk and
+   * observed churn, the list's size, precision and recall, and the uplift (treatment − control reactivation)
+   * with its 95 % interval; any may be null (no high band, no list, no control group).
+   */
+  public record BacktestPoint(LocalDate scoreDate, String modelVersion, Long customers, Double observedChurn,
+      Double highMeanRisk, Double highObservedChurn, Long listSize, Double precision, Double recall,
+      Long treatment, Long control, Double uplift, Double upliftLow, Double upliftHigh) {}
 
   /** A report without segments (gold.customers written before they existed). */
   public ReportModel(LocalDate asOf, String grain, Headline headline, List<CohortCell> cohorts,

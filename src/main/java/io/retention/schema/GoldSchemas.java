@@ -177,6 +177,40 @@ public final class GoldSchemas {
       field("y", DoubleType),
       field("n", LongType));
 
+  /** gold.at_risk_lists: who was on the exported list of list_date, in file order, with their group. */
+  public static final StructType AT_RISK_LISTS = struct(
+      field(BacktestColumns.LIST_DATE, DateType),
+      field(Columns.CUSTOMER_ID, StringType),
+      field(BacktestColumns.RANK, IntegerType),
+      field(ChurnColumns.GROUP, StringType),
+      field(ChurnColumns.CHURN_RISK, DoubleType),
+      field(ChurnColumns.RISK_BAND, StringType),
+      field(ClvColumns.PREDICTED_CLV, MONEY),
+      field(ChurnColumns.EXPECTED_VALUE_SAVED, MONEY),
+      field(ChurnColumns.MODEL_VERSION, StringType));
+
+  /** gold.churn_backtest: per evaluated score date, one row per kind and key (see docs/models.md). */
+  public static final StructType CHURN_BACKTEST = struct(
+      field(ChurnColumns.SCORE_DATE, DateType),
+      field(BacktestColumns.HORIZON_DAYS, IntegerType),
+      field(BacktestColumns.OUTCOME_UNTIL, DateType),
+      field(ChurnColumns.MODEL_VERSION, StringType),
+      field(BacktestColumns.KIND, StringType),
+      field(BacktestColumns.KEY, StringType),
+      field(BacktestColumns.CUSTOMERS, LongType),
+      field(BacktestColumns.CHURNED, LongType),
+      field(BacktestColumns.MEAN_RISK, DoubleType),
+      field(BacktestColumns.OBSERVED_CHURN, DoubleType),
+      field(BacktestColumns.PRECISION, DoubleType),
+      field(BacktestColumns.RECALL, DoubleType),
+      field(BacktestColumns.TREATMENT_CUSTOMERS, LongType),
+      field(BacktestColumns.CONTROL_CUSTOMERS, LongType),
+      field(BacktestColumns.RATE_TREATMENT, DoubleType),
+      field(BacktestColumns.RATE_CONTROL, DoubleType),
+      field(BacktestColumns.DIFF, DoubleType),
+      field(BacktestColumns.CI_LOW, DoubleType),
+      field(BacktestColumns.CI_HIGH, DoubleType));
+
   /** The contract of a gold table. */
   public static StructType of(io.retention.lake.Table table) {
     return switch (table) {
@@ -193,6 +227,8 @@ public final class GoldSchemas {
       case CHURN_FEATURES -> CHURN_FEATURES;
       case CHURN_SCORES -> CHURN_SCORES;
       case CHURN_EVALUATION -> CHURN_EVALUATION;
+      case AT_RISK_LISTS -> AT_RISK_LISTS;
+      case CHURN_BACKTEST -> CHURN_BACKTEST;
       default -> throw new IllegalArgumentException(table.qualifiedName() + " is not a gold table");
     };
   }

@@ -60,7 +60,8 @@ class LauncherIT {
     assertThat(lines.get(0)).matches("last nightly nightly-[0-9a-f]{8} on \\S+: ok \\(.+\\)");
     assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
     assertThat(lines.stream().map(l -> l.trim().split(" +")[0]).toList())
-        .containsSubsequence("ingest", "metrics", "clv", "train-churn", "score-churn", "export", "report");
+        .containsSubsequence("ingest", "metrics", "clv", "train-churn", "score-churn", "export", "backtest",
+            "report");
   }
 
   @Test

@@ -35,7 +35,7 @@ class BenchmarkIT {
       1_000_000, Instant.now().plus(Duration.ofDays(1)), false);
   /** The nightly's stages, in its order, when the churn model is recent (no retraining). */
   private static final List<String> NIGHT = List.of("ingest", "gates", "hub", "metrics", "clv", "score-churn",
-      "export", "report");
+      "export", "backtest", "report");
   private static SparkSession spark;
   private static Path work;
   private static List<Benchmark.Result> points;
