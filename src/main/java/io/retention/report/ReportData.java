@@ -3,10 +3,10 @@ package io.retention.report;
 import static io.retention.schema.MetricsColumns.*;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.export.AtRiskExport;
@@ -142,7 +142,8 @@ public final class ReportData {
     if (state == null) {
       return null;
     }
-    Column last = element_at(CustomerActivity.purchaseDaysUpTo(asOf), -1);
+    // a customer whose first purchase is after as-of has no day yet: not counted (element_at would throw)
+    Column last = try_element_at(CustomerActivity.purchaseDaysUpTo(asOf), lit(-1));
     Row r = state.select(last.as("last"))
         .agg(count(col("last")), count(when(col("last").geq(lit(Date.valueOf(asOf.minusDays(window)))), lit(1))))
         .first();

@@ -71,6 +71,27 @@ class ReportDataTest {
   }
 
   @Test
+  void anEarlierAsOfCountsOnlyTheCustomersWhoHadBoughtByThen() {
+    Map<String, Set<LocalDate>> days = new HashMap<>();
+    for (Row r : ReportWarehouse.purchases()) {
+      if (Columns.KIND_PURCHASE.equals(r.getString(7))) {
+        days.computeIfAbsent(r.getString(1), k -> new TreeSet<>()).add(r.getDate(3).toLocalDate());
+      }
+    }
+    // the median first purchase: about half the customers have not bought yet on that day
+    List<LocalDate> firsts = days.values().stream().map(s -> ((TreeSet<LocalDate>) s).first()).sorted().toList();
+    LocalDate asOf = firsts.get(firsts.size() / 2);
+    long customers = days.values().stream().filter(s -> !((TreeSet<LocalDate>) s).first().isAfter(asOf)).count();
+    long active = days.values().stream()
+        .filter(s -> s.stream().anyMatch(d -> !d.isAfter(asOf) && !d.isBefore(asOf.minusDays(90)))).count();
+    assertThat(customers).isLessThan(days.size());
+
+    ReportModel earlier = new ReportData(tables).load(new ReportData.Options(asOf, 90));
+    assertThat(earlier.headline().customers()).isEqualTo(customers);
+    assertThat(earlier.headline().activeBase()).isEqualTo(active);
+  }
+
+  @Test
   void kpisAndCohortsComeFromTheGoldTables() {
     Row may = tables.read(Table.RETENTION_KPIS)
         .where(functions.col(MetricsColumns.PERIOD_START).equalTo(Date.valueOf("2025-05-01"))).first();
