@@ -83,7 +83,10 @@ public record JobConfig(
       double saveRate, double controlShare, String controlPeriod, double vipMinClv, double winBackMinRisk,
       boolean pseudonymise, String matchKey, boolean bom, boolean groupRead) {}
 
-  /** The RFM segment rule table (gold.customers, export) and the export's action per segment and band. */
+  /**
+   * The RFM segment rule table with its fallback segment ({@code segments.otherwise}, {@code rules.otherwise()})
+   * for gold.customers and the export, and the export's action per segment and band.
+   */
   public record SegmentSettings(SegmentRules rules, SegmentActions actions) {}
 
   /**

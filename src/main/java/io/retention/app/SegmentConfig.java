@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * {@code retention.segments}: the RFM rule table and the actions per segment and band, typed and checked. A bad
+ * {@code retention.segments}: the RFM rule table, its fallback segment ({@code otherwise}, required, not blank:
+ * the segment of the score triples no rule covers) and the actions per segment and band, typed and checked. A bad
  * entry is one line naming it, e.g. {@code configuration key retention.segments.rules[2].r = 6: must be a score
  * 1-5 or a range low-high such as 4-5}.
  */
@@ -23,11 +24,15 @@ final class SegmentConfig {
   private static final Set<String> ACTION_KEYS = Set.of("segment", "high", "medium");
 
   static JobConfig.SegmentSettings parse(Config c) {
-    SegmentRules rules = rules(c.getConfigList("rules"));
-    return new JobConfig.SegmentSettings(rules, actions(c.getConfigList("actions"), rules.segments()));
+    String otherwise = c.getString("otherwise");
+    if (otherwise.isBlank()) {
+      throw JobConfig.bad("segments.otherwise", "\"" + otherwise + "\"", "must be a segment name, cannot be blank");
+    }
+    SegmentRules rules = rules(c.getConfigList("rules"), otherwise);
+    return new JobConfig.SegmentSettings(rules, actions(c.getConfigList("actions"), rules));
   }
 
-  private static SegmentRules rules(List<? extends Config> list) {
+  private static SegmentRules rules(List<? extends Config> list, String otherwise) {
     List<SegmentRules.Rule> rules = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Config r = list.get(i);
@@ -43,7 +48,7 @@ final class SegmentConfig {
       }
     }
     try {
-      return new SegmentRules(rules);
+      return new SegmentRules(rules, otherwise);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("configuration key " + JobConfig.ROOT + ".segments.rules: " + e.getMessage());
     }
@@ -66,7 +71,12 @@ final class SegmentConfig {
     throw JobConfig.bad(key, text, "must be a score 1-5 or a range low-high such as 4-5");
   }
 
-  private static SegmentActions actions(List<? extends Config> list, List<String> segments) {
+  /**
+   * One entry per segment a customer can get ({@link SegmentRules#segments}); the fallback may have one even
+   * when the rules cover every triple.
+   */
+  private static SegmentActions actions(List<? extends Config> list, SegmentRules rules) {
+    List<String> segments = rules.segments();
     Map<String, String> high = new LinkedHashMap<>();
     Map<String, String> medium = new LinkedHashMap<>();
     for (int i = 0; i < list.size(); i++) {
@@ -74,9 +84,9 @@ final class SegmentConfig {
       String where = "segments.actions[" + i + "]";
       keys(where, a, ACTION_KEYS);
       String segment = text(where, a, "segment");
-      if (!segments.contains(segment)) {
-        throw JobConfig.bad(where + ".segment", segment, "not a segment of segments.rules (one of "
-            + String.join(", ", segments) + ")");
+      if (!segments.contains(segment) && !segment.equals(rules.otherwise())) {
+        throw JobConfig.bad(where + ".segment", segment, "not a segment of segments.rules or segments.otherwise "
+            + "(one of " + String.join(", ", segments) + ")");
       }
       if (high.containsKey(segment)) {
         throw JobConfig.bad(where + ".segment", segment, "has actions already");

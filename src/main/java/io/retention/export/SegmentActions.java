@@ -61,21 +61,24 @@ public record SegmentActions(Map<String, String> high, Map<String, String> mediu
     return c.otherwise(lit(AtRiskExport.NO_ACTION));
   }
 
-  /** The defaults shipped in conf/application.conf (one pair per segment of {@link SegmentRules#defaults}). */
+  /**
+   * The defaults shipped in conf/application.conf (one pair per segment of {@link SegmentRules#defaults}, its
+   * fallback "Others" included).
+   */
   public static SegmentActions defaults() {
     Map<String, String> h = new LinkedHashMap<>();
     Map<String, String> m = new LinkedHashMap<>();
     put(h, m, "Champions", "personal call, thank-you gift", "early access, no discount");
-    put(h, m, "Loyal", "personal call, loyalty reward", "loyalty points bonus");
-    put(h, m, "Potential loyalist", "membership offer", "recommendations from past orders");
-    put(h, m, "New", "onboarding call", "welcome series");
+    put(h, m, "Can't Lose Them", "call with the best win-back offer", "personal note on what is new");
+    put(h, m, "At Risk", "personal win-back email with offer", "renewal reminder");
+    put(h, m, "Loyal Customers", "personal call, loyalty reward", "loyalty points bonus");
+    put(h, m, "Potential Loyalist", "membership offer", "recommendations from past orders");
+    put(h, m, "New Customers", "onboarding call", "welcome series");
     put(h, m, "Promising", "second-order incentive", "brand story email");
-    put(h, m, "Need attention", "limited-time offer", "personalised recommendations");
-    put(h, m, "About to sleep", "reactivation discount", "popular products reminder");
-    put(h, m, "At risk", "personal win-back email with offer", "renewal reminder");
-    put(h, m, "Can't lose them", "call with the best win-back offer", "personal note on what is new");
-    put(h, m, "Hibernating", "win-back discount", "relevant products, low-cost channel");
+    put(h, m, "Need Attention", "limited-time offer", "personalised recommendations");
+    put(h, m, "About To Sleep", "reactivation discount", "popular products reminder");
     put(h, m, "Lost", "one last reactivation offer", "newsletter only");
+    put(h, m, SegmentRules.OTHERS, "win-back discount", "relevant products, low-cost channel");
     return new SegmentActions(h, m);
   }
 

@@ -36,7 +36,8 @@ import org.apache.spark.sql.Row;
  *   <li>Ties: the k-th cut point is the inclusive upper bound of the k-th quintile in value order, so equal
  *       values always share a score: F and M = 1 + #(cuts below the value); R = 5 - #(cuts below the days).
  *       With many one-order customers several F cuts coincide and those customers all get F = 1.</li>
- *   <li>The segment is that of the first rule of {@link SegmentRules} the (R, F, M) scores fall in.</li>
+ *   <li>The segment is that of the first rule of {@link SegmentRules} the (R, F, M) scores fall in, else the
+ *       rules' fallback segment.</li>
  * </ul>
  *
  * <p>Cost: the cut points are one {@code percentile_approx} aggregate (Greenwald-Khanna sketches merged on
@@ -80,7 +81,10 @@ public final class RfmSegments {
     return n;
   }
 
-  /** The first rule's segment, as a CASE over the rules in order (the rules cover every score triple). */
+  /**
+   * The first rule's segment, as a CASE over the rules in order, else the fallback (without one the rules cover
+   * every score triple).
+   */
   static Column segment(SegmentRules rules) {
     Column c = null;
     for (SegmentRules.Rule r : rules.rules()) {
@@ -88,7 +92,7 @@ public final class RfmSegments {
           .and(col(M_SCORE).between(r.mMin(), r.mMax()));
       c = c == null ? when(hit, lit(r.segment())) : c.when(hit, lit(r.segment()));
     }
-    return c;
+    return rules.otherwise() == null ? c : c.otherwise(lit(rules.otherwise()));
   }
 
   /** customer_id, the scores and the segment of every customer with a purchase day on or before {@code day}. */

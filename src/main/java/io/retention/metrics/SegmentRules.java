@@ -7,21 +7,27 @@ import java.util.Set;
 
 /**
  * The RFM segment rule table: an ordered list of rules, each a segment name and an inclusive score range for R,
- * F and M (1..5); a customer gets the segment of the first rule its scores fall in.
+ * F and M (1..5), and an optional fallback segment ({@code otherwise}); a customer gets the segment of the first
+ * rule its scores fall in, else the fallback.
  *
  * <ul>
- *   <li>every one of the 125 (R, F, M) combinations must be matched by some rule (no customer without a
- *       segment);</li>
- *   <li>every rule must be the first match of at least one combination (a shadowed rule is a mistake).</li>
+ *   <li>every rule must be the first match of at least one of the 125 (R, F, M) combinations (a shadowed rule
+ *       is a mistake);</li>
+ *   <li>without a fallback (null), every combination must be matched by some rule (no customer without a
+ *       segment); with one, the combinations no rule matches get it (and it is unused when the rules cover
+ *       every combination).</li>
  * </ul>
  *
  * <pre>{@code
- * new SegmentRules(List.of(new Rule("Champions", 5, 5, 4, 5, 1, 5), ...))
- * SegmentRules.defaults()   // the R x F grid of docs/tables.md, M not used
+ * new SegmentRules(List.of(new Rule("Champions", 5, 5, 5, 5, 5, 5), ...), "Others")
+ * SegmentRules.defaults()   // the rule table of docs/tables.md, else "Others"
  * }</pre>
  */
-public record SegmentRules(List<Rule> rules) implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+public record SegmentRules(List<Rule> rules, String otherwise) implements java.io.Serializable {
+  private static final long serialVersionUID = 2L;
+
+  /** The fallback segment of the default table. */
+  public static final String OTHERS = "Others";
 
   /** One rule: the segment and the inclusive R, F and M score ranges it covers. */
   public record Rule(String segment, int rMin, int rMax, int fMin, int fMax, int mMin, int mMax)
@@ -54,17 +60,18 @@ public record SegmentRules(List<Rule> rules) implements java.io.Serializable {
     if (rules == null || rules.isEmpty()) {
       throw new IllegalArgumentException("segment rules must not be empty");
     }
+    if (otherwise != null && otherwise.isBlank()) {
+      throw new IllegalArgumentException("the fallback segment must be a name or null (none), cannot be blank");
+    }
     rules = List.copyOf(rules);
     boolean[] used = new boolean[rules.size()];
-    for (int r = 1; r <= 5; r++) {
-      for (int f = 1; f <= 5; f++) {
-        for (int m = 1; m <= 5; m++) {
-          int i = firstMatch(rules, r, f, m);
-          if (i < 0) {
-            throw new IllegalArgumentException("no rule covers r=" + r + " f=" + f + " m=" + m);
-          }
-          used[i] = true;
-        }
+    int[] first = firstMatches(rules);
+    for (int t = 0; t < first.length; t++) {
+      if (first[t] >= 0) {
+        used[first[t]] = true;
+      } else if (otherwise == null) {
+        throw new IllegalArgumentException("no rule covers r=" + (t / 25 + 1) + " f=" + (t / 5 % 5 + 1) + " m="
+            + (t % 5 + 1));
       }
     }
     for (int i = 0; i < used.length; i++) {
@@ -75,16 +82,39 @@ public record SegmentRules(List<Rule> rules) implements java.io.Serializable {
     }
   }
 
-  /** The segment of scores r, f, m (each 1..5). */
-  public String segmentOf(int r, int f, int m) {
-    return rules.get(firstMatch(rules, r, f, m)).segment();
+  /** Rules without a fallback: they must cover every score triple. */
+  public SegmentRules(List<Rule> rules) {
+    this(rules, null);
   }
 
-  /** The segment names in rule order, each once. */
+  /** The segment of scores r, f, m (each 1..5): the first matching rule's, else the fallback. */
+  public String segmentOf(int r, int f, int m) {
+    int i = firstMatch(rules, r, f, m);
+    return i < 0 ? otherwise : rules.get(i).segment();
+  }
+
+  /** Whether some score triple matches no rule and so gets the fallback. */
+  public boolean fallbackUsed() {
+    return java.util.Arrays.stream(firstMatches(rules)).anyMatch(i -> i < 0);
+  }
+
+  /** The segments a customer can get: the rules' names in rule order, each once, then the fallback if used. */
   public List<String> segments() {
     Set<String> names = new LinkedHashSet<>();
     rules.forEach(r -> names.add(r.segment()));
+    if (fallbackUsed()) {
+      names.add(otherwise);
+    }
     return new ArrayList<>(names);
+  }
+
+  /** The first matching rule of each triple (-1: none), triples in order r, f, m from (1, 1, 1) to (5, 5, 5). */
+  private static int[] firstMatches(List<Rule> rules) {
+    int[] first = new int[125];
+    for (int t = 0; t < first.length; t++) {
+      first[t] = firstMatch(rules, t / 25 + 1, t / 5 % 5 + 1, t % 5 + 1);
+    }
+    return first;
   }
 
   private static int firstMatch(List<Rule> rules, int r, int f, int m) {
@@ -96,19 +126,21 @@ public record SegmentRules(List<Rule> rules) implements java.io.Serializable {
     return -1;
   }
 
-  /** The default R x F grid (M 1-5 everywhere), as conf/application.conf ships it. */
+  /**
+   * The default table, as conf/application.conf ships it: the ranges of the example segment table in the
+   * documentation of the {@code rfm} R package 0.3 ({@code rfm_segment}), in our precedence, else "Others".
+   */
   public static SegmentRules defaults() {
     return new SegmentRules(List.of(
-        new Rule("Champions", 5, 5, 4, 5, 1, 5),
-        new Rule("Loyal", 3, 4, 4, 5, 1, 5),
-        new Rule("Potential loyalist", 4, 5, 2, 3, 1, 5),
-        new Rule("New", 5, 5, 1, 1, 1, 5),
-        new Rule("Promising", 4, 4, 1, 1, 1, 5),
-        new Rule("Need attention", 3, 3, 3, 3, 1, 5),
-        new Rule("About to sleep", 3, 3, 1, 2, 1, 5),
-        new Rule("At risk", 1, 2, 3, 4, 1, 5),
-        new Rule("Can't lose them", 1, 2, 5, 5, 1, 5),
-        new Rule("Hibernating", 2, 2, 1, 2, 1, 5),
-        new Rule("Lost", 1, 1, 1, 2, 1, 5)));
+        new Rule("Champions", 5, 5, 5, 5, 5, 5),
+        new Rule("Can't Lose Them", 1, 2, 3, 4, 4, 5),
+        new Rule("At Risk", 1, 2, 2, 5, 4, 5),
+        new Rule("Loyal Customers", 2, 4, 2, 4, 2, 4),
+        new Rule("Potential Loyalist", 3, 5, 3, 5, 2, 5),
+        new Rule("New Customers", 4, 5, 1, 3, 1, 5),
+        new Rule("Promising", 3, 4, 1, 3, 3, 5),
+        new Rule("Need Attention", 1, 3, 3, 5, 3, 5),
+        new Rule("About To Sleep", 2, 3, 1, 3, 1, 4),
+        new Rule("Lost", 1, 1, 1, 5, 1, 5)), OTHERS);
   }
 }

@@ -78,6 +78,21 @@ class ConfigurationErrorsTest {
     JobConfig defaults = JobConfig.load(null, Map.of());
     assertThat(defaults.segments().rules()).isEqualTo(io.retention.metrics.SegmentRules.defaults());
     assertThat(defaults.segments().actions()).isEqualTo(io.retention.export.SegmentActions.defaults());
+    assertThat(defaults.segments().rules().otherwise()).isEqualTo("Others");
+    // the fallback is a key of its own; it needs actions only when some score triple falls through to it
+    String top = "[{ segment = Top, r = \"5\", f = \"1-5\" }]";
+    JobConfig fallback = JobConfig.load(null, Map.of("segments.rules", top, "segments.otherwise", "Everyone else",
+        "segments.actions", "[{ segment = Top, high = call, medium = mail }, { segment = Everyone else, high = offer,"
+            + " medium = newsletter }]"));
+    assertThat(fallback.segments().rules().segmentOf(4, 5, 5)).isEqualTo("Everyone else");
+    assertThat(fallback.segments().actions().action("Everyone else", "high")).isEqualTo("offer");
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", top, "segments.actions",
+        "[{ segment = Top, high = call, medium = mail }]"))).isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.segments.actions: no actions for segment 'Others' (each segment "
+            + "needs { segment, high, medium })");
+    JobConfig covering = JobConfig.load(null, Map.of("segments.rules", "[{ segment = All, r = \"1-5\", f = \"1-5\" }]",
+        "segments.actions", "[{ segment = All, high = call, medium = mail }]"));
+    assertThat(covering.segments().rules().segments()).containsExactly("All");
     assertThat(defaults.export().matchKey()).isNull();
     assertThat(defaults.export().bom()).isFalse();
     assertThat(defaults.export().groupRead()).isFalse();
@@ -100,9 +115,13 @@ class ConfigurationErrorsTest {
     assertThatThrownBy(() -> JobConfig.load(null, badScore)).isInstanceOf(ConfigException.class)
         .hasMessage("configuration key retention.segments.rules[1].r = 1-6: must be a score 1-5 or a range "
             + "low-high such as 4-5");
-    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + champions + "]")))
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.otherwise", " ")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("configuration key retention.segments.rules: no rule covers r=1 f=1 m=1");
+        .hasMessage("configuration key retention.segments.otherwise = \" \": must be a segment name, cannot be blank");
+    // a smaller table with the default fallback: the default actions name segments it no longer has
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + champions + "]")))
+        .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.actions[1].segment"
+            + " = Can't Lose Them: not a segment of segments.rules or segments.otherwise (one of Champions, Others)");
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + rest + ", " + champions + "]")))
         .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.rules: rules[1] "
             + "(Champions) is never reached: the rules before it cover all of its scores");
@@ -112,7 +131,7 @@ class ConfigurationErrorsTest {
         .hasMessageEndingWith(": unknown key 'monetary' (one of f, m, r, segment)");
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.rules", "[" + rest + "]")))
         .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.actions[0].segment"
-            + " = Champions: not a segment of segments.rules (one of Rest)");
+            + " = Champions: not a segment of segments.rules or segments.otherwise (one of Rest)");
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("segments.actions", "[]")))
         .isInstanceOf(ConfigException.class).hasMessage("configuration key retention.segments.actions: no "
             + "actions for segment 'Champions' (each segment needs { segment, high, medium })");

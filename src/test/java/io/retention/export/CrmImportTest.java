@@ -75,6 +75,7 @@ class CrmImportTest {
     SegmentActions a = SegmentActions.defaults();
     assertThat(a.action("Champions", "high")).isEqualTo("personal call, thank-you gift");
     assertThat(a.action("Lost", "medium")).isEqualTo("newsletter only");
+    assertThat(a.action("Others", "high")).isEqualTo("win-back discount");
     assertThat(a.action("Champions", "low")).isEqualTo(AtRiskExport.NO_ACTION);
     assertThat(a.action(null, "high")).isEqualTo(AtRiskExport.NO_ACTION);
 
@@ -86,8 +87,8 @@ class CrmImportTest {
           r.get(ChurnColumns.SEGMENT_ACTION), r.get(ChurnColumns.MATCH_KEY), r.get(ChurnColumns.SUGGESTED_ACTION)));
     }
     assertThat(byId).containsExactly(
-        Map.entry("A", List.of("high", "Can't lose them", "call with the best win-back offer", "a@x", "VIP call")),
-        Map.entry("B", List.of("medium", "At risk", "renewal reminder", "", "check-in")),
+        Map.entry("A", List.of("high", "Can't Lose Them", "call with the best win-back offer", "a@x", "VIP call")),
+        Map.entry("B", List.of("medium", "At Risk", "renewal reminder", "", "check-in")),
         Map.entry("D", List.of("high", "", AtRiskExport.NO_ACTION, "", "win-back offer")),
         Map.entry("C", List.of("low", "Champions", AtRiskExport.NO_ACTION, "'=c@x", AtRiskExport.NO_ACTION)));
     ExportCsv.assertNoContradictions(rows);
@@ -185,8 +186,8 @@ class CrmImportTest {
         RowFactory.create("B", new BigDecimal("100.00")), RowFactory.create("C", new BigDecimal("10.00")),
         RowFactory.create("D", new BigDecimal("50.00"))), Schemas.struct(
         Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType), Schemas.field("predicted_clv", Schemas.MONEY)));
-    Dataset<Row> segments = SharedSpark.get().createDataFrame(List.of(RowFactory.create("A", "Can't lose them"),
-        RowFactory.create("B", "At risk"), RowFactory.create("C", "Champions")), Schemas.struct(
+    Dataset<Row> segments = SharedSpark.get().createDataFrame(List.of(RowFactory.create("A", "Can't Lose Them"),
+        RowFactory.create("B", "At Risk"), RowFactory.create("C", "Champions")), Schemas.struct(
         Schemas.field(Columns.CUSTOMER_ID, DataTypes.StringType),
         Schemas.field(MetricsColumns.SEGMENT, DataTypes.StringType)));
     Dataset<Row> keys = SharedSpark.get().createDataFrame(List.of(RowFactory.create("A", "a@x"),

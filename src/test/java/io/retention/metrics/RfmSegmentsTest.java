@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RFM quintile scores and segments, every expectation worked out by hand from the rule table of
- * conf/application.conf (docs/tables.md): cut points are the values of rank ceil(p x n), p = 0.2..0.8, over the
+ * conf/application.conf (docs/tables.md: first match wins, else Others): cut points are the values of rank ceil(p x n), p = 0.2..0.8, over the
  * active base; F, M = 1 + #(cuts below the value), R = 5 - #(cuts below the days).
  */
 class RfmSegmentsTest {
@@ -56,17 +56,17 @@ class RfmSegmentsTest {
         new Object[] {"c11", 200, 12, "1000"}, new Object[] {"c12", 120, 3, "5"}, new Object[] {"c13", 150, 1, "15"});
     Dataset<Row> expected = table(SCORED,
         new Object[] {"c01", 5, 5, 5, "Champions"},
-        new Object[] {"c02", 5, 1, 1, "New"},
-        new Object[] {"c03", 4, 5, 5, "Loyal"},
-        new Object[] {"c04", 4, 2, 1, "Potential loyalist"},
-        new Object[] {"c05", 3, 3, 3, "Need attention"},
-        new Object[] {"c06", 3, 2, 2, "About to sleep"},
-        new Object[] {"c07", 2, 4, 4, "At risk"},
-        new Object[] {"c08", 2, 2, 2, "Hibernating"},
-        new Object[] {"c09", 1, 4, 4, "At risk"},
+        new Object[] {"c02", 5, 1, 1, "New Customers"},
+        new Object[] {"c03", 4, 5, 5, "Potential Loyalist"},
+        new Object[] {"c04", 4, 2, 1, "New Customers"},
+        new Object[] {"c05", 3, 3, 3, "Loyal Customers"},
+        new Object[] {"c06", 3, 2, 2, "Loyal Customers"},
+        new Object[] {"c07", 2, 4, 4, "Can't Lose Them"},
+        new Object[] {"c08", 2, 2, 2, "Loyal Customers"},
+        new Object[] {"c09", 1, 4, 4, "Can't Lose Them"},
         new Object[] {"c10", 1, 1, 3, "Lost"},
-        new Object[] {"c11", 1, 5, 5, "Can't lose them"},
-        new Object[] {"c12", 1, 3, 1, "At risk"},
+        new Object[] {"c11", 1, 5, 5, "At Risk"},
+        new Object[] {"c12", 1, 3, 1, "Lost"},
         new Object[] {"c13", 1, 1, 1, "Lost"});
     Dataset<Row> actual = RfmSegments.score(figures, 90, SegmentRules.defaults())
         .select(Columns.CUSTOMER_ID, R_SCORE, F_SCORE, M_SCORE, SEGMENT).orderBy(Columns.CUSTOMER_ID);
@@ -85,10 +85,114 @@ class RfmSegmentsTest {
         .equalTo("Top spend")).select(Columns.CUSTOMER_ID).collectAsList().toString()).isEqualTo("[[e]]");
   }
 
+  /**
+   * Each default rule on triples it wins (worked out by hand down the table of docs/tables.md), the precedence
+   * cases where an earlier rule takes a triple a later one also covers, and triples no rule covers (Others).
+   */
   @Test
-  void aRuleTableMustCoverEveryScoreAndReachEveryRule() {
+  void everyDefaultRuleWinsItsHandPickedTriples() {
+    String[][] cases = {
+        {"555", "Champions"},
+        {"554", "Potential Loyalist"}, // Champions needs M5
+        {"135", "Can't Lose Them"}, // At Risk covers it too, later
+        {"244", "Can't Lose Them"},
+        {"155", "At Risk"}, // F5 is outside Can't Lose Them's F3-4
+        {"224", "At Risk"},
+        {"333", "Loyal Customers"}, // before Potential Loyalist, Promising and Need Attention
+        {"222", "Loyal Customers"}, // before About To Sleep
+        {"455", "Potential Loyalist"},
+        {"445", "Potential Loyalist"}, // M5 is outside Loyal Customers' M2-4
+        {"511", "New Customers"},
+        {"413", "New Customers"}, // before Promising
+        {"421", "New Customers"},
+        {"313", "Promising"},
+        {"325", "Promising"},
+        {"133", "Need Attention"}, // before Lost
+        {"253", "Need Attention"},
+        {"211", "About To Sleep"},
+        {"312", "About To Sleep"},
+        {"231", "About To Sleep"},
+        {"111", "Lost"},
+        {"123", "Lost"},
+        {"151", "Lost"},
+        {"215", "Others"},
+        {"251", "Others"},
+        {"252", "Others"},
+        {"441", "Others"},
+        {"541", "Others"}};
+    SegmentRules rules = SegmentRules.defaults();
+    for (String[] c : cases) {
+      int r = c[0].charAt(0) - '0';
+      int f = c[0].charAt(1) - '0';
+      int m = c[0].charAt(2) - '0';
+      assertThat(rules.segmentOf(r, f, m)).as("R%d F%d M%d", r, f, m).isEqualTo(c[1]);
+    }
+    assertThat(rules.segments()).containsExactly("Champions", "Can't Lose Them", "At Risk", "Loyal Customers",
+        "Potential Loyalist", "New Customers", "Promising", "Need Attention", "About To Sleep", "Lost", "Others");
+    assertThat(rules.otherwise()).isEqualTo("Others");
+    // all that falls through, by hand: R2 F1 M5; R2 F4-5 M1; R2 F5 M2; R3-5 F4-5 M1
+    List<String> others = new java.util.ArrayList<>();
+    for (int r = 1; r <= 5; r++) {
+      for (int f = 1; f <= 5; f++) {
+        for (int m = 1; m <= 5; m++) {
+          if (rules.segmentOf(r, f, m).equals("Others")) {
+            others.add(r + "" + f + m);
+          }
+        }
+      }
+    }
+    assertThat(others).containsExactly("215", "241", "251", "252", "341", "351", "441", "451", "541", "551");
+  }
+
+  /** The Spark CASE column gives every one of the 125 score triples the segment segmentOf gives it. */
+  @Test
+  void theSegmentColumnAgreesWithSegmentOfOnEveryTriple() {
+    SegmentRules rules = SegmentRules.defaults();
+    StructType scores = Fixtures.schema(R_SCORE, IntegerType, F_SCORE, IntegerType, M_SCORE, IntegerType);
+    List<Object[]> rows = new java.util.ArrayList<>();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int r = 1; r <= 5; r++) {
+      for (int f = 1; f <= 5; f++) {
+        for (int m = 1; m <= 5; m++) {
+          rows.add(new Object[] {r, f, m});
+          expected.add(r + "" + f + m + " " + rules.segmentOf(r, f, m));
+        }
+      }
+    }
+    List<String> actual = table(scores, rows.toArray(new Object[0][])).withColumn(SEGMENT,
+        RfmSegments.segment(rules)).orderBy(R_SCORE, F_SCORE, M_SCORE).collectAsList().stream()
+        .map(x -> x.getInt(0) + "" + x.getInt(1) + x.getInt(2) + " " + x.getString(3)).toList();
+    assertThat(actual).isEqualTo(expected);
+    assertThat(actual).contains("215 Others", "135 Can't Lose Them", "555 Champions");
+  }
+
+  /**
+   * The fallback takes every triple no rule covers and is a segment only when some triple falls through;
+   * without one the rules must cover every triple; a rule covered by the rules before it is an error either way.
+   */
+  @Test
+  void theFallbackAndTheChecksOfARuleTable() {
+    SegmentRules top = new SegmentRules(List.of(new SegmentRules.Rule("Top", 5, 5, 1, 5, 1, 5)), "Rest");
+    assertThat(List.of(top.segmentOf(5, 1, 1), top.segmentOf(4, 5, 5), top.segmentOf(1, 1, 1)))
+        .containsExactly("Top", "Rest", "Rest");
+    assertThat(top.segments()).containsExactly("Top", "Rest");
+    SegmentRules covering = new SegmentRules(List.of(new SegmentRules.Rule("Top", 5, 5, 1, 5, 1, 5),
+        new SegmentRules.Rule("All", 1, 5, 1, 5, 1, 5)), "Rest");
+    assertThat(covering.fallbackUsed()).isFalse();
+    assertThat(covering.segments()).containsExactly("Top", "All");
+    assertThatThrownBy(() -> new SegmentRules(List.of(new SegmentRules.Rule("Top", 5, 5, 1, 5, 1, 5)), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the fallback segment must be a name or null (none), cannot be blank");
     assertThatThrownBy(() -> new SegmentRules(List.of(new SegmentRules.Rule("Top", 5, 5, 1, 5, 1, 5))))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("no rule covers r=1 f=1 m=1");
+    assertThatThrownBy(() -> new SegmentRules(List.of(new SegmentRules.Rule("Top", 2, 5, 1, 5, 1, 5),
+        new SegmentRules.Rule("Low", 1, 1, 1, 5, 1, 4))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("no rule covers r=1 f=1 m=5");
+    // the default's At Risk put before Can't Lose Them covers all of it
+    assertThatThrownBy(() -> new SegmentRules(List.of(new SegmentRules.Rule("At Risk", 1, 2, 2, 5, 4, 5),
+        new SegmentRules.Rule("Can't Lose Them", 1, 2, 3, 4, 4, 5)), "Others"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rules[1] (Can't Lose Them) is never reached: the rules before it cover all of its scores");
     assertThatThrownBy(() -> new SegmentRules(List.of(new SegmentRules.Rule("All", 1, 5, 1, 5, 1, 5),
         new SegmentRules.Rule("Never", 5, 5, 5, 5, 1, 5)))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("rules[1] (Never) is never reached: the rules before it cover all of its scores");
@@ -97,12 +201,14 @@ class RfmSegmentsTest {
   }
 
   /**
-   * gold.customers through the stage, as of 2024-03-31 (month grain; previous period end 2024-02-29; window 90).
-   * Now: active P (1 day, 3 orders), R (26, 1), Q (35, 1), S (71, 2); T lapsed (304, 1). Days cuts 1, 26, 35, 71;
-   * orders cuts 1, 1, 2, 3. P R5 F4 Champions, R R4 F1 Promising, Q R3 F1 About to sleep, S R2 F3 At risk,
-   * T R1 F1 Lost. On 2024-02-29: active Q (4 days, 1 order), P (9, 2), S (40, 2); T (273, 1); R not a customer
-   * yet. n = 3, ranks 1, 2, 2, 3: days cuts 4, 9, 9, 40; orders cuts 1, 2, 2, 2. Q R5 F1 New, P R4 F2 Potential
-   * loyalist, S R2 F2 Hibernating, T R1 F1 Lost.
+   * gold.customers through the stage, as of 2024-03-31 (month grain; previous period end 2024-02-29; window 90;
+   * every order 10.00). Now: active P (1 day, 3 orders, 30), R (26, 1, 10), Q (35, 1, 10), S (71, 2, 20); T lapsed
+   * (304, 1, 10). Days cuts 1, 26, 35, 71; orders cuts 1, 1, 2, 3; revenue cuts 10, 10, 20, 30. P R5 F4 M4
+   * Potential Loyalist (Champions needs F5 M5), R R4 F1 M1 New Customers, Q R3 F1 M1 About To Sleep (Promising
+   * needs M3+), S R2 F3 M3 Loyal Customers (Can't Lose Them needs M4+), T R1 F1 M1 Lost. On 2024-02-29: active
+   * Q (4 days, 1 order, 10), P (9, 2, 20), S (40, 2, 20); T (273, 1, 10); R not a customer yet. n = 3, ranks 1, 2,
+   * 2, 3: days cuts 4, 9, 9, 40; orders cuts 1, 2, 2, 2; revenue cuts 10, 20, 20, 20. Q R5 F1 M1 New Customers,
+   * P R4 F2 M2 Loyal Customers, S R2 F2 M2 Loyal Customers, T R1 F1 M1 Lost.
    */
   @Test
   void goldCustomersCarriesTheSegmentNowAndAtThePreviousPeriodEnd() {
@@ -116,9 +222,10 @@ class RfmSegmentsTest {
     new MetricsStage(tables, Fixtures.options(Grain.MONTH, "2024-03-31"), "run-rfm").run();
     Dataset<Row> customers = tables.read(Table.CUSTOMERS);
     assertThat(customers.columns()).containsExactly(GoldSchemas.CUSTOMERS.fieldNames());
-    assertThat(customers.select(Columns.CUSTOMER_ID, R_SCORE, F_SCORE, SEGMENT, PREVIOUS_SEGMENT)
-        .orderBy(Columns.CUSTOMER_ID).collectAsList().toString()).isEqualTo("[[P,5,4,Champions,Potential loyalist], "
-        + "[Q,3,1,About to sleep,New], [R,4,1,Promising,null], [S,2,3,At risk,Hibernating], [T,1,1,Lost,Lost]]");
+    assertThat(customers.select(Columns.CUSTOMER_ID, R_SCORE, F_SCORE, M_SCORE, SEGMENT, PREVIOUS_SEGMENT)
+        .orderBy(Columns.CUSTOMER_ID).collectAsList().toString()).isEqualTo("[[P,5,4,4,Potential Loyalist,"
+        + "Loyal Customers], [Q,3,1,1,About To Sleep,New Customers], [R,4,1,1,New Customers,null], "
+        + "[S,2,3,3,Loyal Customers,Loyal Customers], [T,1,1,1,Lost,Lost]]");
     assertThat(RfmSegments.previousPeriodEnd(Grain.MONTH, LocalDate.parse("2024-03-31")))
         .isEqualTo(LocalDate.parse("2024-02-29"));
     assertThat(RfmSegments.previousPeriodEnd(Grain.WEEK, LocalDate.parse("2024-03-31")))

@@ -28,8 +28,8 @@ class SegmentReportTest {
 
   /**
    * The customers of RfmSegmentsTest's stage fixture (as of 2024-03-31, previous period end 2024-02-29): P
-   * Potential loyalist → Champions, Q New → About to sleep, R (no purchase yet) → Promising, S Hibernating → At
-   * risk, T Lost → Lost.
+   * Loyal Customers → Potential Loyalist, Q New Customers → About To Sleep, R (no purchase yet) → New Customers,
+   * S Loyal Customers → Loyal Customers, T Lost → Lost.
    */
   @Test
   void sizesAndMovesFromGoldCustomers() {
@@ -50,28 +50,29 @@ class SegmentReportTest {
     assertThat(s.asOf()).isEqualTo(LocalDate.parse("2024-03-31"));
     assertThat(s.previousPeriodEnd()).isEqualTo(LocalDate.parse("2024-02-29"));
     assertThat(s.moves().stream().sorted(Comparator.comparing(SegmentMove::to)).toList()).containsExactly(
-        new SegmentMove("New", "About to sleep", 1), new SegmentMove("Hibernating", "At risk", 1),
-        new SegmentMove("Potential loyalist", "Champions", 1), new SegmentMove("Lost", "Lost", 1),
-        new SegmentMove(null, "Promising", 1));
+        new SegmentMove("New Customers", "About To Sleep", 1), new SegmentMove("Lost", "Lost", 1),
+        new SegmentMove("Loyal Customers", "Loyal Customers", 1), new SegmentMove(null, "New Customers", 1),
+        new SegmentMove("Loyal Customers", "Potential Loyalist", 1));
   }
 
   /** Columns by size now (ties by name), previous segments as rows, then the customers new since. */
   @Test
   void theTransitionTableRendersEveryCell() {
     ReportModel.Segments s = new ReportModel.Segments(LocalDate.parse("2024-03-31"), LocalDate.parse("2024-02-29"),
-        List.of(new SegmentMove("Loyal", "Champions", 2), new SegmentMove("Champions", "Champions", 3),
-            new SegmentMove("Champions", "At risk", 1), new SegmentMove(null, "New", 4),
-            new SegmentMove("Hibernating", "Lost", 1)));
+        List.of(new SegmentMove("Loyal Customers", "Champions", 2), new SegmentMove("Champions", "Champions", 3),
+            new SegmentMove("Champions", "At Risk", 1), new SegmentMove(null, "New Customers", 4),
+            new SegmentMove("Others", "Lost", 1)));
     Page p = new Page("");
     SegmentReport.render(p, s);
     String html = p.toString();
     assertThat(html).contains("As of 2024-03-31 (11 customers)")
         .contains("<tr><td>Champions</td><td>5</td><td>45.5 %</td></tr>")
-        .contains("<tr><td>New</td><td>4</td><td>36.4 %</td></tr>")
-        .contains("<th>at 2024-02-29 ↓ / now →</th><th>Champions</th><th>New</th><th>At risk</th><th>Lost</th>")
+        .contains("<tr><td>New Customers</td><td>4</td><td>36.4 %</td></tr>")
+        .contains("<th>at 2024-02-29 ↓ / now →</th><th>Champions</th><th>New Customers</th><th>At Risk</th>"
+            + "<th>Lost</th>")
         .contains("<tr><td>Champions</td><td>3</td><td>0</td><td>1</td><td>0</td></tr>")
-        .contains("<tr><td>Hibernating</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>")
-        .contains("<tr><td>Loyal</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>")
+        .contains("<tr><td>Others</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>")
+        .contains("<tr><td>Loyal Customers</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>")
         .contains("<tr><td>" + SegmentReport.NEW_SINCE + "</td><td>0</td><td>4</td><td>0</td><td>0</td></tr>");
   }
 }
