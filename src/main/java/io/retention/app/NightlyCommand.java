@@ -99,6 +99,8 @@ public final class NightlyCommand extends SparkCommand {
   private final ExportCommand export = new ExportCommand();
   private final ReportCommand report = new ReportCommand();
   private final CatalogCommand registration = new CatalogCommand();
+  /** Loads retention.currency.ratesFile when due; null when no rates file is configured. */
+  private RatesCommand rates;
   private LocalDate pinned;
 
   /** The state of one nightly run: its id, ledger, summary lines and the tables upstream of the next stage. */
@@ -132,6 +134,10 @@ public final class NightlyCommand extends SparkCommand {
     for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, report)) {
       c.validate(config);
     }
+    if (config.currency().ratesFile() != null) {
+      rates = new RatesCommand();
+      rates.validate(config);
+    }
   }
 
   /**
@@ -156,6 +162,7 @@ public final class NightlyCommand extends SparkCommand {
     heldNights(night, ctx);
     run(night, ctx, config, ingest);
     gate(night, ctx, config);
+    loadRates(night, ctx, config);
     LocalDate asOf = AsOfDate.pinnedOr(pinned, refreshHub(night, ctx).latestPurchase());
     if (asOf == null) {
       throw new JobFailure("nightly: " + Table.PURCHASES.qualifiedName() + " holds no purchase after ingest: "
@@ -227,6 +234,18 @@ public final class NightlyCommand extends SparkCommand {
   }
 
   /**
+   * Loads retention.currency.ratesFile into ops.currency_rates when the table is missing or the file changed
+   * since it was loaded from it (the hub then rebuilds with the new rates); nothing otherwise.
+   */
+  private void loadRates(Night night, StageContext ctx, JobConfig config) {
+    Optional<String> why = rates == null ? Optional.empty() : rates.dueIn(ctx);
+    if (why.isPresent()) {
+      err.println("nightly: loading " + config.currency().ratesFile() + ": " + why.get());
+      run(night, ctx, config, rates);
+    }
+  }
+
+  /**
    * The hub refresh: brings gold.customer_activity up to date with what ingest added (nothing to do, and no
    * scan of silver, when ingest added nothing). Its watermark carries the latest purchase day, the night's
    * default as-of date.
@@ -236,6 +255,8 @@ public final class NightlyCommand extends SparkCommand {
     CustomerState.Refresh r;
     try {
       r = StageRunner.run(ctx, HUB, () -> new CustomerState(ctx.tables()).refresh(false));
+    } catch (io.retention.currency.CurrencyRates.MissingRate e) {
+      throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(e.getMessage()));
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(Failures.root(e)), e);
     }
