@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *       silver.</li>
  * </ul>
  *
+ * <p>Currency: every order's amount is converted to the reporting currency ({@link CurrencyRates#convert}: the
+ * rate with the latest valid_from on or before the order date, rounded to cents half-even per order) before the
+ * per-day sums, on both paths; an order without a rate fails the refresh ({@link CurrencyRates.MissingRate})
+ * and nothing is written. The watermark records the rates the state was converted with (reporting currency,
+ * ops.currency_rates' id and version): other rates, or a state from before the conversion, mean a full rebuild.
+ *
  * <p>The watermark also carries the state's latest purchase day (the default as-of date of the metrics),
  * maintained as the later of the previous one and the new rows' latest purchase, so no run scans the state
  * for it (a state written before it was recorded is scanned once, on its next merge).
