@@ -42,7 +42,7 @@ class RatesCommandTest {
     assertThat(c.currency().reporting()).isEqualTo("EUR");
     assertThat(c.currency().ratesFile()).endsWith("data-samples/currency-rates.csv");
     RatesFile sample = RatesFile.read(Path.of(c.currency().ratesFile()), "EUR");
-    assertThat(sample.rates()).hasSize(48).extracting(RatesFile.Rate::currency).containsOnly("GBP", "USD");
+    assertThat(sample.rates()).hasSize(50).extracting(RatesFile.Rate::currency).containsOnly("GBP", "USD");
     assertThat(JobConfig.load(null, Map.of("currency.ratesFile", "")).currency().ratesFile()).isNull();
     assertThat(JobConfig.load(null, Map.of("currency.reporting", "usd")).currency().reporting()).isEqualTo("USD");
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("currency.reporting", "euro")))
