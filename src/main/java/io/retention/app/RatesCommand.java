@@ -24,7 +24,7 @@ public final class RatesCommand extends StageCommand<CurrencyRates.Loaded> {
   static final String STAGE = "rates";
 
   @Option(names = "--file", paramLabel = "FILE",
-      description = "The rates CSV. Default: retention.currency.ratesFile (data-samples/currency-rates.csv).")
+      description = "The rates CSV. Default: data-samples/currency-rates.csv (retention.currency.ratesFile).")
   String file;
 
   private RatesFile rates;
