@@ -137,6 +137,16 @@ public final class BenchCommand extends SparkCommand {
       }
 
       @Override
+      public void loadRates(Path work, StageContext ctx) throws Exception {
+        JobConfig c = config.under(work);
+        if (c.currency().ratesFile() != null) {
+          RatesCommand rates = new RatesCommand();
+          rates.validate(c);
+          rates.execute(c, ctx);
+        }
+      }
+
+      @Override
       public void run(Path work, SparkSession spark) throws Exception {
         JobConfig c = config.under(work);
         NightlyCommand nightly = new NightlyCommand();

@@ -45,6 +45,7 @@ public record JobConfig(
     GateSettings gates,
     SegmentSettings segments,
     CatalogSettings catalog,
+    CurrencySettings currency,
     Config raw) {
 
   public static final String ROOT = "retention";
@@ -94,6 +95,12 @@ public record JobConfig(
    * thrift://host:port[,…]; {@code nightly}: {@code nightly} registers the tables after the night.
    */
   public record CatalogSettings(String metastoreUri, boolean nightly) {}
+
+  /**
+   * Currency conversion: the reporting currency every amount is converted to in the hub, and the rates CSV
+   * {@code nightly} loads into ops.currency_rates when the table is missing or that file changed (null: none).
+   */
+  public record CurrencySettings(String reporting, String ratesFile) {}
 
   /** Loads the layered configuration and validates it. */
   public static JobConfig load(File confFile, Map<String, String> sets) {
@@ -240,7 +247,17 @@ public record JobConfig(
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
         gates(c.getConfig("gates")), SegmentConfig.parse(c.getConfig("segments")), catalog(c.getConfig("catalog")),
-        all);
+        currency(c.getConfig("currency")), all);
+  }
+
+  /** currency.reporting: a three-letter code; currency.ratesFile: a path ("" for none). */
+  private static CurrencySettings currency(Config cur) {
+    String reporting = upper(cur.getString("reporting"));
+    if (!reporting.matches("[A-Z]{3}")) {
+      throw bad("currency.reporting", cur.getString("reporting"), "must be a three-letter currency code such as EUR");
+    }
+    String file = cur.getString("ratesFile").trim();
+    return new CurrencySettings(reporting, file.isEmpty() ? null : homeRelative(file));
   }
 
   private static CatalogSettings catalog(Config cat) {
@@ -324,7 +341,7 @@ public record JobConfig(
 
   public JobConfig withWarehouse(String dir) {
     return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
   }
 
   /** This configuration with its warehouse, landing, export and report folders under {@code work} (bench). */
@@ -337,7 +354,7 @@ public record JobConfig(
 
   public JobConfig withMaster(String m) {
     return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, raw);
+        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */

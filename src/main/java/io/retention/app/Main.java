@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         StatusCommand.class,
         ForgetCommand.class,
         CatalogCommand.class,
+        RatesCommand.class,
     })
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

@@ -104,6 +104,8 @@ public final class NightlyCommand extends SparkCommand {
   private final BacktestCommand backtest = nightlyBacktest();
   private final ReportCommand report = new ReportCommand();
   private final CatalogCommand registration = new CatalogCommand();
+  /** Loads retention.currency.ratesFile when due; null when no rates file is configured. */
+  private RatesCommand rates;
   private LocalDate pinned;
 
   /** The state of one nightly run: its id, ledger, summary lines and the tables upstream of the next stage. */
@@ -136,6 +138,10 @@ public final class NightlyCommand extends SparkCommand {
     ingest.profile = profile;
     for (StageCommand<?> c : List.of(ingest, metrics, clv, train, score, export, backtest, report)) {
       c.validate(config);
+    }
+    if (config.currency().ratesFile() != null) {
+      rates = new RatesCommand();
+      rates.validate(config);
     }
   }
 
@@ -192,6 +198,7 @@ public final class NightlyCommand extends SparkCommand {
       ctx.runs().flush();
     }
     gate(night, ctx, config);
+    loadRates(night, ctx, config);
     LocalDate asOf = AsOfDate.pinnedOr(pinned, refreshHub(night, ctx).latestPurchase());
     if (asOf == null) {
       throw new JobFailure("nightly: " + Table.PURCHASES.qualifiedName() + " holds no purchase after ingest: "
@@ -265,6 +272,18 @@ public final class NightlyCommand extends SparkCommand {
   }
 
   /**
+   * Loads retention.currency.ratesFile into ops.currency_rates when the table is missing or the file changed
+   * since it was loaded from it (the hub then rebuilds with the new rates); nothing otherwise.
+   */
+  private void loadRates(Night night, StageContext ctx, JobConfig config) {
+    Optional<String> why = rates == null ? Optional.empty() : rates.dueIn(ctx);
+    if (why.isPresent()) {
+      err.println("nightly: loading " + config.currency().ratesFile() + ": " + why.get());
+      run(night, ctx, config, rates);
+    }
+  }
+
+  /**
    * The hub refresh: brings gold.customer_activity up to date with what ingest added (nothing to do, and no
    * scan of silver, when ingest added nothing). Its watermark carries the latest purchase day, the night's
    * default as-of date.
@@ -274,6 +293,8 @@ public final class NightlyCommand extends SparkCommand {
     CustomerState.Refresh r;
     try {
       r = StageRunner.run(ctx, HUB, () -> new CustomerState(ctx.tables()).refresh(false));
+    } catch (io.retention.currency.CurrencyRates.MissingRate e) {
+      throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(e.getMessage()));
     } catch (Exception e) {
       throw new JobFailure("nightly: stage " + HUB + " failed: " + Failures.oneLine(Failures.root(e)), e);
     }

@@ -57,6 +57,7 @@ public final class SparkSessions {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.session.timeZone", config.timezone())
+        .config(io.retention.currency.CurrencyRates.REPORTING_CONF, config.currency().reporting())
         .config("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()))
         .config("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()))
         .config("spark.sql.adaptive.enabled", "true")

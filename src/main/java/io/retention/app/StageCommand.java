@@ -50,6 +50,8 @@ public abstract class StageCommand<R extends StageResult> extends SparkCommand {
   final R execute(JobConfig config, StageContext ctx) throws Exception {
     try {
       return StageRunner.run(ctx, stage(), () -> runStage(config, ctx));
+    } catch (io.retention.currency.CurrencyRates.MissingRate e) { // the user's to fix: one line, no stack trace
+      throw new JobFailure(Failures.oneLine(e.getMessage()));
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new JobFailure(Failures.oneLine(e.getMessage()), e);
     }

@@ -49,6 +49,9 @@ public final class Benchmark {
     /** Trains and registers the churn model through the stage runner with {@code ctx}. */
     StageResult trainChurn(Path work, StageContext ctx) throws Exception;
 
+    /** Loads the configured currency rates (the generated orders mix EUR, GBP and USD) into the bench warehouse. */
+    void loadRates(Path work, StageContext ctx) throws Exception;
+
     /** Runs one nightly (validate, then run) in {@code spark}; its stages record their ops.runs rows. */
     void run(Path work, SparkSession spark) throws Exception;
   }
@@ -130,6 +133,7 @@ public final class Benchmark {
       stage(heap, ctx, GATES, "gates", () -> new QualityGates(ctx, o.gates()).run(), r -> r.runRow().rowsIn(),
           "records checked (so that the night's gates check only the night, as every later night's do)");
       peers(heap, work, landing);
+      nightly.loadRates(work, ctx);
       long silver = tables.read(Table.PURCHASES).count();
       MetricsStage.Result m = stage(heap, ctx, METRICS, METRICS, () ->
           new MetricsStage(tables, o.metrics(), ctx.runId()).run(), r -> silver, "silver rows");

@@ -278,8 +278,17 @@ public final class DeltaTables {
 
   /** Sets the table property {@code key} to {@code value} (one metadata commit). */
   public void setProperty(Table table, String key, String value) {
-    spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES ('" + key.replace("'", "") + "' = '"
-        + value.replace("'", "") + "')");
+    setProperties(table, Map.of(key, value));
+  }
+
+  /** Sets every property of {@code properties} (one metadata commit; quotes are dropped from keys and values). */
+  public void setProperties(Table table, Map<String, String> properties) {
+    StringBuilder sql = new StringBuilder();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(properties).entrySet()) {
+      sql.append(sql.length() == 0 ? "" : ", ").append("'").append(e.getKey().replace("'", "")).append("' = '")
+          .append(e.getValue().replace("'", "")).append("'");
+    }
+    spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES (" + sql + ")");
   }
 
   /** Lists the tables of the warehouse that exist on disk. */

@@ -33,6 +33,11 @@ public enum Table {
   INGESTED_FILES("ops", "ingested_files"),
   REJECTED_FILES("ops", "rejected_files"),
   NIGHT_QUALITY("ops", "night_quality"),
+  /**
+   * Exchange rates to the reporting currency (loaded from a CSV by {@code rates} or {@code nightly}); the hub
+   * converts every order's amount with them.
+   */
+  CURRENCY_RATES("ops", "currency_rates"),
   /** The audit of {@code forget}: one row per erased customer (keyed hash, never the id); also the suppression list. */
   ERASURES("ops", "erasures");
 

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.currency.CurrencyRates;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.StampedIndex;
@@ -61,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *       data feed not enabled for the range (old tables) or its files vacuumed, updates or deletes in
  *       silver.</li>
  * </ul>
+ *
+ * <p>Currency: every order's amount is converted to the reporting currency ({@link CurrencyRates#convert}: the
+ * rate with the latest valid_from on or before the order date, rounded to cents half-even per order) before the
+ * per-day sums, on both paths; an order without a rate fails the refresh ({@link CurrencyRates.MissingRate})
+ * and nothing is written. The watermark records the rates the state was converted with (reporting currency,
+ * ops.currency_rates' id and version): other rates, or a state from before the conversion, mean a full rebuild.
  *
  * <p>The watermark also carries the state's latest purchase day (the default as-of date of the metrics),
  * maintained as the later of the previous one and the new rows' latest purchase, so no run scans the state
@@ -114,17 +121,24 @@ public final class CustomerState {
   }
 
   /**
-   * The watermark read back from the state's history: silver's table id and version, and the latest purchase
-   * day of the state (null when it has none, or for a state written before the day was recorded).
+   * The watermark read back from the state's history: silver's table id and version, the latest purchase
+   * day of the state (null when it has none, or for a state written before the day was recorded) and the
+   * currency rates the amounts were converted with ({@link CurrencyRates#token}: reporting currency, rates
+   * table id and version; null for a state written before amounts were converted).
    */
-  record Watermark(String silverId, long silverVersion, LocalDate latestPurchase) {
+  record Watermark(String silverId, long silverVersion, LocalDate latestPurchase, String rates) {
+    Watermark(String silverId, long silverVersion, LocalDate latestPurchase) {
+      this(silverId, silverVersion, latestPurchase, null);
+    }
+
     String text() {
       return MARK + " silver_id=" + silverId + " silver_version=" + silverVersion
-          + (latestPurchase == null ? "" : " latest_purchase=" + latestPurchase);
+          + (latestPurchase == null ? "" : " latest_purchase=" + latestPurchase)
+          + (rates == null ? "" : " rates=" + rates);
     }
 
     Watermark withLatestPurchase(LocalDate day) {
-      return new Watermark(silverId, silverVersion, day);
+      return new Watermark(silverId, silverVersion, day, rates);
     }
 
     static Optional<Watermark> parse(String s) {
@@ -134,6 +148,7 @@ public final class CustomerState {
       String id = null;
       Long version = null;
       LocalDate latest = null;
+      String rates = null;
       for (String part : s.substring(MARK.length() + 1).split(" ")) {
         if (part.startsWith("silver_id=")) {
           id = part.substring("silver_id=".length());
@@ -141,9 +156,11 @@ public final class CustomerState {
           version = Long.valueOf(part.substring("silver_version=".length()));
         } else if (part.startsWith("latest_purchase=")) {
           latest = LocalDate.parse(part.substring("latest_purchase=".length()));
+        } else if (part.startsWith("rates=")) {
+          rates = part.substring("rates=".length());
         }
       }
-      return id == null || version == null ? Optional.empty() : Optional.of(new Watermark(id, version, latest));
+      return id == null || version == null ? Optional.empty() : Optional.of(new Watermark(id, version, latest, rates));
     }
   }
 
@@ -168,10 +185,13 @@ public final class CustomerState {
    * step pay nothing for asking again.
    */
   public Refresh refresh(boolean full) {
-    StampedIndex index = new StampedIndex(tables, INDEX, "retention-hub-v1",
-        List.of(Table.PURCHASES, Table.CUSTOMER_ACTIVITY));
+    // the reporting currency is part of the line: another one rebuilds the state like changed rates do
+    String currency = CurrencyRates.reportingCurrency(spark);
+    StampedIndex index = new StampedIndex(tables, INDEX, "retention-hub-v2",
+        List.of(Table.PURCHASES, Table.CUSTOMER_ACTIVITY, Table.CURRENCY_RATES));
     if (!full) {
       Optional<Refresh> known = index.read().filter(l -> l.size() == 1).map(l -> l.get(0).split("\t"))
+          .filter(f -> f.length == 3 && f[2].equals(currency))
           .map(f -> new Refresh(Mode.UNCHANGED, Long.parseLong(f[0]), 0, "",
               "-".equals(f[1]) ? null : LocalDate.parse(f[1])));
       if (known.isPresent()) {
@@ -179,12 +199,14 @@ public final class CustomerState {
       }
     }
     Refresh r = bringUpToDate(full);
-    index.write(List.of(r.silverVersion() + "\t" + (r.latestPurchase() == null ? "-" : r.latestPurchase())));
+    index.write(List.of(r.silverVersion() + "\t" + (r.latestPurchase() == null ? "-" : r.latestPurchase()) + "\t"
+        + currency));
     return r;
   }
 
   private Refresh bringUpToDate(boolean full) {
-    Watermark now = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), null);
+    CurrencyRates rates = new CurrencyRates(tables);
+    Watermark now = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), null, rates.token());
     String reason;
     if (full) {
       reason = "full rebuild asked for";
@@ -198,6 +220,11 @@ public final class CustomerState {
         reason = "the state has no watermark";
       } else if (!mark.get().silverId().equals(now.silverId())) {
         reason = "silver.purchases was re-created since the state was built";
+      } else if (mark.get().rates() == null) {
+        reason = "the state was built before amounts were converted to the reporting currency";
+      } else if (!mark.get().rates().equals(now.rates())) {
+        reason = Table.CURRENCY_RATES.qualifiedName() + " or the reporting currency changed since the state was "
+            + "built (" + mark.get().rates() + " -> " + now.rates() + ")";
       } else if (mark.get().silverVersion() > now.silverVersion()) {
         reason = "silver.purchases is older than the state's watermark";
       } else if (mark.get().silverVersion() == now.silverVersion()) {
@@ -207,7 +234,9 @@ public final class CustomerState {
       } else {
         Optional<String> why;
         try {
-          why = incremental(mark.get(), now);
+          why = incremental(mark.get(), now, rates);
+        } catch (CurrencyRates.MissingRate e) {
+          throw e;
         } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
           why = Optional.of("change data feed of silver.purchases unreadable: " + firstLine(e));
         }
@@ -222,14 +251,21 @@ public final class CustomerState {
     Dataset<Row> silver = spark.read().format("delta").option("versionAsOf", now.silverVersion())
         .load(tables.path(Table.PURCHASES));
     LocalDate latest = LatestPurchase.day(silver).orElse(null);
-    long rows = fullBuild(silver, now.withLatestPurchase(latest));
+    long rows = fullBuild(silver, now.withLatestPurchase(latest), rates);
     return new Refresh(Mode.FULL, now.silverVersion(), rows, reason, latest);
   }
 
-  /** Builds the state from {@code silver} (at {@code now}'s version) and overwrites the table (one commit). */
-  private long fullBuild(Dataset<Row> silver, Watermark now) {
-    tables.overwrite(Table.CUSTOMER_ACTIVITY, CustomerActivity.state(silver, true),
-        Map.of("userMetadata", now.text(), DELETION_VECTORS, "true"));
+  /**
+   * Builds the state from {@code silver} (at {@code now}'s version), its amounts converted with {@code rates},
+   * and overwrites the table (one commit).
+   */
+  private long fullBuild(Dataset<Row> silver, Watermark now, CurrencyRates rates) {
+    try {
+      tables.overwrite(Table.CUSTOMER_ACTIVITY, CustomerActivity.state(rates.convert(silver), true),
+          Map.of("userMetadata", now.text(), DELETION_VECTORS, "true"));
+    } catch (RuntimeException e) {
+      throw rates.explain(e, silver);
+    }
     return silver.count();
   }
 
@@ -239,7 +275,7 @@ public final class CustomerState {
    * rows, checks that all are inserts and finds their latest purchase day; the state's latest purchase day is
    * then the later of the watermark's and theirs (silver only grows on this path).
    */
-  private Optional<String> incremental(Watermark mark, Watermark to) {
+  private Optional<String> incremental(Watermark mark, Watermark to, CurrencyRates rates) {
     long from = mark.silverVersion();
     Dataset<Row> changes = spark.read().format("delta")
         .option("readChangeFeed", "true")
@@ -259,11 +295,16 @@ public final class CustomerState {
     Watermark now = to.withLatestPurchase(latest);
     Dataset<Row> inserted = changes.drop("_change_type", "_commit_version", "_commit_timestamp");
     tables.ensureProperty(Table.CUSTOMER_ACTIVITY, DELETION_VECTORS, "true");
-    withWatermark(now, () -> tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
-        .merge(CustomerActivity.state(inserted, true).as("s"), "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
-        .whenMatched().updateExpr(combined())
-        .whenNotMatched().insertAll()
-        .execute());
+    try {
+      withWatermark(now, () -> tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
+          .merge(CustomerActivity.state(rates.convert(inserted), true).as("s"),
+              "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
+          .whenMatched().updateExpr(combined())
+          .whenNotMatched().insertAll()
+          .execute());
+    } catch (RuntimeException e) {
+      throw rates.explain(e, inserted);
+    }
     lastRowsRead = books.getLong(0);
     lastLatestPurchase = latest;
     LOG.info("metrics: merged {} new silver rows (versions {}..{}) into {}", lastRowsRead, from + 1,
@@ -297,7 +338,8 @@ public final class CustomerState {
     Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
     LocalDate latest = latestPurchaseDay(state.join(ids, state.col(CUSTOMER_ID).equalTo(ids.col(CUSTOMER_ID)),
         "left_anti")).orElse(null);
-    Watermark mark = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), latest);
+    Watermark mark = new Watermark(tableId(Table.PURCHASES), latestVersion(Table.PURCHASES), latest,
+        new CurrencyRates(tables).token());
     long before = latestVersion(Table.CUSTOMER_ACTIVITY);
     long[] deleted = new long[1];
     withWatermark(mark, () -> {

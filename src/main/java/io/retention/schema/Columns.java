@@ -11,6 +11,10 @@ public final class Columns {
   public static final String ORDER_DATE = "order_date";
   public static final String AMOUNT = "amount";
   public static final String CURRENCY = "currency";
+  /** ops.currency_rates: first order date a rate applies to, the rate, when it was loaded. */
+  public static final String VALID_FROM = "valid_from";
+  public static final String RATE = "rate";
+  public static final String LOADED_AT = "loaded_at";
   public static final String QUANTITY = "quantity";
   public static final String KIND = "kind";
   public static final String ATTRIBUTES = "attributes";

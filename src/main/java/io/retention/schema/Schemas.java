@@ -30,6 +30,9 @@ public final class Schemas {
     return new StructType(fields);
   }
 
+  /** An exchange rate: DECIMAL(18,10) (up to 8 digits before the point, 10 after). */
+  public static final DecimalType RATE = DataTypes.createDecimalType(18, 10);
+
   /** bronze.purchase_events: every record as read, good or bad, append-only. */
   public static final StructType PURCHASE_EVENTS = struct(
       field(SOURCE_FILE, DataTypes.StringType),
@@ -151,4 +154,15 @@ public final class Schemas {
       field(RUN_ID, DataTypes.StringType),
       field(COUNTS, COUNT_MAP),
       field(Columns.VACUUMED, DataTypes.BooleanType));
+
+  /**
+   * ops.currency_rates: 1 unit of {@code currency} = {@code rate} units of the reporting currency for orders dated
+   * on or after {@code valid_from} (until the currency's next valid_from); the CSV file it was loaded from and when.
+   */
+  public static final StructType CURRENCY_RATES = struct(
+      field(CURRENCY, DataTypes.StringType),
+      field(Columns.VALID_FROM, DataTypes.DateType),
+      field(Columns.RATE, RATE),
+      field(SOURCE_FILE, DataTypes.StringType),
+      field(Columns.LOADED_AT, DataTypes.TimestampType));
 }

@@ -46,7 +46,7 @@ public final class ChurnRows {
     int k = perDay.merge(key, 1, Integer::sum);
     String kind = amount.signum() < 0 ? Columns.KIND_REFUND : Columns.KIND_PURCHASE;
     rows.add(RowFactory.create(key + "-" + k, customer, Timestamp.valueOf(date.atStartOfDay()), Date.valueOf(date),
-        amount, "USD", 1L, kind, scala.jdk.javaapi.CollectionConverters.asScala(new HashMap<>(attributes)), null,
+        amount, "EUR", 1L, kind, scala.jdk.javaapi.CollectionConverters.asScala(new HashMap<>(attributes)), null,
         "test", 0L, "test"));
     return this;
   }

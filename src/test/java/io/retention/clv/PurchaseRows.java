@@ -30,7 +30,7 @@ final class PurchaseRows {
     int k = perDay.merge(key, 1, Integer::sum);
     String kind = amount.signum() < 0 ? Columns.KIND_REFUND : Columns.KIND_PURCHASE;
     rows.add(RowFactory.create(key + "-" + k, customer, Timestamp.valueOf(date.atStartOfDay()), Date.valueOf(date),
-        amount, "USD", quantity, kind, scala.collection.immutable.Map$.MODULE$.empty(), null, "test", 0L, "test"));
+        amount, "EUR", quantity, kind, scala.collection.immutable.Map$.MODULE$.empty(), null, "test", 0L, "test"));
     return this;
   }
 

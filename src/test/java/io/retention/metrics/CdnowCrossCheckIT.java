@@ -52,7 +52,7 @@ class CdnowCrossCheckIT {
       int k = perDay.merge(f[0] + "-" + f[1], 1, Integer::sum);
       orders.add(new IndependentMonthlyMetrics.Order(f[0], date, amount, true));
       rows.add(RowFactory.create(f[0] + "-" + f[1] + "-" + k, f[0], Timestamp.valueOf(date.atStartOfDay()),
-          Date.valueOf(date), amount, "USD", Long.parseLong(f[2]), Columns.KIND_PURCHASE,
+          Date.valueOf(date), amount, "EUR", Long.parseLong(f[2]), Columns.KIND_PURCHASE,
           scala.collection.immutable.Map$.MODULE$.empty(), null, "CDNOW_master.txt", null, "cdnow"));
     }
     purchases = SharedSpark.get().createDataFrame(rows, Schemas.PURCHASES).cache();

@@ -68,7 +68,7 @@ class OnlineRetailCrossCheckIT {
     for (Map.Entry<String, Invoice> e : invoices.entrySet()) {
       Invoice i = e.getValue();
       rows.add(RowFactory.create(e.getKey(), i.customer(), Timestamp.from(i.first().atZone(LONDON).toInstant()),
-          Date.valueOf(i.first().toLocalDate()), i.value().setScale(2, RoundingMode.HALF_UP), "GBP", 1L,
+          Date.valueOf(i.first().toLocalDate()), i.value().setScale(2, RoundingMode.HALF_UP), "EUR", 1L,
           Columns.KIND_PURCHASE, CollectionConverters.asScala(Map.of("Country", i.country())), null, "uci", null,
           "uci"));
     }

@@ -22,4 +22,14 @@ class WatermarkTest {
     assertThat(CustomerState.Watermark.parse("something else")).isEmpty();
     assertThat(CustomerState.Watermark.parse("retention.customer_activity v1 silver_id=id-1")).isEmpty();
   }
+
+  @Test
+  void carriesTheRatesTheStateWasConvertedWith() {
+    CustomerState.Watermark w = new CustomerState.Watermark("id-1", 7, LocalDate.of(2025, 12, 31), "EUR:rid@3");
+    assertThat(w.text()).isEqualTo("retention.customer_activity v1 silver_id=id-1 silver_version=7 "
+        + "latest_purchase=2025-12-31 rates=EUR:rid@3");
+    assertThat(CustomerState.Watermark.parse(w.text())).contains(w);
+    assertThat(CustomerState.Watermark.parse("retention.customer_activity v1 silver_id=id-1 silver_version=7")
+        .orElseThrow().rates()).as("a state from before the conversion").isNull();
+  }
 }
