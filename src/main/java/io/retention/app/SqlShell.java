@@ -100,6 +100,7 @@ final class SqlShell {
    * read at the start of a statement. Returns on {@code \q}, {@code quit}, {@code exit} or end of input.
    */
   void interactive(LineReader reader) {
+    views.warmUpInBackground();
     err.println("retention sql: " + views.existing().size() + " tables; \\? for help, \\q to quit.");
     Input in = new Input(false);
     while (true) {

@@ -34,18 +34,37 @@ final class WarehouseViews {
   }
 
   /** Registers the tables {@code sql} names (all, when it names none) that are not registered yet. */
-  void forStatement(String sql) {
+  synchronized void forStatement(String sql) {
     List<Table> named = existing.stream().filter(t -> names(sql, t)).toList();
     register(named.isEmpty() ? existing : named);
   }
 
   /** Registers {@code which} (those not registered yet). */
-  void register(List<Table> which) {
+  synchronized void register(List<Table> which) {
     List<Table> missing = which.stream().filter(t -> !registered.contains(t)).toList();
     if (!missing.isEmpty()) {
       tables.registerViews(missing);
       registered.addAll(missing);
     }
+  }
+
+  /**
+   * Registers every table on a background thread, so that while someone types their first statement the
+   * interactive shell opens the tables (a statement meanwhile waits for the table it needs). Best effort: a
+   * failure here only leaves the work to the statement.
+   */
+  void warmUpInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        for (Table table : existing) {
+          register(List.of(table)); // one at a time: a statement waits for one table at most
+        }
+      } catch (RuntimeException e) {
+        // the statement that names the table registers it again and reports what fails
+      }
+    }, "retention-sql-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   static boolean names(String sql, Table t) {
