@@ -56,13 +56,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * </ul>
  *
  * Columns that legitimately differ between two runs are left out of the comparison: wall-clock times
- * ({@code ingested_at}, {@code fitted_at}), run ids ({@code run_id}) and the churn model version
+ * ({@code ingested_at}, {@code fitted_at}, the rates' {@code loaded_at}), run ids ({@code run_id}) and the churn model version
  * ({@code model_version}: the registry names a model by its training time). ops.runs is not compared.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyIT {
   static final Set<String> RUN_SPECIFIC = Set.of(Columns.INGESTED_AT, "fitted_at", Columns.RUN_ID,
-      "model_version", Columns.EVALUATED_AT);
+      "model_version", Columns.EVALUATED_AT, Columns.LOADED_AT);
   static final List<String> HALT_POINTS = List.of("commit:gold/cohort_retention", "nightly.after-clv",
       "export.before-rename");
   static SparkSession spark;
@@ -89,7 +89,8 @@ class NightlyIT {
         .and(not(col(Columns.STAGE).startsWith(StageLedger.PREFIX)))).orderBy(Columns.STARTED_AT)
         .select(Columns.STAGE, Columns.STATUS).collectAsList();
     assertThat(rows.stream().map(r -> r.getString(0) + " " + r.getString(1)).toList()).containsExactly(
-        "ingest ok", "gates ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok", "export ok", "report ok");
+        "ingest ok", "gates ok", "rates ok", "hub ok", "metrics ok", "clv ok", "train-churn ok", "score-churn ok",
+        "export ok", "backtest ok", "report ok");
   }
 
   /**
@@ -119,7 +120,7 @@ class NightlyIT {
     }
     assertThat(checked).containsExactlyInAnyOrder(Table.CUSTOMERS, Table.CUSTOMER_ACTIVITY, Table.COHORT_RETENTION,
         Table.COHORT_RETENTION_ALL, Table.ROLLING_RETENTION, Table.RETENTION_KPIS, Table.PURCHASE_GAPS, Table.CLV_MODEL, Table.CUSTOMER_CLV, Table.CHURN_FEATURES,
-        Table.CHURN_SCORES, Table.CHURN_EVALUATION);
+        Table.CHURN_SCORES, Table.CHURN_EVALUATION, Table.AT_RISK_LISTS);
   }
 
   /** {@code name type} per column, in order (types without nullability). */
@@ -344,7 +345,7 @@ class NightlyIT {
     Column[] by = order.toArray(new Column[0]);
     try {
       SharedSpark.assertApproxRows(expected.orderBy(by), actual.orderBy(by), 1e-9);
-    } catch (AssertionError e) {
+    } catch (AssertionError | RuntimeException e) { // spark-testing-base's diff report itself can fail (NPE)
       throw new AssertionError(t.qualifiedName() + " differs from the uninterrupted run: " + e.getMessage(), e);
     }
   }
