@@ -191,7 +191,11 @@ public final class Benchmark {
     long silver = tables.read(Table.PURCHASES).count();
     String parquet = work.resolve("purchases-parquet").toString();
     listener.step("parquet copy");
-    CohortBench.writeParquet(tables.read(Table.PURCHASES), parquet);
+    // amounts in the reporting currency, converted as the hub converts them: both sides sum the same money
+    io.retention.currency.CurrencyRates rates = new io.retention.currency.CurrencyRates(tables);
+    CohortBench.writeParquet(rates.convert(tables.read(Table.PURCHASES))
+        .withColumn(io.retention.schema.Columns.CURRENCY, org.apache.spark.sql.functions.lit(rates.reporting())),
+        parquet);
     CohortBench bench = new CohortBench(spark, m, o.repetitions());
     return time(heap, COHORT, () -> bench.run(parquet), r -> silver, "warm-up + timed runs, both sides");
   }
