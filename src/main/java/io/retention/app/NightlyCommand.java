@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * 3 and holds later nights until {@code --accept-gates}) → hub (gold.customer_activity brought up to date; its watermark gives the default as-of
  * date) → metrics → clv → train-churn (when no model, a model older than churn.maxModelAgeDays, or --retrain)
  * → score-churn → export → backtest (the score date that closes tonight, as-of − horizon, when it has scores;
- * else skipped with its reason) → report. Each stage is the same {@link StageCommand} a user runs alone, run through
+ * else it evaluates nothing and says why) → report. Each stage is the same {@link StageCommand} a user runs alone, run through
  * the one stage runner with the night's context (run id, pinned date); {@link #night} lists them. The first
  * failing stage stops the run with a non-zero exit naming it.
  *
