@@ -23,9 +23,7 @@ final class WarehouseViews {
 
   WarehouseViews(SparkSession session, String warehouse) {
     this.tables = new DeltaTables(session, warehouse);
-    // a listing of each _delta_log (DeltaTable.isDeltaTable would open every table's snapshot)
-    this.existing = java.util.Arrays.stream(Table.values()).filter(t -> tables.latestCommit(t).version() >= 0)
-        .toList();
+    this.existing = tables.existing();
   }
 
   /** The warehouse's existing tables (registered or not). */

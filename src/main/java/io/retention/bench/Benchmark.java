@@ -5,6 +5,7 @@ import io.retention.clv.CustomerLifetimeValue;
 import io.retention.clv.ModelFit;
 import io.retention.clv.RfmPatterns;
 import io.retention.clv.RfmSummary;
+import io.retention.currency.CurrencyRates;
 import io.retention.generate.GeneratorOptions;
 import io.retention.generate.SyntheticPurchases;
 import io.retention.ingest.IngestStage;
@@ -15,6 +16,7 @@ import io.retention.pipeline.StageContext;
 import io.retention.pipeline.StageResult;
 import io.retention.pipeline.StageRunner;
 import io.retention.quality.QualityGates;
+import io.retention.schema.Columns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.ToLongFunction;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The benchmark: generate (seeded) → ingest → metrics → clv (the full pipeline on the whole history, each stage
@@ -192,10 +195,9 @@ public final class Benchmark {
     String parquet = work.resolve("purchases-parquet").toString();
     listener.step("parquet copy");
     // amounts in the reporting currency, converted as the hub converts them: both sides sum the same money
-    io.retention.currency.CurrencyRates rates = new io.retention.currency.CurrencyRates(tables);
-    CohortBench.writeParquet(rates.convert(tables.read(Table.PURCHASES))
-        .withColumn(io.retention.schema.Columns.CURRENCY, org.apache.spark.sql.functions.lit(rates.reporting())),
-        parquet);
+    CurrencyRates rates = new CurrencyRates(tables);
+    CohortBench.writeParquet(rates.convert(tables.read(Table.PURCHASES)).withColumn(Columns.CURRENCY,
+        functions.lit(rates.reporting())), parquet);
     CohortBench bench = new CohortBench(spark, m, o.repetitions());
     return time(heap, COHORT, () -> bench.run(parquet), r -> silver, "warm-up + timed runs, both sides");
   }
