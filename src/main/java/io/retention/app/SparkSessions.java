@@ -62,6 +62,8 @@ public final class SparkSessions {
         .config("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()))
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        // the job's caches live for one stage: compressing them cost ingest more CPU than it saved memory
+        .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .getOrCreate();
   }
 

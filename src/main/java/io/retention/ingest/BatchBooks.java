@@ -30,7 +30,9 @@ final class BatchBooks {
         v[3] += r.getLong(2);
       }
     }
-    for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME)
+    Map<String, Long> reasons = new HashMap<>();
+    // one aggregate for both books: per file and outcome, and the quarantined records' reasons
+    for (Row r : judged.groupBy(SOURCE_FILE, OrderClassifier.OUTCOME, REASON)
         .agg(count(lit(1)), sum(col(LINE_COUNT))).collectAsList()) {
       long[] v = perFile.computeIfAbsent(r.getString(0), k -> new long[5]);
       int slot = switch (r.getString(1)) {
@@ -38,8 +40,11 @@ final class BatchBooks {
         case OrderClassifier.QUARANTINED -> 1;
         default -> 2;
       };
-      v[slot] += r.getLong(2);
-      v[3] += r.getLong(3);
+      v[slot] += r.getLong(3);
+      v[3] += r.getLong(4);
+      if (slot == 1) {
+        reasons.merge(r.getString(2), r.getLong(3), Long::sum);
+      }
     }
     List<IngestAccounting.FileBook> books = new ArrayList<>(empty);
     for (Row f : fileRows) {
@@ -50,11 +55,6 @@ final class BatchBooks {
       books.add(new IngestAccounting.FileBook(f.getString(0), f.getString(1), f.getLong(2),
           f.getTimestamp(3).getTime(), f.getLong(4), f.getLong(5), f.getLong(6), v[3], v[0] + v[1] + v[2] + v[4],
           v[0], v[1], v[2], v[4]));
-    }
-    Map<String, Long> reasons = new HashMap<>();
-    for (Row r : judged.filter(col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))
-        .groupBy(REASON).count().collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
     }
     return new IngestAccounting(books, reasons);
   }

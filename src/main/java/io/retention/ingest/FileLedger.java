@@ -40,6 +40,11 @@ final class FileLedger {
 
   private FileLedger() {}
 
+  /** The ledger of a warehouse whose two ledger tables were just created. */
+  static FileLedger none() {
+    return new FileLedger();
+  }
+
   /** The ledger read from both tables (which must exist); the index is rewritten from it. */
   static FileLedger read(DeltaTables tables) {
     FileLedger l = new FileLedger();

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -25,11 +26,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +73,16 @@ public final class IngestStage {
    *
    * @param batchBytes the files are ingested in batches of at most this many bytes (as landed; a larger file is a
    *     batch of its own), each with its own run id and commits: bounds the memory of a large first load
+   * @param contestedMax see {@link #CONTESTED_MAX_DEFAULT}; 0 judges every batch by the window
    */
-  public record Options(String input, SourceProfile profile, ValidationRules rules, long batchBytes) {
+  public record Options(String input, SourceProfile profile, ValidationRules rules, long batchBytes,
+      long contestedMax) {
     public static final long BATCH_BYTES_DEFAULT = 128L << 20;
+    /**
+     * Order ids of a batch read twice or already in silver, judged apart from the batch's other records (which are
+     * new and need no shuffle), up to this many; a batch with more is judged by one window over all its records.
+     */
+    public static final long CONTESTED_MAX_DEFAULT = 200_000;
 
     public Options {
       if (input == null || input.isBlank()) {
@@ -76,6 +91,13 @@ public final class IngestStage {
       if (batchBytes < 1) {
         throw new IllegalArgumentException("batchBytes must be at least 1, cannot be: " + batchBytes);
       }
+      if (contestedMax < 0) {
+        throw new IllegalArgumentException("contestedMax must be at least 0, cannot be: " + contestedMax);
+      }
+    }
+
+    public Options(String input, SourceProfile profile, ValidationRules rules, long batchBytes) {
+      this(input, profile, rules, batchBytes, CONTESTED_MAX_DEFAULT);
     }
 
     public Options(String input, SourceProfile profile, ValidationRules rules) {
@@ -90,7 +112,8 @@ public final class IngestStage {
    * @param batchRunIds the run id each batch's rows carry (ingest_run_id), in order
    */
   public record Result(String runId, List<String> batchRunIds, int filesFound, int filesSkipped,
-      long ordersInserted, IngestAccounting books, List<RejectedFile> setAside) implements StageResult {
+      long ordersInserted, IngestAccounting books, List<RejectedFile> setAside, Map<String, Long> passMillis)
+      implements StageResult {
 
     /** ops.runs: records in, orders accepted, quarantined and duplicate rows, per-file and per-reason counts. */
     @Override
@@ -108,6 +131,7 @@ public final class IngestStage {
       if (books.suppressed() > 0) {
         counts.put("suppressed", books.suppressed());
       }
+      passMillis.forEach((pass, ms) -> counts.put(PASS_MS + pass, ms));
       return new RunRow(books.records(), books.accepted(), books.quarantined(), books.duplicates(), counts,
           "batches " + String.join(",", batchRunIds) + "; " + books.statement());
     }
@@ -118,6 +142,9 @@ public final class IngestStage {
           + ordersInserted + " orders inserted; " + books.statement();
     }
   }
+
+  /** ops.runs count keys of the passes' wall time in milliseconds ({@link PassClock}). */
+  public static final String PASS_MS = "pass_ms.";
 
   private final DeltaTables tables;
   private final Options options;
@@ -148,12 +175,24 @@ public final class IngestStage {
     if (cached.map(l -> l.newOrChanged(found).isEmpty()).orElse(false)) {
       // no new or changed file: no table is opened and no Spark job runs
       return new Result(runId(List.of()), List.of(), found.size(), found.size(), 0,
-          new IngestAccounting(List.of(), Map.of()), List.of());
+          new IngestAccounting(List.of(), Map.of()), List.of(), Map.of());
     }
-    createTables();
-    suppression = Suppression.load(tables, erasureKey);
-    // creating tables and the property do not commit to the two ops tables: a current index stays current
-    FileLedger ledger = cached.orElseGet(() -> FileLedger.read(tables));
+    PassClock clock = new PassClock(spark.sparkContext());
+    clock.batch(found.size() + " files found");
+    FileLedger ledger = clock.time(PassClock.PREPARE, () -> {
+      Set<Table> created = createTables();
+      if (!created.contains(Table.PURCHASES) && cached.isEmpty()) {
+        // warehouses older than the change data feed get it here: their first run with a file index read the
+        // ledger tables, as every run without a current index does
+        tables.ensureProperty(Table.PURCHASES, CHANGE_DATA_FEED, "true");
+      }
+      suppression = Suppression.load(tables, erasureKey);
+      // creating tables and the property do not commit to the two ops tables: a current index stays current
+      if (created.containsAll(List.of(Table.INGESTED_FILES, Table.REJECTED_FILES))) {
+        return FileLedger.none(); // both just created: nothing to read
+      }
+      return cached.orElseGet(() -> FileLedger.read(tables));
+    });
     List<LandingFiles.Landed> candidates = ledger.newOrChanged(found);
     String runId = runId(candidates);
     List<List<LandingFiles.Landed>> batches = batches(candidates, options.batchBytes());
@@ -170,7 +209,8 @@ public final class IngestStage {
             batch.stream().mapToLong(LandingFiles.Landed::size).sum() >> 20, batchRunId);
       }
       Progress.step("ingest batches done", i, batches.size());
-      Batch b = ingestBatch(spark, batch, ledger, batchRunId);
+      clock.batch(batch.size() + " files (" + batchRunId + ")");
+      Batch b = ingestBatch(spark, batch, ledger, batchRunId, clock);
       batchRunIds.add(batchRunId);
       files.addAll(b.books().files());
       setAside.addAll(b.setAside());
@@ -180,8 +220,9 @@ public final class IngestStage {
     Progress.endStep();
     ledger.addRecorded(files, setAside);
     ledger.writeIndex(tables);
+    LOG.info("ingest passes: {}", PassClock.describe(clock.millis()));
     return new Result(runId, batchRunIds, found.size(), found.size() - files.size() - setAside.size(), inserted,
-        new IngestAccounting(files, reasons), setAside);
+        new IngestAccounting(files, reasons), setAside, clock.millis());
   }
 
   /**
@@ -217,33 +258,31 @@ public final class IngestStage {
    * that reruns the batch with the same run id.
    */
   private Batch ingestBatch(SparkSession spark, List<LandingFiles.Landed> candidates, FileLedger ledger,
-      String runId) {
-    spark.sparkContext().setJobDescription("ingest " + candidates.size() + " files (" + runId + ")");
-    try {
-      List<IngestAccounting.FileBook> empty = ledger.empty(candidates);
-      List<LandingFiles.Landed> nonEmpty = candidates.stream().filter(f -> f.size() > 0).toList();
-      if (nonEmpty.isEmpty()) { // nothing to read: only the empty files to record as ingested
-        IngestAccounting books = new IngestAccounting(empty, Map.of());
-        FileLedger.recordIngested(tables, books, runId, Timestamp.from(Instant.now()));
-        return new Batch(books, 0, List.of());
-      }
-      Batch b = read(spark, nonEmpty, empty, ledger, runId);
-      FileLedger.recordRejected(tables, b.setAside(), runId, Timestamp.from(Instant.now()));
-      return b;
-    } finally {
-      spark.sparkContext().setJobDescription(null);
+      String runId, PassClock clock) {
+    List<IngestAccounting.FileBook> empty = ledger.empty(candidates);
+    List<LandingFiles.Landed> nonEmpty = candidates.stream().filter(f -> f.size() > 0).toList();
+    if (nonEmpty.isEmpty()) { // nothing to read: only the empty files to record as ingested
+      IngestAccounting books = new IngestAccounting(empty, Map.of());
+      clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(tables, books, runId,
+          Timestamp.from(Instant.now())));
+      return new Batch(books, 0, List.of());
     }
+    Batch b = read(spark, nonEmpty, empty, ledger, runId, clock);
+    clock.time(PassClock.LEDGER, () -> FileLedger.recordRejected(tables, b.setAside(), runId,
+        Timestamp.from(Instant.now())));
+    return b;
   }
 
   /** Extract, classify, check the books, write (one commit per table); {@code empty}: the batch's empty files. */
   private Batch read(SparkSession spark, List<LandingFiles.Landed> candidates, List<IngestAccounting.FileBook> empty,
-      FileLedger ledger, String runId) {
+      FileLedger ledger, String runId, PassClock clock) {
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<Row> fileRows = extracted.filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
+      List<Row> fileRows = clock.time(PassClock.EXTRACT, () -> extracted
+          .filter(col(ExtractedSchema.ROW_TYPE).equalTo(ExtractedSchema.TYPE_FILE))
           .select(SOURCE_FILE, FILE_HASH, FILE_SIZE, MODIFIED_AT, LINES_READ,
               ExtractedSchema.HEADER_LINES, ExtractedSchema.BLANK_LINES, REASON, DETAIL)
-          .collectAsList();
+          .collectAsList());
       List<RejectedFile> setAside = new ArrayList<>();
       Set<String> skip = skipped(fileRows, ledger, setAside);
       // the per-file columns are only needed for the books (fileRows): keep them out of the classifier's shuffle
@@ -257,25 +296,30 @@ public final class IngestStage {
         suppressed = flagged.filter(col(SUPPRESSED)).select(col(SOURCE_FILE), col(LINE_COUNT));
         records = flagged.filter(not(col(SUPPRESSED))).drop(SUPPRESSED);
       }
-      Dataset<Row> silver = tables.read(Table.PURCHASES);
-      // a first load (empty silver) needs no lookup of its ids in silver: no join, no second pass over the batch
-      Dataset<Row> silverKeys = silver.isEmpty() ? null : silver.select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
+      // a first load (silver at its creation commit, so empty) needs no lookup of its ids in silver: no join
+      Dataset<Row> silverKeys = tables.version(Table.PURCHASES) == 0 ? null
+          : tables.read(Table.PURCHASES).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
       // the source fields map is only written to bronze (from the extraction), never carried through the
       // classifier's shuffle and cache
-      OrderClassifier.Classified c = OrderClassifier.classify(records.drop(FIELDS), silverKeys, options.profile(),
-          options.rules(), runId);
-      Dataset<Row> judged = c.records().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> toJudge = records.drop(FIELDS);
+      OrderClassifier.Classified c = clock.time(PassClock.CLASSIFY, () -> OrderClassifier.classify(toJudge,
+          silverKeys, options.profile(), options.rules(), runId, options.contestedMax()));
+      // a judgement that is a broadcast lookup away from the extraction's cache is cheaper to redo than to cache
+      Dataset<Row> judged = c.cheap() ? c.records() : c.records().persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        IngestAccounting books = BatchBooks.of(judged, suppressed, fileRows, skip, empty);
+        Dataset<Row> suppressedRecords = suppressed;
+        IngestAccounting books = clock.time(PassClock.CLASSIFY,
+            () -> BatchBooks.of(judged, suppressedRecords, fileRows, skip, empty));
         if (!books.imbalances().isEmpty()) {
           throw new IllegalStateException("ingest accounting does not balance, nothing written for "
               + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
         }
         // every candidate was touched but unchanged, or set aside: nothing to write, no table changes
-        long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, runId);
+        long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, runId, clock);
         return new Batch(books, inserted, setAside);
       } finally {
         judged.unpersist();
+        c.release();
       }
     } finally {
       extracted.unpersist();
@@ -303,15 +347,41 @@ public final class IngestStage {
   static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
   private static final String SUPPRESSED = "suppressed";
 
-  private void createTables() {
-    tables.createIfNotExists(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);
-    tables.createIfNotExists(Table.PURCHASES, Schemas.PURCHASES);
-    // the metrics stage reads silver's inserted rows from the change data feed to update its per-customer state
-    // incrementally (new tables right after creation, older warehouses on their next ingest)
-    tables.ensureProperty(Table.PURCHASES, CHANGE_DATA_FEED, "true");
-    tables.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
-    tables.createIfNotExists(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
-    tables.createIfNotExists(Table.REJECTED_FILES, Schemas.REJECTED_FILES);
+  /**
+   * Creates the ingest tables that do not exist yet, side by side (each creation is a commit with Spark jobs of
+   * its own, and a first load waits for all five); silver gets the change data feed on creation, which the metrics
+   * stage reads to update its per-customer state incrementally.
+   *
+   * @return the tables this call created
+   */
+  private Set<Table> createTables() {
+    Map<Table, StructType> schemas = new LinkedHashMap<>();
+    schemas.put(Table.PURCHASE_EVENTS, Schemas.PURCHASE_EVENTS);
+    schemas.put(Table.PURCHASES, Schemas.PURCHASES);
+    schemas.put(Table.QUARANTINE, Schemas.QUARANTINE);
+    schemas.put(Table.INGESTED_FILES, Schemas.INGESTED_FILES);
+    schemas.put(Table.REJECTED_FILES, Schemas.REJECTED_FILES);
+    schemas.keySet().removeIf(tables::exists);
+    if (schemas.isEmpty()) {
+      return Set.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(schemas.size());
+    try {
+      List<Future<Boolean>> done = new ArrayList<>();
+      schemas.forEach((t, schema) -> done.add(pool.submit(() -> tables.createIfNotExists(t, schema,
+          t == Table.PURCHASES ? Map.of(CHANGE_DATA_FEED, "true") : Map.of()))));
+      for (Future<Boolean> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("ingest: interrupted while creating the tables", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdown();
+    }
+    return Set.copyOf(schemas.keySet());
   }
 
   static String runId(List<LandingFiles.Landed> files) {
@@ -326,32 +396,77 @@ public final class IngestStage {
     }
   }
 
+  /**
+   * The batch's records and file rows: the files go to the executors as groups of about equal size (the
+   * driver's listing already has their sizes: no second listing job, no task left with the largest files).
+   */
   private Dataset<Row> extract(SparkSession spark, List<LandingFiles.Landed> files) {
-    String[] paths = files.stream().map(LandingFiles.Landed::path).toArray(String[]::new);
-    Dataset<Row> binary = spark.read().format("binaryFile").load(paths);
-    return binary.flatMap(new RecordExtractor(options.profile(), options.rules()),
-        Encoders.row(ExtractedSchema.SCHEMA));
+    List<List<String>> groups = groups(files, 2 * spark.sparkContext().defaultParallelism(), GROUP_BYTES);
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(groups, groups.size())
+        .flatMap(new RecordExtractor(options.profile(), options.rules(),
+            SerializableConfiguration.broadcast(spark.sparkContext())));
+    return spark.createDataFrame(rows, ExtractedSchema.SCHEMA);
+  }
+
+  /** Landed bytes per extraction task at most, beyond the minimum task count (bounds a task's rows in memory). */
+  private static final long GROUP_BYTES = 64L << 20;
+
+  /**
+   * The files' paths in {@code max(minGroups, bytes / groupBytes)} groups (never more than files): largest file
+   * first, each into the lightest group so far.
+   */
+  static List<List<String>> groups(List<LandingFiles.Landed> files, int minGroups, long groupBytes) {
+    long bytes = files.stream().mapToLong(LandingFiles.Landed::size).sum();
+    int n = (int) Math.min(files.size(), Math.max(minGroups, (bytes + groupBytes - 1) / groupBytes));
+    List<List<String>> groups = new ArrayList<>();
+    long[] load = new long[n];
+    for (int i = 0; i < n; i++) {
+      groups.add(new ArrayList<>());
+    }
+    List<LandingFiles.Landed> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(LandingFiles.Landed::size).reversed()
+        .thenComparing(LandingFiles.Landed::path));
+    for (LandingFiles.Landed f : bySize) {
+      int lightest = 0;
+      for (int i = 1; i < n; i++) {
+        if (load[i] < load[lightest]) {
+          lightest = i;
+        }
+      }
+      groups.get(lightest).add(f.path());
+      load[lightest] += Math.max(1, f.size());
+    }
+    return groups;
   }
 
   /** {@code records}: every record read (bronze); {@code judged}: the same records with their outcome. */
   private long write(Dataset<Row> records, Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books,
-      String runId) {
+      String runId, PassClock clock) {
     Timestamp now = Timestamp.from(Instant.now());
-    tables.appendOnce(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE), col(LINE_NUMBER), col(LINE_COUNT),
-        col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID), lit(now).as(INGESTED_AT)), runId, 1);
+    clock.time(PassClock.BRONZE, () -> tables.appendOnce(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE),
+        col(LINE_NUMBER), col(LINE_COUNT), col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID),
+        lit(now).as(INGESTED_AT)), runId, 1));
     FaultInjection.point("ingest.after-bronze");
-    tables.appendOnce(Table.QUARANTINE, judged.filter(col(OrderClassifier.OUTCOME)
-            .equalTo(OrderClassifier.QUARANTINED))
-        .select(col(RAW_RECORD), col(REASON), col(DETAIL), col(SOURCE_FILE), col(LINE_NUMBER),
-            lit(runId).as(INGEST_RUN_ID)), runId, 1);
+    if (books.quarantined() > 0) { // the books counted them: no pass over the batch to find none
+      clock.time(PassClock.QUARANTINE, () -> tables.appendOnce(Table.QUARANTINE, judged.filter(
+              col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))
+          .select(col(RAW_RECORD), col(REASON), col(DETAIL), col(SOURCE_FILE), col(LINE_NUMBER),
+              lit(runId).as(INGEST_RUN_ID)), runId, 1));
+    }
     FaultInjection.point("ingest.after-quarantine");
     // The classifier already matched every order id against silver (under the warehouse lock), so the inserts
     // are new ids: a plain idempotent append (no MERGE join with the whole of silver). A rerun after a crash
     // finds this run's rows in silver (decided "accepted", not "insert"), and the txn id guards the commit too.
-    long inserted = inserts.count();
-    tables.appendOnce(Table.PURCHASES, inserts, runId, 1);
+    long inserted = clock.time(PassClock.SILVER, () -> {
+      long before = tables.version(Table.PURCHASES);
+      tables.appendOnce(Table.PURCHASES, inserts, runId, 1);
+      // the rows the append committed, from its log entry (no second pass); none when the txn id skipped it
+      return tables.version(Table.PURCHASES) == before ? 0L
+          : tables.lastCommitRows(Table.PURCHASES).orElseGet(inserts::count);
+    });
     FaultInjection.point("ingest.after-silver");
-    FileLedger.recordIngested(tables, books, runId, now);
+    clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(tables, books, runId, now));
     return inserted;
   }
 }

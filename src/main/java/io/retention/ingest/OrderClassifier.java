@@ -4,11 +4,14 @@ import static io.retention.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 
 import io.retention.schema.Schemas;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Pure transform from extracted records to the ingest decisions: derives order ids, sums order lines (profiles
@@ -29,34 +32,87 @@ public final class OrderClassifier {
   private static final String INSERT = "insert";
   private static final String DECISION = "decision";
 
-  /** Every record with its outcome, and the orders to insert into silver (schema {@link Schemas#PURCHASES}). */
-  public record Classified(Dataset<Row> records, Dataset<Row> inserts) {}
+  /**
+   * Every record with its outcome, and the orders to insert into silver (schema {@link Schemas#PURCHASES});
+   * {@code cheap}: both are derived from the caller's records by a broadcast lookup alone (no shuffle of the
+   * records), so recomputing them costs less than caching them.
+   */
+  public record Classified(Dataset<Row> records, Dataset<Row> inserts, boolean cheap, List<Dataset<Row>> cached) {
+    /** Drops the small tables the classification cached. */
+    public void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
 
   private OrderClassifier() {}
 
   /**
    * @param silverKeys silver's (order_id, content_hash, ingest_run_id), or null when silver has no rows yet (a
    *     first load: nothing to look up)
+   * @param contestedMax the most contested order ids (see {@link #contested}) judged apart from the others; a
+   *     batch with more is judged by one window over all its records
    */
   public static Classified classify(Dataset<Row> records, Dataset<Row> silverKeys, SourceProfile profile,
-      ValidationRules rules, String runId) {
+      ValidationRules rules, String runId, long contestedMax) {
     Dataset<Row> bad = records.filter(col(REASON).isNotNull())
         .withColumn(OUTCOME, lit(QUARANTINED));
     Dataset<Row> good = withOrderIds(records.filter(col(REASON).isNull()), profile, rules);
-    Dataset<Row> orders = profile.aggregateLines() ? sumLines(good) : good.withColumn(RECORD_COUNT, lit(1L))
-        .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY));
-    Dataset<Row> decided = decide(withContentHash(orders), silverKeys, runId);
-    if (!profile.aggregateLines()) {
-      // one record = one order: the judged records carry what silver needs, so the caller's one cache of them
-      // also feeds the inserts (no second cache of the same rows)
-      Dataset<Row> judged = bad.unionByName(withOutcome(decided), true);
-      return new Classified(judged, insertsFrom(judged, runId));
+    if (profile.aggregateLines()) {
+      return summedLines(bad, good, silverKeys, runId);
     }
-    decided = decided.cache(); // per order: far fewer rows than lines; read by the line join and the inserts
+    // one record = one order: the judged records carry what silver needs
+    Dataset<Row> orders = withContentHash(good.withColumn(RECORD_COUNT, lit(1L))
+        .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY)));
+    if (contestedMax > 0 && profile.deriveOrderId().isEmpty()) { // derived ids come from a window already
+      Dataset<Row> contested = contested(good, silverKeys).cache();
+      long n = contested.count();
+      if (n <= contestedMax) {
+        // only the records of contested ids need the window and silver's rows; every other record is new
+        Dataset<Row> decided = n == 0 ? noDecisions(orders.sparkSession())
+            : decide(orders.join(broadcast(contested), ORDER_ID, "left_semi"), silverKeys, runId)
+            .select(col(SOURCE_FILE), col(LINE_NUMBER), col(DECISION), col("decision_detail")).cache();
+        Dataset<Row> judged = bad.unionByName(withOutcome(orders.join(broadcast(decided),
+            asSeq(SOURCE_FILE, LINE_NUMBER), "left").withColumn(DECISION, coalesce(col(DECISION), lit(INSERT)))),
+            true);
+        return new Classified(judged, insertsFrom(judged, runId), true, List.of(contested, decided));
+      }
+      contested.unpersist();
+    }
+    Dataset<Row> judged = bad.unionByName(withOutcome(decide(orders, silverKeys, runId)), true);
+    return new Classified(judged, insertsFrom(judged, runId), false, List.of());
+  }
+
+  /**
+   * The batch's order ids that need judging: read more than once in the batch, or already in silver. Narrow (ids
+   * only) and usually a handful, so the records of all other ids are inserts without a shuffle.
+   */
+  static Dataset<Row> contested(Dataset<Row> good, Dataset<Row> silverKeys) {
+    Dataset<Row> ids = good.select(ORDER_ID);
+    Dataset<Row> repeated = ids.groupBy(ORDER_ID).count().filter(col("count").gt(1)).select(ORDER_ID);
+    return silverKeys == null ? repeated
+        : repeated.union(silverKeys.select(ORDER_ID).join(ids, ORDER_ID, "left_semi")).distinct();
+  }
+
+  /** No decision for any record: every record of the batch is an insert. */
+  private static Dataset<Row> noDecisions(org.apache.spark.sql.SparkSession spark) {
+    return spark.createDataFrame(List.of(), new StructType().add(SOURCE_FILE, DataTypes.StringType)
+        .add(LINE_NUMBER, DataTypes.LongType).add(DECISION, DataTypes.StringType)
+        .add("decision_detail", DataTypes.StringType));
+  }
+
+  /** Profiles whose orders are the sum of their lines: orders decided, then each line gets its order's outcome. */
+  private static Classified summedLines(Dataset<Row> bad, Dataset<Row> good, Dataset<Row> silverKeys,
+      String runId) {
+    // per order: far fewer rows than lines; read by the line join and the inserts
+    Dataset<Row> decided = decide(withContentHash(sumLines(good)), silverKeys, runId).cache();
     Dataset<Row> lineOutcomes = good.join(decided.select(col(ORDER_ID), col(DECISION), col("decision_detail")),
         ORDER_ID);
     return new Classified(bad.unionByName(withOutcome(lineOutcomes).select(asCols(bad.columns()))),
-        insertsFrom(decided, runId));
+        insertsFrom(decided, runId), false, List.of(decided));
+  }
+
+  private static scala.collection.immutable.Seq<String> asSeq(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
   }
 
   /** The records' outcome, reason and detail from the decision. */

@@ -1,6 +1,8 @@
 package io.retention.ingest;
 
 import io.retention.schema.Columns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
@@ -12,37 +14,64 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.SerializableConfiguration;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Runs on the executors, once per landed file (a row of Spark's binaryFile source): hashes the bytes,
- * un-gzips, splits into records, parses and validates each, and emits one row per record (accepted lines
- * typed, rejected ones with their reason) plus one summary row per file with its independently counted lines.
+ * Runs on the executors, once per group of landed files (one task each): reads each file whole through the
+ * Hadoop file system, hashes the bytes, un-gzips, splits into records, parses and validates each, and emits one
+ * row per record (accepted lines typed, rejected ones with their reason) plus one summary row per file with its
+ * independently counted lines. The driver hands over paths it has listed already, so no second listing runs.
  */
-final class RecordExtractor implements FlatMapFunction<Row, Row> {
+final class RecordExtractor implements FlatMapFunction<List<String>, Row> {
   private static final long serialVersionUID = 1L;
   private final SourceProfile profile;
   private final ValidationRules rules;
+  private final Broadcast<SerializableConfiguration> hadoopConf;
 
-  RecordExtractor(SourceProfile profile, ValidationRules rules) {
+  RecordExtractor(SourceProfile profile, ValidationRules rules, Broadcast<SerializableConfiguration> hadoopConf) {
     this.profile = profile;
     this.rules = rules;
+    this.hadoopConf = hadoopConf;
   }
 
+  /** The rows of each file of the group, one file after the other (only one file's bytes held at a time). */
   @Override
-  public Iterator<Row> call(Row file) {
-    String path = file.getString(file.fieldIndex("path"));
-    byte[] compressed = (byte[]) file.get(file.fieldIndex("content"));
-    Timestamp modified = file.getTimestamp(file.fieldIndex("modificationTime"));
+  public Iterator<Row> call(List<String> paths) {
+    Configuration conf = hadoopConf.value().value();
+    return paths.stream().flatMap(path -> {
+      Path p = new Path(path);
+      try {
+        FileSystem fs = p.getFileSystem(conf);
+        FileStatus st = fs.getFileStatus(p);
+        byte[] bytes;
+        try (FSDataInputStream in = fs.open(p)) {
+          bytes = in.readAllBytes();
+        }
+        return rows(path, bytes, new Timestamp(st.getModificationTime())).stream();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read landed file " + path + ": " + e.getMessage(), e);
+      }
+    }).iterator();
+  }
+
+  /** The rows of one file: its records, then its summary row (or only the summary row of a file set aside). */
+  List<Row> rows(String path, byte[] compressed, Timestamp modified) {
     String hash = sha256(compressed);
     byte[] bytes;
     try {
       bytes = SetAside.decompress(path, compressed);
     } catch (SetAside.Unreadable e) {
-      return List.of(setAsideRow(path, hash, compressed.length, modified, e.setAside())).iterator();
+      return List.of(setAsideRow(path, hash, compressed.length, modified, e.setAside()));
     }
     String format = profile.formatOf(path);
     RecordSplitter.Split split = RecordSplitter.split(bytes, format.equals("csv"));
@@ -54,16 +83,16 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         headerLines += rec.lineCount();
         continue;
       }
-      out.add(recordRow(path, hash, compressed.length, rec, fp.parse(rec)));
+      out.add(recordRow(path, rec, fp.parse(rec)));
     }
     SetAside problem = fp.fileProblem(out.isEmpty());
     if (problem != null) {
-      return List.of(setAsideRow(path, hash, compressed.length, modified, problem)).iterator();
+      return List.of(setAsideRow(path, hash, compressed.length, modified, problem));
     }
     out.add(RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, (long) compressed.length, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null,
         RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modified));
-    return out.iterator();
+    return out;
   }
 
   /** The one row of a file set aside: its reason and detail, no records and no line counts. */
@@ -73,16 +102,17 @@ final class RecordExtractor implements FlatMapFunction<Row, Row> {
         modified);
   }
 
-  private Row recordRow(String path, String hash, long size, RecordSplitter.RawRecord rec, FileParse.Result r) {
+  /** A record's row; the file's hash and size are on its file row only (not copied into every record). */
+  private Row recordRow(String path, RecordSplitter.RawRecord rec, FileParse.Result r) {
     var fields = r.fields() == null ? null : CollectionConverters.asScala(r.fields());
     Validation.Line l = r.line();
     if (l == null) {
-      return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, hash, size, rec.lineNumber(), rec.lineCount(),
+      return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
           rec.text(), fields, r.reason().code(), r.detail(), null, null, null, null, null, null, null, null, null,
           null, null, null, null);
     }
     Map<String, String> attrs = l.attributes();
-    return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, hash, size, rec.lineNumber(), rec.lineCount(),
+    return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
         rec.text(), fields, null, null, l.orderId(), l.customerId(), Timestamp.from(l.ts()),
         Date.valueOf(l.orderDate()), l.amount(), l.currency(), l.quantity(), l.kind(),
         CollectionConverters.asScala(attrs), null, null, null, null);

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -74,13 +76,23 @@ public final class DeltaTables {
   }
 
   public boolean exists(Table table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    return version(table) >= 0; // a listing of its _delta_log: isDeltaTable would open the table's snapshot
   }
 
   /** Creates the table with typed columns when it does not exist yet (safe to call on every run). */
   public void createIfNotExists(Table table, StructType schema, String... partitionColumns) {
+    createIfNotExists(table, schema, Map.of(), partitionColumns);
+  }
+
+  /**
+   * As {@link #createIfNotExists(Table, StructType, String...)}, with more table properties set on creation.
+   *
+   * @return true when this call created the table
+   */
+  public boolean createIfNotExists(Table table, StructType schema, Map<String, String> properties,
+      String... partitionColumns) {
     if (exists(table)) {
-      return;
+      return false;
     }
     DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(path(table));
     for (StructField f : schema.fields()) {
@@ -89,10 +101,13 @@ public final class DeltaTables {
     if (partitionColumns.length > 0) {
       builder = builder.partitionedBy(partitionColumns);
     }
-    for (Map.Entry<String, String> p : creationProperties(table, schema).entrySet()) {
+    Map<String, String> all = new TreeMap<>(creationProperties(table, schema));
+    all.putAll(properties);
+    for (Map.Entry<String, String> p : all.entrySet()) {
       builder = builder.property(p.getKey(), p.getValue());
     }
     builder.execute();
+    return true;
   }
 
   public Dataset<Row> read(Table table) {
@@ -117,6 +132,18 @@ public final class DeltaTables {
         .option("txnAppId", appId)
         .option("txnVersion", version)
         .save(path(table));
+  }
+
+  /**
+   * The {@code numOutputRows} metric of the table's latest commit, read from its log alone (no scan of the
+   * data); empty when the commit carries no such metric (commit metrics disabled). Callers hold the warehouse
+   * lock, so the latest commit is their own.
+   */
+  public OptionalLong lastCommitRows(Table table) {
+    Row last = delta(table).history(1).select("operationMetrics").first();
+    Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
+    String rows = metrics.get("numOutputRows");
+    return rows == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rows));
   }
 
   /** Appends {@code rows} in one commit (creates the table when it does not exist). */
@@ -295,7 +322,7 @@ public final class DeltaTables {
   public List<Table> existing() {
     List<Table> out = new ArrayList<>();
     for (Table t : Table.values()) {
-      if (version(t) >= 0) { // a listing of its _delta_log: isDeltaTable would open every table's snapshot
+      if (exists(t)) {
         out.add(t);
       }
     }

@@ -246,10 +246,7 @@ public final class MetricsStage {
    * (commit metrics disabled).
    */
   private long count(Table t) {
-    Row last = tables.delta(t).history(1).select("operationMetrics").first();
-    Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
-    String rows = metrics.get("numOutputRows");
-    return rows == null ? tables.read(t).count() : Long.parseLong(rows);
+    return tables.lastCommitRows(t).orElseGet(() -> tables.read(t).count());
   }
 
   /**

@@ -18,7 +18,8 @@ class IngestSummaryTest {
       new IngestAccounting(List.of(new IngestAccounting.FileBook("/in/a.csv", "h", 10, 0, 4, 1, 0, 3, 3, 3, 0, 0),
           new IngestAccounting.FileBook("/in/e.csv", "h0", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), Map.of()),
       List.of(new RejectedFile("/in/b.csv.gz", "h2", 5, 0, "corrupt_gzip", "cannot decompress: Unexpected end"),
-          new RejectedFile("/in/c.csv.gz", "h3", 9, 0, "not_gzip", "named .gz but not gzip data")));
+          new RejectedFile("/in/c.csv.gz", "h3", 9, 0, "not_gzip", "named .gz but not gzip data")),
+      Map.of("extract", 1200L));
 
   @Test
   void theSummaryNamesEveryFileSetAside() {
@@ -34,6 +35,6 @@ class IngestSummaryTest {
         "  orders inserted into silver.purchases: 3");
     assertThat(RESULT.runRow().counts()).containsEntry("files_set_aside", 2L)
         .containsEntry("set_aside.corrupt_gzip", 1L).containsEntry("set_aside.not_gzip", 1L)
-        .containsEntry("files_empty", 1L);
+        .containsEntry("files_empty", 1L).containsEntry("pass_ms.extract", 1200L);
   }
 }

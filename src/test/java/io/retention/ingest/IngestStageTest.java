@@ -178,18 +178,24 @@ class IngestStageTest {
   }
 
   /**
+   * {@code in} with day1 again, A3's amount changed (conflicting, and again on its own line: still conflicting with
+   * the first A3, not a duplicate of the changed one) and one new order Z1.
+   */
+  private static Path withReplay(Path in) throws java.io.IOException {
+    Files.writeString(in.resolve("day9-replay.csv"), IngestFixtures.DAY1.replace("-4.00", "-4.50")
+        + "A3,c2,2024-03-02T09:00:00+02:00,-4.50,GBP,1,refund,web\r\n"
+        + "Z1,c5,2024-03-05T10:00:00Z,3.00,EUR,1,purchase,web\r\n");
+    return in;
+  }
+
+  /**
    * Ingesting one file per batch (each its own run id and commits) gives the same tables, outcomes and books as
    * one batch; a replay of day1 in a later file is judged against silver in one case and within the batch in the
    * other, with the same outcome for every record.
    */
   @Test
   void oneFilePerBatchGivesTheSameTablesAsOneBatch() throws Exception {
-    Path in = IngestFixtures.landing(SharedSpark.tempDir("batches").resolve("in"));
-    // day1 again with A3's amount changed (conflicting, and again on its own line: still conflicting with the
-    // first A3, not a duplicate of the changed one) and one new order Z1
-    Files.writeString(in.resolve("day9-replay.csv"), IngestFixtures.DAY1.replace("-4.00", "-4.50")
-        + "A3,c2,2024-03-02T09:00:00+02:00,-4.50,GBP,1,refund,web\r\n"
-        + "Z1,c5,2024-03-05T10:00:00Z,3.00,EUR,1,purchase,web\r\n");
+    Path in = withReplay(IngestFixtures.landing(SharedSpark.tempDir("batches").resolve("in")));
     DeltaTables one = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
     DeltaTables perFile = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
     SourceProfile canonical = SourceProfile.load("canonical", "conf/sources");
@@ -218,6 +224,53 @@ class IngestStageTest {
     SharedSpark.assertSameRows(one.read(Table.PURCHASE_EVENTS).selectExpr(bronze),
         perFile.read(Table.PURCHASE_EVENTS).selectExpr(bronze));
     assertThat(perFile.read(Table.PURCHASES).select(Columns.INGEST_RUN_ID).distinct().count()).isGreaterThan(1);
+  }
+
+  /**
+   * The contested-ids path (only ids read twice or already in silver go through the window) and the window over
+   * every record give the same tables, outcomes and books, on a batch with in-batch duplicates and conflicts and
+   * again on a later batch judged against silver.
+   */
+  @Test
+  void judgingOnlyContestedIdsGivesTheSameTablesAsTheWindowOverEveryRecord() throws Exception {
+    Path in = withReplay(IngestFixtures.landing(SharedSpark.tempDir("contested").resolve("in")));
+    Path later = SharedSpark.tempDir("contested-later");
+    Files.writeString(later.resolve("day10.csv"), IngestFixtures.DAY1.replace("-4.00", "-4.75")
+        + "Z2,c6,2024-03-06T10:00:00Z,7.00,EUR,1,purchase,web\r\n");
+    SourceProfile canonical = SourceProfile.load("canonical", "conf/sources");
+    DeltaTables contested = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    DeltaTables window = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
+    for (String input : List.of(in.toString(), later.toString())) {
+      IngestStage.Result a = new IngestStage(contested, new IngestStage.Options(input, canonical,
+          IngestFixtures.RULES, IngestStage.Options.BATCH_BYTES_DEFAULT, 1000)).run();
+      IngestStage.Result b = new IngestStage(window, new IngestStage.Options(input, canonical,
+          IngestFixtures.RULES, IngestStage.Options.BATCH_BYTES_DEFAULT, 0)).run();
+      assertThat(a.books().files()).containsExactlyInAnyOrderElementsOf(b.books().files());
+      assertThat(a.books().quarantineByReason()).isEqualTo(b.books().quarantineByReason());
+      assertThat(a.ordersInserted()).isEqualTo(b.ordersInserted());
+    }
+    assertThat(contested.read(Table.QUARANTINE).filter("reason = 'conflicting_duplicate'").count()).isEqualTo(6);
+    String[] silver = {Columns.ORDER_ID, Columns.CUSTOMER_ID, Columns.ORDER_TS, Columns.AMOUNT, Columns.KIND,
+        Columns.CONTENT_HASH, Columns.SOURCE_FILE, Columns.LINE_NUMBER, Columns.INGEST_RUN_ID};
+    SharedSpark.assertSameRows(contested.read(Table.PURCHASES).selectExpr(silver),
+        window.read(Table.PURCHASES).selectExpr(silver));
+    String[] quarantine = {Columns.RAW_RECORD, Columns.REASON, Columns.DETAIL, Columns.SOURCE_FILE,
+        Columns.LINE_NUMBER};
+    SharedSpark.assertSameRows(contested.read(Table.QUARANTINE).selectExpr(quarantine),
+        window.read(Table.QUARANTINE).selectExpr(quarantine));
+  }
+
+  /** Largest file first into the lightest group; at least the minimum count, one group per 64 bytes here. */
+  @Test
+  void extractionTasksGetGroupsOfAboutEqualSize() {
+    List<LandingFiles.Landed> files = List.of(new LandingFiles.Landed("a", 50, 0), new LandingFiles.Landed("b", 40, 0),
+        new LandingFiles.Landed("c", 30, 0), new LandingFiles.Landed("d", 20, 0), new LandingFiles.Landed("e", 10, 0),
+        new LandingFiles.Landed("f", 0, 0));
+    // 150 bytes: 3 groups of at most 64; d joins c (30), e joins b (40), empty f joins the first of three at 50
+    assertThat(IngestStage.groups(files, 2, 64)).containsExactly(List.of("a", "f"), List.of("b", "e"),
+        List.of("c", "d"));
+    assertThat(IngestStage.groups(files, 8, 1 << 20)).hasSize(6); // never more groups than files
+    assertThat(IngestStage.groups(files.subList(0, 1), 4, 64)).containsExactly(List.of("a"));
   }
 
   @Test
