@@ -56,15 +56,12 @@ import org.slf4j.LoggerFactory;
  * lowest is kept: none (the raw probability), Platt (logistic on the logit of the raw score) and isotonic.
  * An isotonic fit on in-sample training scores was tried before and made CDNOW worse: in-sample scores are
  * over-confident, so the step function learnt from them maps held-out scores to the wrong churn rates.
- * Which method wins depends on the data (the validation Brier of each is in the metadata); keeping "none"
- * when neither calibrator helps is deliberate. Measured (logistic regression kept on both): CDNOW sample at
- * 1997-09-30, Brier raw 0.1110, Platt 0.1113, isotonic 0.1129, so the raw probability is kept (the calibrators
- * are fitted at c &minus; H and cannot follow the churn-rate shift to c); UCI Online Retail at 2011-09-10,
- * raw 0.2121, Platt 0.2114, isotonic 0.2112, so isotonic is kept.
+ * Which method wins depends on the data (the validation Brier of each is in the metadata; the figures of the
+ * CDNOW and UCI tests are in docs/models.md); keeping "none" when neither calibrator helps is deliberate.
  *
- * <p>Cost: four feature/label aggregations (one shuffle each), two fits on the training rows plus one per
- * calibration fold for the kept model, a handful of metric aggregations. Only metrics, calibrator
- * coefficients and BG/NBD patterns reach the driver.
+ * <p>Cost: two feature/label aggregations per training cutoff plus two for validation (one shuffle each), two
+ * fits on the training rows plus one per calibration fold for the kept model, a handful of metric
+ * aggregations. Only metrics, calibrator coefficients and BG/NBD patterns reach the driver.
  */
 public final class ChurnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnTrainer.class);

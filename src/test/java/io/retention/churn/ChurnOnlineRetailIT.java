@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
  * Out of time on UCI Online Retail (4,338 customers after the SOURCE.md cleaning, 2010-12-01 .. 2011-12-09).
  * The year is short, so H = 90 days and the validation cutoff c = 2011-09-10 is the latest whose labels are
  * fully observed (c + H = 2011-12-09, the last day of data); training is at c - H = 2011-06-12 (stacked with
- * 2011-05-13 and 2011-04-13) with labels observed up to c. The lookback (365 days) then covers all the history before each cutoff. Country (kept by
- * the online-retail ingest profile) is a configured categorical attribute. Skipped without ../shared/datasets.
- * An IT (Failsafe): loading the 305 day files and training took 254 s on the shared 2-core machine.
+ * 2011-05-13 and 2011-04-13) with labels observed up to c. The lookback (365 days) then covers all the history
+ * before each cutoff. Country (kept by the online-retail ingest profile) is a configured categorical attribute.
+ * Skipped without ../shared/datasets.
+ * An IT (Failsafe): loading the 305 day files and training takes a few minutes on the shared 2-core machine.
  */
 class ChurnOnlineRetailIT {
   static final LocalDate CUTOFF = LocalDate.parse("2011-09-10");
