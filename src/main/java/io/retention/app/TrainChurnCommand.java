@@ -47,7 +47,8 @@ public final class TrainChurnCommand extends StageCommand<TrainChurnCommand.Trai
     String version = TrainChurnCommand.class.getPackage().getImplementationVersion();
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
         config.clv().penalizer(), c.seed(), c.lrMaxIter(), c.lrRegParam(), c.gbtMaxIter(), c.gbtMaxDepth(),
-        c.calibrationFolds(), version == null ? "0.1.0-dev" : version, c.categoricalAttributes());
+        c.calibrationFolds(), version == null ? "0.1.0-dev" : version, c.categoricalAttributes(), c.trainingCutoffs(),
+        c.trainingCutoffStepDays());
   }
 
   int horizon(JobConfig config) {

@@ -51,6 +51,12 @@ import org.apache.spark.sql.types.DecimalType;
  *   <li>gaps between consecutive purchase days: mean, max, standard deviation, and the overdue ratio
  *       (days since last purchase / mean gap; 0 with a single purchase day);</li>
  *   <li>trend: (orders in (c&minus;90, c] + 1) / (orders in (c&minus;180, c&minus;90] + 1); refund share of gross;</li>
+ *   <li>windows (c &minus; n, c] for n = 30, 90, 180: orders (30, 180) and net spend (30, 90, 180), and the
+ *       ratios (3 &middot; orders 30 + 1) / (orders 90 + 1), (2 &middot; orders 90 + 1) / (orders 180 + 1) and
+ *       (2 &middot; max(0, spend 90) + 1) / (max(0, spend 180) + 1) (1 = a steady pace);</li>
+ *   <li>overdue against the customer's own cycle: days since last / the usual gap (the median gap with &ge; 2
+ *       gaps, else the BG/NBD expected gap (7 alpha + T) / (r + x) days; 0 when that gap is 0), and days since
+ *       last &times; the BG/NBD purchase rate (r + x) / (7 alpha + T) per day;</li>
  *   <li>BG/NBD P(alive), expected purchases and P(no purchase) over the horizon, from a fit on data &le; c
  *       (weeks; {@link BgNbd#pNoPurchase});</li>
  *   <li>descriptive, not model inputs: the expected next purchase (last purchase day + the median gap with
@@ -72,6 +78,7 @@ public final class ChurnFeatures {
   private static final String GROSS = "gross";
   private static final String REFUNDS = "refunds";
   private static final String LINES = "lines_up_to_cutoff";
+  private static final String USUAL_GAP = "usual_gap";
   /** The median of the (non-empty) gaps array: the middle value, or the mean of the two middle values. */
   private static final String MEDIAN_OF_GAPS = "CASE WHEN size(gaps) % 2 = 1 "
       + "THEN element_at(array_sort(gaps), CAST((size(gaps) + 1) / 2 AS INT)) "
@@ -176,8 +183,14 @@ public final class ChurnFeatures {
         / (p.r() + x);
     Column gap = when(col(MEDIAN_GAP_DAYS).isNotNull(), col(MEDIAN_GAP_DAYS))
         .otherwise(udf(btydGap, DataTypes.DoubleType).apply(col(ClvColumns.FREQUENCY), col(ClvColumns.AGE_DAYS)));
-    Column next = date_add(col(LAST_ORDER_DATE), round(gap, 0).cast(DataTypes.IntegerType));
-    return d.withColumn(EXPECTED_NEXT_PURCHASE, next)
+    Column next = date_add(col(LAST_ORDER_DATE), round(col(USUAL_GAP), 0).cast(DataTypes.IntegerType));
+    UDF2<Long, Integer, Double> rate = (x, age) -> (p.r() + x) / (TimeUnit.WEEK.days() * p.alpha() + age);
+    return d.withColumn(USUAL_GAP, gap)
+        .withColumn(OVERDUE_FACTOR, when(col(USUAL_GAP).gt(0), col(RECENCY_DAYS).divide(col(USUAL_GAP)))
+            .otherwise(lit(0.0)))
+        .withColumn(OVERDUE_BTYD, col(RECENCY_DAYS).multiply(udf(rate, DataTypes.DoubleType)
+            .apply(col(ClvColumns.FREQUENCY), col(ClvColumns.AGE_DAYS))))
+        .withColumn(EXPECTED_NEXT_PURCHASE, next)
         .withColumn(DAYS_OVERDUE, greatest(lit(0), datediff(lit(Date.valueOf(c)), col(EXPECTED_NEXT_PURCHASE))));
   }
 
@@ -199,7 +212,12 @@ public final class ChurnFeatures {
             money(CustomerActivity.GROSS).minus(money(CustomerActivity.NET)).as(REFUNDS),
             orders(x -> x.gt(lit(Date.valueOf(c.minusDays(90))))).as(ORDERS_LAST_90),
             orders(x -> x.gt(lit(Date.valueOf(c.minusDays(180)))).and(x.leq(lit(Date.valueOf(c.minusDays(90))))))
-                .as(ORDERS_PREV_90));
+                .as(ORDERS_PREV_90),
+            orders(after(c, 30)).as(ORDERS_LAST_30),
+            orders(after(c, 180)).as(ORDERS_LAST_180),
+            money(CustomerActivity.NET, after(c, 30)).as(SPEND_LAST_30),
+            money(CustomerActivity.NET, after(c, 90)).as(SPEND_LAST_90),
+            money(CustomerActivity.NET, after(c, 180)).as(SPEND_LAST_180));
     for (String a : o.categoricals()) {
       agg = agg.join(latestAttribute(purchases.where(col(Columns.ORDER_DATE).leq(end)), a), Columns.CUSTOMER_ID,
           "left");
@@ -215,9 +233,20 @@ public final class ChurnFeatures {
 
   /** The sum of one money field of the entries up to c, exact in decimal, as a double. */
   private static Column money(String field) {
+    return money(field, x -> lit(true));
+  }
+
+  /** The sum of one money field of the entries up to c whose day passes {@code day}. */
+  private static Column money(String field, java.util.function.Function<Column, Column> day) {
     DecimalType sum = DataTypes.createDecimalType(38, 2);
-    return aggregate(col(LINES), lit(0).cast(sum), (acc, x) -> acc.plus(x.getField(field)).cast(sum))
-        .cast(DataTypes.DoubleType);
+    return aggregate(col(LINES), lit(0).cast(sum), (acc, x) -> acc.plus(
+        when(day.apply(x.getField(CustomerActivity.DAY)), x.getField(field)).otherwise(lit(0).cast(sum)))
+        .cast(sum)).cast(DataTypes.DoubleType);
+  }
+
+  /** Days in (c &minus; n, c]. */
+  private static java.util.function.Function<Column, Column> after(LocalDate c, int n) {
+    return x -> x.gt(lit(Date.valueOf(c.minusDays(n))));
   }
 
   /**
@@ -260,6 +289,11 @@ public final class ChurnFeatures {
         .withColumn(AVG_ORDER_VALUE, when(col(ORDERS).gt(0), col(NET_REVENUE).divide(col(ORDERS)))
             .otherwise(lit(0.0)))
         .withColumn(TREND, col(ORDERS_LAST_90).plus(1).divide(col(ORDERS_PREV_90).plus(1)))
+        .withColumn(ORDERS_RATIO_30_90, col(ORDERS_LAST_30).multiply(3).plus(1).divide(col(ORDERS_LAST_90).plus(1)))
+        .withColumn(ORDERS_RATIO_90_180, col(ORDERS_LAST_90).multiply(2).plus(1)
+            .divide(col(ORDERS_LAST_180).plus(1)))
+        .withColumn(SPEND_RATIO_90_180, greatest(col(SPEND_LAST_90), lit(0.0)).multiply(2).plus(1)
+            .divide(greatest(col(SPEND_LAST_180), lit(0.0)).plus(1)))
         .withColumn(REFUND_SHARE, when(col(GROSS).gt(0), col(REFUNDS).divide(col(GROSS))).otherwise(lit(0.0)))
         .withColumn(ClvColumns.FREQUENCY, n.minus(1).cast(DataTypes.LongType))
         .withColumn(ClvColumns.RECENCY_DAYS, datediff(last, first))

@@ -8,6 +8,7 @@ import static io.retention.schema.ChurnColumns.P_NO_PURCHASE;
 import static io.retention.schema.ChurnColumns.RECENCY_DAYS;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
 
 import io.retention.metrics.CustomerActivity;
 import io.retention.pipeline.Progress;
@@ -27,6 +28,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
@@ -36,8 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the churn classifier out of time: features and labels at c &minus; H train a logistic regression and
- * gradient-boosted trees (MLlib); both are validated on features at c with labels observed in (c, c + H],
+ * Trains the churn classifier out of time: features and labels at c &minus; H (stacked with those at
+ * {@code trainingCutoffs - 1} earlier cutoffs, every {@code trainingCutoffStepDays}; each cutoff's labels end
+ * by c) train a logistic regression and gradient-boosted trees (MLlib) on the features, the skewed ones
+ * log-scaled ({@link ChurnColumns#LOG_SCALED}); both are validated on features at c with labels observed in (c, c + H],
  * next to two baselines that need no training (days since last purchase; the BG/NBD probability of no
  * purchase in the horizon from the fit at c). Every candidate gets ROC-AUC, PR-AUC, top-decile lift and Brier
  * (recency's after Platt scaling fitted at c &minus; H). {@link ChurnSelection} picks the kept scorer: the
@@ -52,15 +56,12 @@ import org.slf4j.LoggerFactory;
  * lowest is kept: none (the raw probability), Platt (logistic on the logit of the raw score) and isotonic.
  * An isotonic fit on in-sample training scores was tried before and made CDNOW worse: in-sample scores are
  * over-confident, so the step function learnt from them maps held-out scores to the wrong churn rates.
- * Which method wins depends on the data (the validation Brier of each is in the metadata); keeping "none"
- * when neither calibrator helps is deliberate. Measured (logistic regression kept on both): CDNOW sample at
- * 1997-09-30, Brier raw 0.1110, Platt 0.1113, isotonic 0.1129, so the raw probability is kept (the calibrators
- * are fitted at c &minus; H and cannot follow the churn-rate shift to c); UCI Online Retail at 2011-09-10,
- * raw 0.2121, Platt 0.2114, isotonic 0.2112, so isotonic is kept.
+ * Which method wins depends on the data (the validation Brier of each is in the metadata; the figures of the
+ * CDNOW and UCI tests are in docs/models.md); keeping "none" when neither calibrator helps is deliberate.
  *
- * <p>Cost: four feature/label aggregations (one shuffle each), two fits on the training rows plus one per
- * calibration fold for the kept model, a handful of metric aggregations. Only metrics, calibrator
- * coefficients and BG/NBD patterns reach the driver.
+ * <p>Cost: two feature/label aggregations per training cutoff plus two for validation (one shuffle each), two
+ * fits on the training rows plus one per calibration fold for the kept model, a handful of metric
+ * aggregations. Only metrics, calibrator coefficients and BG/NBD patterns reach the driver.
  */
 public final class ChurnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnTrainer.class);
@@ -70,14 +71,28 @@ public final class ChurnTrainer {
   /** Cutoff c (validation labels at c need data up to c + H), MLlib settings, code version for metadata. */
   public record Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed,
       int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
-      List<String> categoricals) {
+      List<String> categoricals, int trainingCutoffs, int trainingCutoffStepDays) {
     public static final int LR_MAX_ITER_DEFAULT = 50;
     public static final double LR_REG_PARAM_DEFAULT = 0.01;
     public static final int GBT_MAX_ITER_DEFAULT = 20;
     public static final int GBT_MAX_DEPTH_DEFAULT = 4;
     public static final int CALIBRATION_FOLDS_DEFAULT = 3;
+    public static final int TRAINING_CUTOFFS_DEFAULT = 3;
+    public static final int TRAINING_CUTOFF_STEP_DAYS_DEFAULT = 30;
+
+    /** One training cutoff (c &minus; H), as before stacking. */
+    public Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed, int lrMaxIter,
+        double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
+        List<String> categoricals) {
+      this(cutoff, horizonDays, lookbackDays, penalizer, seed, lrMaxIter, lrRegParam, gbtMaxIter, gbtMaxDepth,
+          calibrationFolds, codeVersion, categoricals, 1, TRAINING_CUTOFF_STEP_DAYS_DEFAULT);
+    }
 
     public Options {
+      if (trainingCutoffs < 1 || trainingCutoffStepDays < 1) {
+        throw new IllegalArgumentException("churn trainer: training cutoffs and their step must be at least 1, "
+            + "cannot be: " + trainingCutoffs + ", " + trainingCutoffStepDays);
+      }
       new ChurnLabels.Options(cutoff, horizonDays, lookbackDays);
       categoricals = new ChurnFeatures.Options(cutoff, lookbackDays, horizonDays, 0.0, categoricals).categoricals();
       if (lrMaxIter < 1 || gbtMaxIter < 1 || gbtMaxDepth < 1) {
@@ -92,11 +107,24 @@ public final class ChurnTrainer {
 
     public static Options defaults(LocalDate cutoff, int horizonDays, int lookbackDays, long seed) {
       return new Options(cutoff, horizonDays, lookbackDays, 0.0, seed, LR_MAX_ITER_DEFAULT, LR_REG_PARAM_DEFAULT,
-          GBT_MAX_ITER_DEFAULT, GBT_MAX_DEPTH_DEFAULT, CALIBRATION_FOLDS_DEFAULT, "dev", List.of());
+          GBT_MAX_ITER_DEFAULT, GBT_MAX_DEPTH_DEFAULT, CALIBRATION_FOLDS_DEFAULT, "dev", List.of(),
+          TRAINING_CUTOFFS_DEFAULT, TRAINING_CUTOFF_STEP_DAYS_DEFAULT);
     }
 
     LocalDate trainCutoff() {
       return cutoff.minusDays(horizonDays);
+    }
+
+    /**
+     * The training cutoffs c &minus; H, c &minus; H &minus; step, ...: each one's labels end by c, so no
+     * training row sees the validation window.
+     */
+    List<LocalDate> trainCutoffs() {
+      List<LocalDate> out = new ArrayList<>();
+      for (int k = 0; k < trainingCutoffs; k++) {
+        out.add(trainCutoff().minusDays((long) k * trainingCutoffStepDays));
+      }
+      return out;
     }
   }
 
@@ -129,7 +157,7 @@ public final class ChurnTrainer {
    * its entries; {@code purchases} only for the categorical attributes (null when there are none).
    */
   public static Result fromState(Dataset<Row> state, Dataset<Row> purchases, Options o) {
-    Dataset<Row> trainSet = labelled(state, purchases, o, o.trainCutoff()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> trainSet = stacked(state, purchases, o).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validSet = labelled(state, purchases, o, o.cutoff()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long trainRows = trainSet.count();
@@ -204,6 +232,26 @@ public final class ChurnTrainer {
         ChurnEvaluation.calibration(calibrated, SCORE));
   }
 
+  /**
+   * The training rows: features and labels at each training cutoff, stacked (a customer may appear once per
+   * cutoff). An earlier cutoff where the BG/NBD model cannot be fitted (no customer with two purchase days by
+   * then, e.g. before the data starts) or nobody is labelled adds nothing.
+   */
+  static Dataset<Row> stacked(Dataset<Row> state, Dataset<Row> purchases, Options o) {
+    Dataset<Row> out = labelled(state, purchases, o, o.trainCutoff());
+    for (LocalDate at : o.trainCutoffs().subList(1, o.trainCutoffs().size())) {
+      // two cheap existence checks instead of a failing BG/NBD fit
+      boolean fittable = !state.where(size(CustomerActivity.purchaseDaysUpTo(at)).geq(2)).isEmpty();
+      if (fittable && !ChurnLabels.fromState(state, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()))
+          .isEmpty()) {
+        out = out.unionByName(labelled(state, purchases, o, at));
+      } else {
+        LOG.info("churn training: no rows at the stacked cutoff {} (nobody labelled or no repeat buyer yet)", at);
+      }
+    }
+    return out;
+  }
+
   /** Features at {@code at} joined with the labels at {@code at}. */
   static Dataset<Row> labelled(Dataset<Row> state, Dataset<Row> purchases, Options o, LocalDate at) {
     Dataset<Row> f = ChurnFeatures.fromState(state, purchases,
@@ -223,7 +271,9 @@ public final class ChurnTrainer {
    */
   static Pipeline pipeline(PipelineStage classifier, List<String> categoricals) {
     List<PipelineStage> stages = new ArrayList<>();
-    List<String> inputs = new ArrayList<>(ChurnColumns.FEATURES);
+    stages.add(logScale());
+    List<String> inputs = new ArrayList<>();
+    ChurnColumns.FEATURES.forEach(f -> inputs.add(ChurnColumns.LOG_SCALED.contains(f) ? LOG_PREFIX + f : f));
     if (!categoricals.isEmpty()) {
       String[] raw = categoricals.stream().map(ChurnColumns::attribute).toArray(String[]::new);
       String[] idx = categoricals.stream().map(a -> ChurnColumns.attribute(a) + "_idx").toArray(String[]::new);
@@ -240,6 +290,17 @@ public final class ChurnTrainer {
     classifier.set(classifier.getParam("labelCol"), ChurnColumns.LABEL);
     stages.add(classifier);
     return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
+  }
+
+  static final String LOG_PREFIX = "log_";
+
+  /** Adds log_&lt;f&gt; = log(1 + max(0, f)) for each feature of {@link ChurnColumns#LOG_SCALED}. */
+  static SQLTransformer logScale() {
+    StringBuilder sql = new StringBuilder("SELECT *");
+    for (String f : ChurnColumns.LOG_SCALED) {
+      sql.append(", log1p(greatest(").append(f).append(", 0D)) AS ").append(LOG_PREFIX).append(f);
+    }
+    return new SQLTransformer().setStatement(sql.append(" FROM __THIS__").toString());
   }
 
   /** Adds {@link #SCORE} = P(churned = 1) from the model's probability vector. */
@@ -267,7 +328,8 @@ public final class ChurnTrainer {
     }
     m.put("features", features);
     m.put("label", ChurnColumns.LABEL);
-    m.put("training", Map.of("train_cutoff", o.trainCutoff().toString(), "validation_cutoff",
+    m.put("training", Map.of("train_cutoff", o.trainCutoff().toString(), "train_cutoffs",
+        o.trainCutoffs().stream().map(LocalDate::toString).toList(), "validation_cutoff",
         o.cutoff().toString(), "horizon_days", o.horizonDays(), "lookback_days", o.lookbackDays(),
         "train_rows", r.trainRows(), "validation_rows", r.validationRows(), "seed", o.seed(),
         "calibration_folds", o.calibrationFolds()));

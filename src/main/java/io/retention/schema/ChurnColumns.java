@@ -31,13 +31,39 @@ public final class ChurnColumns {
   public static final String P_NO_PURCHASE = "p_no_purchase";
   /** Cohort as a tenure bucket: whole calendar months from the first purchase's month to the cutoff's month. */
   public static final String COHORT_MONTHS = "cohort_months";
+  /** Days since last purchase / the usual gap (median gap with &ge; 2 gaps, else the BG/NBD expected gap). */
+  public static final String OVERDUE_FACTOR = "overdue_factor";
+  /** Days since last purchase &times; the BG/NBD purchase rate (r + x) / (alpha + T), both in days. */
+  public static final String OVERDUE_BTYD = "overdue_btyd";
+  public static final String ORDERS_LAST_30 = "orders_last_30";
+  public static final String ORDERS_LAST_180 = "orders_last_180";
+  public static final String SPEND_LAST_30 = "spend_last_30";
+  public static final String SPEND_LAST_90 = "spend_last_90";
+  public static final String SPEND_LAST_180 = "spend_last_180";
+  /** (orders in the last 30 days &times; 3 + 1) / (orders in the last 90 days + 1). */
+  public static final String ORDERS_RATIO_30_90 = "orders_ratio_30_90";
+  /** (orders in the last 90 days &times; 2 + 1) / (orders in the last 180 days + 1). */
+  public static final String ORDERS_RATIO_90_180 = "orders_ratio_90_180";
+  /** (max(0, spend 90) &times; 2 + 1) / (max(0, spend 180) + 1). */
+  public static final String SPEND_RATIO_90_180 = "spend_ratio_90_180";
   /** Prefix of a configured categorical attribute's feature column (STRING, NULL when never set). */
   public static final String ATTRIBUTE_PREFIX = "attr_";
 
   /** The model's inputs, in vector order. Changing this list changes the feature schema of new models. */
   public static final List<String> FEATURES = List.of(RECENCY_DAYS, PURCHASE_DAYS, ORDERS, NET_REVENUE,
       AVG_ORDER_VALUE, TENURE_DAYS, MEAN_GAP_DAYS, MAX_GAP_DAYS, GAP_STD_DAYS, OVERDUE_RATIO, ORDERS_LAST_90,
-      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, P_NO_PURCHASE, COHORT_MONTHS);
+      ORDERS_PREV_90, TREND, REFUND_SHARE, P_ALIVE, EXPECTED_PURCHASES, P_NO_PURCHASE, COHORT_MONTHS,
+      OVERDUE_FACTOR, OVERDUE_BTYD, ORDERS_LAST_30, ORDERS_LAST_180, SPEND_LAST_30, SPEND_LAST_90, SPEND_LAST_180,
+      ORDERS_RATIO_30_90, ORDERS_RATIO_90_180, SPEND_RATIO_90_180);
+
+  /**
+   * The skewed counts, amounts and durations of FEATURES, which the model pipeline feeds to the classifier as
+   * log(1 + max(0, value)) (a linear model on raw days and money is dominated by a few large customers).
+   */
+  public static final List<String> LOG_SCALED = List.of(RECENCY_DAYS, PURCHASE_DAYS, ORDERS, NET_REVENUE,
+      AVG_ORDER_VALUE, TENURE_DAYS, MEAN_GAP_DAYS, MAX_GAP_DAYS, GAP_STD_DAYS, OVERDUE_RATIO, ORDERS_LAST_90,
+      ORDERS_PREV_90, TREND, EXPECTED_PURCHASES, OVERDUE_FACTOR, OVERDUE_BTYD, ORDERS_LAST_30, ORDERS_LAST_180,
+      SPEND_LAST_30, SPEND_LAST_90, SPEND_LAST_180);
 
   /** The feature column of the configured categorical attribute {@code name}: {@code attr_<name>}. */
   public static String attribute(String name) {

@@ -65,6 +65,21 @@ class ChurnCommandsTest {
   }
 
   @Test
+  void stackedTrainingCutoffsComeFromTheConfig() {
+    ChurnTrainer.Options d = parse(new TrainChurnCommand()).options(CONFIG, D);
+    assertThat(List.of(d.trainingCutoffs(), d.trainingCutoffStepDays())).containsExactly(3, 30);
+    // c = 2024-06-30, H = 90: c - 90 = 2024-04-01, then 30 and 60 days earlier
+    assertThat(d.trainCutoffs()).containsExactly(LocalDate.parse("2024-04-01"), LocalDate.parse("2024-03-02"),
+        LocalDate.parse("2024-02-01"));
+    JobConfig set = JobConfig.load(null, Map.of("churn.trainingCutoffs", "2", "churn.trainingCutoffStepDays", "7"));
+    assertThat(parse(new TrainChurnCommand(), "--horizon-days", "60").options(set, D).trainCutoffs())
+        .containsExactly(LocalDate.parse("2024-05-01"), LocalDate.parse("2024-04-24"));
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.trainingCutoffs", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.churn.trainingCutoffs = 0.0: must be a whole number between 1 and 24");
+  }
+
+  @Test
   void classifierHyperParametersComeFromTheConfig() {
     ChurnTrainer.Options d = parse(new TrainChurnCommand()).options(CONFIG, D);
     assertThat(List.of(d.lrMaxIter(), d.lrRegParam(), d.gbtMaxIter(), d.gbtMaxDepth()))

@@ -60,7 +60,15 @@ class ChurnFeaturesTest {
     assertThat(x.<Double>getAs(ChurnColumns.ORDERS_PREV_90)).isEqualTo(1.0);
     assertThat(x.<Double>getAs(ChurnColumns.TREND)).isEqualTo(1.0);
     assertThat(x.<Double>getAs(ChurnColumns.REFUND_SHARE)).isCloseTo(20 / 180.0, within(1e-9));
+    assertThat(x.<Double>getAs(ChurnColumns.SPEND_LAST_30)).isEqualTo(-20.0); // only the refund of 06-01
     assertThat(x.<Double>getAs(ChurnColumns.P_ALIVE)).isBetween(0.0, 1.0);
+    // the model pipeline's first stage: log(1 + max(0, f)) of the skewed features
+    Row logged = ChurnTrainer.logScale().transform(ChurnFeatures.compute(purchases,
+        new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0))).where(Columns.CUSTOMER_ID + " = 'X'").first();
+    assertThat(logged.<Double>getAs("log_" + ChurnColumns.RECENCY_DAYS)).isCloseTo(Math.log(31), within(1e-12));
+    assertThat(logged.<Double>getAs("log_" + ChurnColumns.NET_REVENUE)).isCloseTo(Math.log(161), within(1e-12));
+    assertThat(logged.<Double>getAs("log_" + ChurnColumns.SPEND_LAST_30)).isEqualTo(0.0);
+    assertThat(List.of(logged.schema().fieldNames())).doesNotContain("log_" + ChurnColumns.P_ALIVE);
     assertThat(x.<Double>getAs(ChurnColumns.EXPECTED_PURCHASES)).isGreaterThanOrEqualTo(0.0);
     // the BTYD baseline from the fit on data <= c: x = 2, t_x = 151 days, T = 181 days, H = 90 days, in weeks
     io.retention.clv.BgNbd.Params fit = io.retention.clv.BgNbd.Params.of(ChurnFeatures.bgNbd(purchases,
@@ -91,6 +99,79 @@ class ChurnFeaturesTest {
     long days = Math.round(7 * (p.alpha() + 121 / 7.0) / (p.r() + 1));
     LocalDate z = LocalDate.parse("2024-04-01").plusDays(days);
     assertNext(f.get("Z"), z.toString(), (int) Math.max(0, CUTOFF.toEpochDay() - z.toEpochDay()));
+  }
+
+  /**
+   * V (c = 2024-06-30, H = 90): purchases 2023-08-01 (40),
+   * 2024-01-15 (60), 2024-04-15 (20), 2024-06-10 (30), a refund of 10 on 2024-06-20, and 500 after c.
+   * Windows (c - n, c]: 30 days from 2024-05-31, 90 from 2024-04-01, 180 from 2024-01-02.
+   */
+  @Test
+  void windowsSeasonAndOverdueByHand() {
+    Dataset<Row> purchases = labelFixture()
+        .add("V", "2023-08-01", "40").add("V", "2024-01-15", "60").add("V", "2024-04-15", "20")
+        .add("V", "2024-06-10", "30").add("V", "2024-06-20", "-10").add("V", "2024-07-05", "500")
+        .add("Z", "2024-03-01", "10").add("Z", "2024-04-01", "10").frame();
+    ChurnFeatures.Options o = new ChurnFeatures.Options(CUTOFF, 365, 90, 0.0);
+    Map<String, Row> f = new HashMap<>();
+    ChurnFeatures.compute(purchases, o).collectAsList().forEach(r -> f.put(r.getString(0), r));
+    Row v = f.get("V");
+    assertThat(v.<Double>getAs(ChurnColumns.ORDERS_LAST_30)).isEqualTo(1.0);
+    assertThat(v.<Double>getAs(ChurnColumns.ORDERS_LAST_90)).isEqualTo(2.0);
+    assertThat(v.<Double>getAs(ChurnColumns.ORDERS_LAST_180)).isEqualTo(3.0);
+    assertThat(v.<Double>getAs(ChurnColumns.SPEND_LAST_30)).isEqualTo(20.0); // 30 - the refund of 10
+    assertThat(v.<Double>getAs(ChurnColumns.SPEND_LAST_90)).isEqualTo(40.0);
+    assertThat(v.<Double>getAs(ChurnColumns.SPEND_LAST_180)).isEqualTo(100.0);
+    assertThat(v.<Double>getAs(ChurnColumns.ORDERS_RATIO_30_90)).isCloseTo(4 / 3.0, within(1e-12));
+    assertThat(v.<Double>getAs(ChurnColumns.ORDERS_RATIO_90_180)).isCloseTo(5 / 4.0, within(1e-12));
+    assertThat(v.<Double>getAs(ChurnColumns.SPEND_RATIO_90_180)).isCloseTo(81 / 101.0, within(1e-12));
+    // gaps 167, 91, 56 -> median 91; 20 days since 2024-06-10
+    assertThat(v.<Double>getAs(ChurnColumns.OVERDUE_FACTOR)).isCloseTo(20 / 91.0, within(1e-12));
+    io.retention.clv.BgNbd.Params p = io.retention.clv.BgNbd.Params.of(ChurnFeatures.bgNbd(purchases, o));
+    // x = 3 repeat days, T = 334 days (2023-08-01 -> 2024-06-30); rate (r + x) / (7 alpha + T) per day
+    assertThat(v.<Double>getAs(ChurnColumns.OVERDUE_BTYD)).isCloseTo(20 * (p.r() + 3) / (7 * p.alpha() + 334),
+        within(1e-9));
+    // Z: one gap, so the usual gap is the BG/NBD one and both overdue figures agree: 90 days, x = 1, T = 121
+    Row z = f.get("Z");
+    double btyd = 90 * (p.r() + 1) / (7 * p.alpha() + 121);
+    assertThat(z.<Double>getAs(ChurnColumns.OVERDUE_BTYD)).isCloseTo(btyd, within(1e-9));
+    assertThat(z.<Double>getAs(ChurnColumns.OVERDUE_FACTOR)).isCloseTo(btyd, within(1e-9));
+    // nothing after 2024-04-01 (exclusive): (2 * 0 + 1) / (20 + 1)
+    assertThat(z.<Double>getAs(ChurnColumns.SPEND_RATIO_90_180)).isCloseTo(1 / 21.0, within(1e-12));
+  }
+
+  /**
+   * Stacked training rows at c - 90 = 2024-04-01 and 30 days earlier, 2024-03-02 (labels in (at, at + 90]):
+   * A and B have no purchase by 2024-04-01, G only a refund; S first buys after 2024-03-02; R returns on
+   * 2024-04-01, inside (2024-03-02, 2024-05-31] but not after 2024-04-01; nobody else returns in time. Q is the
+   * one repeat buyer by 2024-03-02 (the BG/NBD fit at that cutoff needs one).
+   */
+  @Test
+  void stackedTrainingRowsHoldEachCutoffsOwnLabels() {
+    Dataset<Row> state = io.retention.metrics.CustomerActivity.state(labelFixture()
+        .add("S", "2024-03-15", "10").add("S", "2024-05-15", "10")
+        .add("Q", "2024-01-10", "10").add("Q", "2024-02-10", "10").frame(), false);
+    ChurnTrainer.Options two = new ChurnTrainer.Options(CUTOFF, 90, 365, 0.0, 42, 10, 0.01, 5, 3, 3, "test",
+        List.of(), 2, 30);
+    assertThat(rows(ChurnTrainer.stacked(state, null, two))).containsExactlyInAnyOrder(
+        "C 1.0 276.0", "D 1.0 275.0", "E 1.0 91.0", "F 1.0 31.0", "R 1.0 0.0", "S 0.0 17.0", "Q 1.0 51.0",
+        "C 1.0 246.0", "D 1.0 245.0", "E 1.0 61.0", "F 1.0 1.0", "R 0.0 30.0", "Q 1.0 21.0");
+    // 400 days before 2024-04-01 nobody has bought yet: that cutoff adds nothing (and fits no BG/NBD)
+    ChurnTrainer.Options early = new ChurnTrainer.Options(CUTOFF, 90, 365, 0.0, 42, 10, 0.01, 5, 3, 3, "test",
+        List.of(), 2, 400);
+    assertThat(rows(ChurnTrainer.stacked(state, null, early))).containsExactlyInAnyOrder(
+        "C 1.0 276.0", "D 1.0 275.0", "E 1.0 91.0", "F 1.0 31.0", "R 1.0 0.0", "S 0.0 17.0", "Q 1.0 51.0");
+    // 2024-02-01 (60 days before c - 90): C, D, E, R are labelled but nobody has two purchase days yet
+    ChurnTrainer.Options noRepeat = new ChurnTrainer.Options(CUTOFF, 90, 365, 0.0, 42, 10, 0.01, 5, 3, 3, "test",
+        List.of(), 2, 60);
+    assertThat(rows(ChurnTrainer.stacked(io.retention.metrics.CustomerActivity.state(labelFixture().frame(), false),
+        null, noRepeat))).containsExactlyInAnyOrder(
+        "C 1.0 276.0", "D 1.0 275.0", "E 1.0 91.0", "F 1.0 31.0", "R 1.0 0.0");
+  }
+
+  private static List<String> rows(Dataset<Row> d) {
+    return d.collectAsList().stream().map(r -> r.getString(0) + " " + r.<Double>getAs(ChurnColumns.LABEL) + " "
+        + r.<Double>getAs(ChurnColumns.RECENCY_DAYS)).toList();
   }
 
   private static void assertNext(Row r, String expected, int overdue) {
