@@ -35,7 +35,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
@@ -403,13 +402,11 @@ public final class IngestStage {
    */
   private Dataset<Row> extract(SparkSession spark, List<LandingFiles.Landed> files) {
     List<List<String>> groups = groups(files, 2 * spark.sparkContext().defaultParallelism(), GROUP_BYTES);
-    JavaRDD<InternalRow> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, groups.size())
         .flatMap(new RecordExtractor(options.profile(), options.rules(),
             SerializableConfiguration.broadcast(spark.sparkContext())));
-    // rows in Spark's internal form (the job runs on the classic, not a Connect, session)
-    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(),
-        ExtractedSchema.SCHEMA, false);
+    return spark.createDataFrame(rows, ExtractedSchema.SCHEMA);
   }
 
   /** Landed bytes per extraction task at most, beyond the minimum task count (bounds a task's rows in memory). */

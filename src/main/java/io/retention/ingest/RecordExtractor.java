@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -19,16 +21,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
-import org.apache.spark.sql.catalyst.util.DateTimeUtils;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.catalyst.util.MapData;
-import org.apache.spark.sql.types.Decimal;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.SerializableConfiguration;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Runs on the executors, once per group of landed files (one task each): reads each file whole through the
@@ -36,7 +32,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * row per record (accepted lines typed, rejected ones with their reason) plus one summary row per file with its
  * independently counted lines. The driver hands over paths it has listed already, so no second listing runs.
  */
-final class RecordExtractor implements FlatMapFunction<List<String>, InternalRow> {
+final class RecordExtractor implements FlatMapFunction<List<String>, Row> {
   private static final long serialVersionUID = 1L;
   private final SourceProfile profile;
   private final ValidationRules rules;
@@ -48,12 +44,9 @@ final class RecordExtractor implements FlatMapFunction<List<String>, InternalRow
     this.hadoopConf = hadoopConf;
   }
 
-  /**
-   * The rows of each file of the group, one file after the other (only one file's bytes held at a time), in
-   * Spark's internal form: the generic external-row conversion cost more than the parsing.
-   */
+  /** The rows of each file of the group, one file after the other (only one file's bytes held at a time). */
   @Override
-  public Iterator<InternalRow> call(List<String> paths) {
+  public Iterator<Row> call(List<String> paths) {
     Configuration conf = hadoopConf.value().value();
     return paths.stream().flatMap(path -> {
       Path p = new Path(path);
@@ -64,7 +57,7 @@ final class RecordExtractor implements FlatMapFunction<List<String>, InternalRow
         try (FSDataInputStream in = fs.open(p)) {
           bytes = in.readAllBytes();
         }
-        return rows(path, bytes, st.getModificationTime() * 1000L).stream();
+        return rows(path, bytes, new Timestamp(st.getModificationTime())).stream();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read landed file " + path + ": " + e.getMessage(), e);
       }
@@ -72,18 +65,18 @@ final class RecordExtractor implements FlatMapFunction<List<String>, InternalRow
   }
 
   /** The rows of one file: its records, then its summary row (or only the summary row of a file set aside). */
-  List<InternalRow> rows(String path, byte[] compressed, long modifiedMicros) {
+  List<Row> rows(String path, byte[] compressed, Timestamp modified) {
     String hash = sha256(compressed);
     byte[] bytes;
     try {
       bytes = SetAside.decompress(path, compressed);
     } catch (SetAside.Unreadable e) {
-      return List.of(setAsideRow(path, hash, compressed.length, modifiedMicros, e.setAside()));
+      return List.of(setAsideRow(path, hash, compressed.length, modified, e.setAside()));
     }
     String format = profile.formatOf(path);
     RecordSplitter.Split split = RecordSplitter.split(bytes, format.equals("csv"));
     FileParse fp = new FileParse(profile, format, new Validation(profile, rules));
-    List<InternalRow> out = new ArrayList<>(split.records().size() + 1);
+    List<Row> out = new ArrayList<>(split.records().size() + 1);
     long headerLines = 0;
     for (RecordSplitter.RawRecord rec : split.records()) {
       if (fp.isHeader(rec)) {
@@ -94,62 +87,35 @@ final class RecordExtractor implements FlatMapFunction<List<String>, InternalRow
     }
     SetAside problem = fp.fileProblem(out.isEmpty());
     if (problem != null) {
-      return List.of(setAsideRow(path, hash, compressed.length, modifiedMicros, problem));
+      return List.of(setAsideRow(path, hash, compressed.length, modified, problem));
     }
-    out.add(row(ExtractedSchema.TYPE_FILE, path, utf8(hash), (long) compressed.length, null, null, null,
+    out.add(RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, (long) compressed.length, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null,
-        RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modifiedMicros));
+        RecordSplitter.countLines(bytes), split.blankLines(), headerLines, modified));
     return out;
   }
 
   /** The one row of a file set aside: its reason and detail, no records and no line counts. */
-  private static InternalRow setAsideRow(String path, String hash, long size, long modifiedMicros, SetAside s) {
-    return row(ExtractedSchema.TYPE_FILE, path, utf8(hash), size, null, null, null, null,
-        utf8(s.reason().code()), utf8(s.detail()), null, null, null, null, null, null, null, null, null, null, null,
-        null, modifiedMicros);
+  private static Row setAsideRow(String path, String hash, long size, Timestamp modified, SetAside s) {
+    return RowFactory.create(ExtractedSchema.TYPE_FILE, path, hash, size, null, null, null, null,
+        s.reason().code(), s.detail(), null, null, null, null, null, null, null, null, null, null, null, null,
+        modified);
   }
 
   /** A record's row; the file's hash and size are on its file row only (not copied into every record). */
-  private static InternalRow recordRow(String path, RecordSplitter.RawRecord rec, FileParse.Result r) {
-    MapData fields = r.fields() == null ? null : map(r.fields());
+  private Row recordRow(String path, RecordSplitter.RawRecord rec, FileParse.Result r) {
+    var fields = r.fields() == null ? null : CollectionConverters.asScala(r.fields());
     Validation.Line l = r.line();
     if (l == null) {
-      return row(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
-          utf8(rec.text()), fields, utf8(r.reason().code()), utf8(r.detail()), null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+      return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
+          rec.text(), fields, r.reason().code(), r.detail(), null, null, null, null, null, null, null, null, null,
+          null, null, null, null);
     }
-    return row(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
-        utf8(rec.text()), fields, null, null, utf8(l.orderId()), utf8(l.customerId()),
-        DateTimeUtils.instantToMicros(l.ts()), (int) l.orderDate().toEpochDay(),
-        Decimal.apply(l.amount(), AMOUNT_TYPE.precision(), AMOUNT_TYPE.scale()), utf8(l.currency()), l.quantity(),
-        utf8(l.kind()), map(l.attributes()), null, null, null, null);
-  }
-
-  private static final DecimalType AMOUNT_TYPE =
-      (DecimalType) ExtractedSchema.SCHEMA.apply(ExtractedSchema.AMOUNT_EXACT).dataType();
-
-  /** A row of {@link ExtractedSchema#SCHEMA}: row type and path first, then the values in their internal form. */
-  private static InternalRow row(String type, String path, Object... rest) {
-    Object[] values = new Object[rest.length + 2];
-    values[0] = UTF8String.fromString(type);
-    values[1] = UTF8String.fromString(path);
-    System.arraycopy(rest, 0, values, 2, rest.length);
-    return new GenericInternalRow(values);
-  }
-
-  private static UTF8String utf8(String s) {
-    return UTF8String.fromString(s);
-  }
-
-  private static MapData map(Map<String, String> m) {
-    Object[] keys = new Object[m.size()];
-    Object[] values = new Object[m.size()];
-    int i = 0;
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      keys[i] = utf8(e.getKey());
-      values[i++] = utf8(e.getValue());
-    }
-    return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(values));
+    Map<String, String> attrs = l.attributes();
+    return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
+        rec.text(), fields, null, null, l.orderId(), l.customerId(), Timestamp.from(l.ts()),
+        Date.valueOf(l.orderDate()), l.amount(), l.currency(), l.quantity(), l.kind(),
+        CollectionConverters.asScala(attrs), null, null, null, null);
   }
 
   static String sha256(byte[] b) {
