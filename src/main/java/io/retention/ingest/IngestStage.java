@@ -302,8 +302,11 @@ public final class IngestStage {
       // the source fields map is only written to bronze (from the extraction), never carried through the
       // classifier's shuffle and cache
       Dataset<Row> toJudge = records.drop(FIELDS);
+      // a batch of up to BROADCAST_LINES lines sends its ids to the scan of silver instead of shuffling silver
+      boolean broadcastIds = fileRows.stream().filter(f -> !f.isNullAt(4)).mapToLong(f -> f.getLong(4)).sum()
+          <= BROADCAST_LINES;
       OrderClassifier.Classified c = clock.time(PassClock.CLASSIFY, () -> OrderClassifier.classify(toJudge,
-          silverKeys, options.profile(), options.rules(), runId, options.contestedMax()));
+          silverKeys, options.profile(), options.rules(), runId, options.contestedMax(), broadcastIds));
       // a judgement that is a broadcast lookup away from the extraction's cache is cheaper to redo than to cache
       Dataset<Row> judged = c.cheap() ? c.records() : c.records().persist(StorageLevel.MEMORY_AND_DISK());
       try {
@@ -408,6 +411,9 @@ public final class IngestStage {
             SerializableConfiguration.broadcast(spark.sparkContext())));
     return spark.createDataFrame(rows, ExtractedSchema.SCHEMA);
   }
+
+  /** Lines of a batch up to which its order ids are broadcast to the lookup in silver (about 60 MB of ids). */
+  private static final long BROADCAST_LINES = 2_000_000;
 
   /** Landed bytes per extraction task at most, beyond the minimum task count (bounds a task's rows in memory). */
   private static final long GROUP_BYTES = 64L << 20;

@@ -18,10 +18,11 @@ import org.apache.spark.sql.types.StructType;
  * with aggregateLines), hashes each order's content, and decides per order: insert (new), accepted (already
  * written by an earlier attempt of this same run), duplicate (same id and content as an earlier row of the
  * batch or of silver), or conflicting_duplicate (same id, other content → quarantine). Every record gets an
- * {@code outcome}. Shuffles: one window by order id (plus one by customer-day for derived ids), one groupBy
- * for aggregated profiles, one join with silver's keys (pre-filtered by a semi join with the batch's ids; none
- * on a first load, when silver is empty).
- * Nothing reaches the driver.
+ * {@code outcome}. Where one record is one order, only the contested ids (read twice in the batch, or in silver:
+ * a narrow aggregate of the ids) go through the window by order id, and every other record is an insert with no
+ * shuffle of the records; otherwise (derived ids, aggregated profiles, too many contested ids) the window runs
+ * over all of them. Silver's keys are looked up only for the batch's ids (a semi join; none on a first load).
+ * Nothing reaches the driver but the count of contested ids.
  */
 public final class OrderClassifier {
   public static final String OUTCOME = "outcome";
@@ -51,9 +52,11 @@ public final class OrderClassifier {
    *     first load: nothing to look up)
    * @param contestedMax the most contested order ids (see {@link #contested}) judged apart from the others; a
    *     batch with more is judged by one window over all its records
+   * @param broadcastIds the batch's ids are few enough to be sent to every task that scans silver's ids (no
+   *     shuffle of silver)
    */
   public static Classified classify(Dataset<Row> records, Dataset<Row> silverKeys, SourceProfile profile,
-      ValidationRules rules, String runId, long contestedMax) {
+      ValidationRules rules, String runId, long contestedMax, boolean broadcastIds) {
     Dataset<Row> bad = records.filter(col(REASON).isNotNull())
         .withColumn(OUTCOME, lit(QUARANTINED));
     Dataset<Row> good = withOrderIds(records.filter(col(REASON).isNull()), profile, rules);
@@ -64,7 +67,7 @@ public final class OrderClassifier {
     Dataset<Row> orders = withContentHash(good.withColumn(RECORD_COUNT, lit(1L))
         .withColumn(AMOUNT, col(ExtractedSchema.AMOUNT_EXACT).cast(Schemas.MONEY)));
     if (contestedMax > 0 && profile.deriveOrderId().isEmpty()) { // derived ids come from a window already
-      Dataset<Row> contested = contested(good, silverKeys).cache();
+      Dataset<Row> contested = contested(good, silverKeys, broadcastIds).cache();
       long n = contested.count();
       if (n <= contestedMax) {
         // only the records of contested ids need the window and silver's rows; every other record is new
@@ -86,11 +89,12 @@ public final class OrderClassifier {
    * The batch's order ids that need judging: read more than once in the batch, or already in silver. Narrow (ids
    * only) and usually a handful, so the records of all other ids are inserts without a shuffle.
    */
-  static Dataset<Row> contested(Dataset<Row> good, Dataset<Row> silverKeys) {
+  static Dataset<Row> contested(Dataset<Row> good, Dataset<Row> silverKeys, boolean broadcastIds) {
     Dataset<Row> ids = good.select(ORDER_ID);
     Dataset<Row> repeated = ids.groupBy(ORDER_ID).count().filter(col("count").gt(1)).select(ORDER_ID);
     return silverKeys == null ? repeated
-        : repeated.union(silverKeys.select(ORDER_ID).join(ids, ORDER_ID, "left_semi")).distinct();
+        : repeated.union(silverKeys.select(ORDER_ID).join(broadcastIds ? broadcast(ids) : ids, ORDER_ID,
+            "left_semi")).distinct();
   }
 
   /** No decision for any record: every record of the batch is an insert. */
