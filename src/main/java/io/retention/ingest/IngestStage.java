@@ -150,6 +150,7 @@ public final class IngestStage {
   private final Options options;
   private final ErasureKey erasureKey;
   private Suppression suppression;
+  private boolean silverCreated;
 
   public IngestStage(DeltaTables tables, Options options) {
     this(tables, options, null);
@@ -181,7 +182,8 @@ public final class IngestStage {
     clock.batch(found.size() + " files found");
     FileLedger ledger = clock.time(PassClock.PREPARE, () -> {
       Set<Table> created = createTables();
-      if (!created.contains(Table.PURCHASES) && cached.isEmpty()) {
+      silverCreated = created.contains(Table.PURCHASES);
+      if (!silverCreated && cached.isEmpty()) {
         // warehouses older than the change data feed get it here: their first run with a file index read the
         // ledger tables, as every run without a current index does
         tables.ensureProperty(Table.PURCHASES, CHANGE_DATA_FEED, "true");
@@ -296,8 +298,8 @@ public final class IngestStage {
         suppressed = flagged.filter(col(SUPPRESSED)).select(col(SOURCE_FILE), col(LINE_COUNT));
         records = flagged.filter(not(col(SUPPRESSED))).drop(SUPPRESSED);
       }
-      // a first load (silver at its creation commit, so empty) needs no lookup of its ids in silver: no join
-      Dataset<Row> silverKeys = tables.version(Table.PURCHASES) == 0 ? null
+      // a first load (silver created by this run and still at that empty commit) needs no lookup in silver
+      Dataset<Row> silverKeys = silverCreated && tables.version(Table.PURCHASES) == 0 ? null
           : tables.read(Table.PURCHASES).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
       // the source fields map is only written to bronze (from the extraction), never carried through the
       // classifier's shuffle and cache
