@@ -130,6 +130,15 @@ public final class ChurnFeatures {
     return fromState(CustomerActivity.state(upToCutoff, false), o.categoricals().isEmpty() ? null : upToCutoff, o);
   }
 
+  /** A BG/NBD fit at the cutoff whose expected purchase counts are undefined (too little history). */
+  public static final class UnusableFit extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnusableFit(String message) {
+      super(message);
+    }
+  }
+
   /**
    * The features at the cutoff from the per-customer state (gold.customer_activity: its entries up to the
    * cutoff, row by row, no shuffle), so scoring reads the hub and not silver.purchases. {@code purchases}
@@ -137,6 +146,15 @@ public final class ChurnFeatures {
    * the hub does not keep; it may be null when there are none.
    */
   public static Dataset<Row> fromState(Dataset<Row> state, Dataset<Row> purchases, Options o) {
+    return fromState(state, purchases, o, false);
+  }
+
+  /**
+   * As {@link #fromState(Dataset, Dataset, Options)}; with {@code requireUsableFit}, a BG/NBD fit whose expected
+   * purchase counts are undefined for one-time buyers (a + b &le; 1) throws {@link UnusableFit} before any row is
+   * computed (the fit runs on the driver right away).
+   */
+  static Dataset<Row> fromState(Dataset<Row> state, Dataset<Row> purchases, Options o, boolean requireUsableFit) {
     if (!o.categoricals().isEmpty() && purchases == null) {
       throw new IllegalArgumentException("churn features: categorical attributes " + o.categoricals()
           + " need the purchases they are read from");
@@ -145,6 +163,10 @@ public final class ChurnFeatures {
     // select then share one aggregation instead of shuffling the purchases twice.
     Dataset<Row> base = perCustomer(state, purchases, o).localCheckpoint(true);
     BgNbd.Params params = BgNbd.Params.of(BgNbd.fit(RfmSummary.patterns(base, TimeUnit.WEEK), o.penalizer()));
+    if (requireUsableFit && params.a() + params.b() <= 1) { // 2F1(r + x, b + x; a + b + x - 1; z), x = 0
+      throw new UnusableFit("churn features: the BG/NBD fit at " + o.cutoff() + " has a + b = "
+          + (params.a() + params.b()) + " <= 1, so one-time buyers have no expected purchase count");
+    }
     Dataset<Row> inWindow = base.where(col(LAST_ORDER_DATE)
         .geq(lit(Date.valueOf(o.cutoff().minusDays(o.lookbackDays())))));
     double horizonWeeks = o.horizonDays() / TimeUnit.WEEK.days();

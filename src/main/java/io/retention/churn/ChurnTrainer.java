@@ -235,7 +235,7 @@ public final class ChurnTrainer {
   /**
    * The training rows: features and labels at each training cutoff, stacked (a customer may appear once per
    * cutoff). An earlier cutoff where the BG/NBD model cannot be fitted (no customer with two purchase days by
-   * then, e.g. before the data starts) or nobody is labelled adds nothing.
+   * then, e.g. before the data starts), where its fit is unusable, or where nobody is labelled adds nothing.
    */
   static Dataset<Row> stacked(Dataset<Row> state, Dataset<Row> purchases, Options o) {
     Dataset<Row> out = labelled(state, purchases, o, o.trainCutoff());
@@ -244,7 +244,11 @@ public final class ChurnTrainer {
       boolean fittable = !state.where(size(CustomerActivity.purchaseDaysUpTo(at)).geq(2)).isEmpty();
       if (fittable && !ChurnLabels.fromState(state, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()))
           .isEmpty()) {
-        out = out.unionByName(labelled(state, purchases, o, at));
+        try {
+          out = out.unionByName(labelled(state, purchases, o, at, true));
+        } catch (ChurnFeatures.UnusableFit e) { // the fit runs eagerly, so a short history shows here
+          LOG.info("churn training: stacked cutoff {} skipped: {}", at, e.getMessage());
+        }
       } else {
         LOG.info("churn training: no rows at the stacked cutoff {} (nobody labelled or no repeat buyer yet)", at);
       }
@@ -254,8 +258,15 @@ public final class ChurnTrainer {
 
   /** Features at {@code at} joined with the labels at {@code at}. */
   static Dataset<Row> labelled(Dataset<Row> state, Dataset<Row> purchases, Options o, LocalDate at) {
+    return labelled(state, purchases, o, at, false);
+  }
+
+  /** As above; {@code stackedCutoff}: an earlier cutoff, skipped by the caller when its BG/NBD fit is unusable. */
+  private static Dataset<Row> labelled(Dataset<Row> state, Dataset<Row> purchases, Options o, LocalDate at,
+      boolean stackedCutoff) {
     Dataset<Row> f = ChurnFeatures.fromState(state, purchases,
-        new ChurnFeatures.Options(at, o.lookbackDays(), o.horizonDays(), o.penalizer(), o.categoricals()));
+        new ChurnFeatures.Options(at, o.lookbackDays(), o.horizonDays(), o.penalizer(), o.categoricals()),
+        stackedCutoff);
     Dataset<Row> l = ChurnLabels.fromState(state, new ChurnLabels.Options(at, o.horizonDays(), o.lookbackDays()));
     return f.join(l, Columns.CUSTOMER_ID);
   }
