@@ -1,13 +1,12 @@
 package io.retention.bench;
 
-import io.delta.tables.DeltaTable;
+import io.retention.lake.DeltaTables;
 import io.retention.schema.Columns;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -47,8 +46,8 @@ public final class IngestPeers {
 
   /** The rows the last commit of the Delta table at {@code table} wrote, from its log (no scan of the data). */
   public static long rowsWritten(SparkSession spark, String table) {
-    Row last = DeltaTable.forPath(spark, table).history(1).select("operationMetrics").first();
-    return Long.parseLong(last.<String, String>getJavaMap(0).get("numOutputRows"));
+    return DeltaTables.lastCommitRows(spark, table).orElseThrow(() -> new IllegalStateException(
+        "the plain copy's commit to " + table + " carries no numOutputRows metric"));
   }
 
   /** DuckDB (in-process, {@code threads} threads) loading the same files into one Parquet file; rows written. */

@@ -414,7 +414,7 @@ public final class IngestStage {
     return spark.createDataFrame(rows, ExtractedSchema.SCHEMA);
   }
 
-  /** Lines of a batch up to which its order ids are broadcast to the lookup in silver (about 60 MB of ids). */
+  /** Lines of a batch up to which its order ids are broadcast to the lookup in silver (bounds the broadcast). */
   private static final long BROADCAST_LINES = 2_000_000;
 
   /** Landed bytes per extraction task at most, beyond the minimum task count (bounds a task's rows in memory). */

@@ -140,7 +140,12 @@ public final class DeltaTables {
    * lock, so the latest commit is their own.
    */
   public OptionalLong lastCommitRows(Table table) {
-    Row last = delta(table).history(1).select("operationMetrics").first();
+    return lastCommitRows(spark, path(table));
+  }
+
+  /** As {@link #lastCommitRows(Table)}, for the Delta table at {@code path} (e.g. a scratch table). */
+  public static OptionalLong lastCommitRows(SparkSession spark, String path) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
     Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
     String rows = metrics.get("numOutputRows");
     return rows == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rows));
