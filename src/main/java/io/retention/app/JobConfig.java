@@ -74,7 +74,8 @@ public record JobConfig(
   /** Churn defaults and the classifiers' hyper-parameters. */
   public record ChurnSettings(int horizonDays, int lookbackDays, int maxModelAgeDays, long seed,
       double bandHigh, double bandMedium, int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth,
-      int calibrationFolds, List<String> categoricalAttributes, int trainingCutoffs, int trainingCutoffStepDays) {}
+      int calibrationFolds, List<String> categoricalAttributes, int trainingCutoffs, int trainingCutoffStepDays,
+      double minimumGain) {}
 
   /**
    * Export defaults: folder, list size, who is worth contacting, the control group's share and period, and for
@@ -238,7 +239,8 @@ public record JobConfig(
         (int) whole("churn.calibrationFolds", ch.getDouble("calibrationFolds"), 2, 20),
         names("churn.categoricalAttributes", ch.getStringList("categoricalAttributes")),
         (int) whole("churn.trainingCutoffs", ch.getDouble("trainingCutoffs"), 1, 24),
-        (int) whole("churn.trainingCutoffStepDays", ch.getDouble("trainingCutoffStepDays"), 1, 3650));
+        (int) whole("churn.trainingCutoffStepDays", ch.getDouble("trainingCutoffStepDays"), 1, 3650),
+        range("churn.minimumGain", ch.getDouble("minimumGain"), 0, 0.5));
     if (churn.bandMedium() > churn.bandHigh()) {
       throw bad("churn.bands.medium", churn.bandMedium(), "must not exceed churn.bands.high");
     }

@@ -48,7 +48,7 @@ public final class TrainChurnCommand extends StageCommand<TrainChurnCommand.Trai
     return new ChurnTrainer.Options(at == null ? fallbackCutoff : at, horizon(config), c.lookbackDays(),
         config.clv().penalizer(), c.seed(), c.lrMaxIter(), c.lrRegParam(), c.gbtMaxIter(), c.gbtMaxDepth(),
         c.calibrationFolds(), version == null ? "0.1.0-dev" : version, c.categoricalAttributes(), c.trainingCutoffs(),
-        c.trainingCutoffStepDays());
+        c.trainingCutoffStepDays(), c.minimumGain());
   }
 
   int horizon(JobConfig config) {

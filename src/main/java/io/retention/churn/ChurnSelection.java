@@ -17,9 +17,11 @@ import java.util.Locale;
  *       (it gives every one-time buyer 0).</li>
  * </ul>
  *
- * <p>Rule: the better classifier (by ROC-AUC) is kept when it beats every baseline; otherwise the best
- * baseline is kept (a tie between baselines goes to the earlier one, recency) with a loud warning. A kept
- * baseline is a SQL raw scorer on its feature column plus a calibrator, so scoring and export work unchanged.
+ * <p>Rule: the better classifier (by ROC-AUC) is kept when it beats every baseline by at least the minimum
+ * gain ({@code churn.minimumGain}, default 0.01: a trained model must be worth its complexity over a formula);
+ * otherwise the best baseline is kept (a tie between baselines goes to the earlier one, recency) with a loud
+ * warning. A kept baseline is a SQL raw scorer on its feature column plus a calibrator, so scoring and export
+ * work unchanged.
  */
 final class ChurnSelection {
   private ChurnSelection() {}
@@ -34,7 +36,7 @@ final class ChurnSelection {
 
   /**
    * Which scorer to keep: index into classifiers followed by baselines, whether the better classifier beats
-   * every baseline, and the loud warning when it does not (null otherwise).
+   * every baseline (by any margin), and the loud warning when a baseline is kept (null otherwise).
    */
   record Selection(int chosen, boolean beats, String warning) {}
 
@@ -48,21 +50,34 @@ final class ChurnSelection {
     return index != RECENCY;
   }
 
-  /** The rule above; {@code classifiers} and {@code baselines} in candidate order. */
+  /** The rule above with no minimum gain: any win over every baseline keeps the classifier. */
   static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines) {
-    int best = argMax(classifiers);
-    ChurnEvaluation.Metrics bc = classifiers.get(best);
-    if (baselines.stream().allMatch(b -> bc.rocAuc() > b.rocAuc())) {
-      return new Selection(best, true, null);
-    }
+    return select(classifiers, baselines, 0.0);
+  }
+
+  /** The rule above; {@code classifiers} and {@code baselines} in candidate order. */
+  static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines,
+      double minimumGain) {
+    ChurnEvaluation.Metrics bc = classifiers.get(argMax(classifiers));
     int base = argMax(baselines);
+    ChurnEvaluation.Metrics bb = baselines.get(base);
+    double gain = bc.rocAuc() - bb.rocAuc();
+    if (gain > 0 && gain >= minimumGain) {
+      return new Selection(argMax(classifiers), true, null);
+    }
+    String keeping = String.format(Locale.ROOT, "keeping the baseline %s as the churn scorer (calibrated to a "
+        + "probability)", bb.name());
+    if (gain > 0) {
+      return new Selection(classifiers.size() + base, true, String.format(Locale.ROOT, "CHURN MODEL NOT WORTH ITS "
+          + "COMPLEXITY: best classifier %s ROC-AUC %.4f beats the best baseline %s %.4f by only %.4f, less than "
+          + "churn.minimumGain %.4f; %s", bc.name(), bc.rocAuc(), bb.name(), bb.rocAuc(), gain, minimumGain,
+          keeping));
+    }
     StringBuilder vs = new StringBuilder();
     baselines.forEach(b -> vs.append(vs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f",
         b.name(), b.rocAuc())));
-    String warning = String.format(Locale.ROOT, "CHURN MODEL DOES NOT BEAT THE BASELINES: best classifier %s "
-        + "ROC-AUC %.4f vs %s; keeping the baseline %s as the churn scorer (calibrated to a probability)",
-        bc.name(), bc.rocAuc(), vs, baselines.get(base).name());
-    return new Selection(classifiers.size() + base, false, warning);
+    return new Selection(classifiers.size() + base, false, String.format(Locale.ROOT, "CHURN MODEL DOES NOT BEAT "
+        + "THE BASELINES: best classifier %s ROC-AUC %.4f vs %s; %s", bc.name(), bc.rocAuc(), vs, keeping));
   }
 
   /** Index of the highest ROC-AUC (the first of equals). */

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * next to two baselines that need no training (days since last purchase; the BG/NBD probability of no
  * purchase in the horizon from the fit at c). Every candidate gets ROC-AUC, PR-AUC, top-decile lift and Brier
  * (recency's after Platt scaling fitted at c &minus; H). {@link ChurnSelection} picks the kept scorer: the
- * better classifier when it beats both baselines, else the best baseline (saved as a
+ * better classifier when it beats both baselines by at least {@code minimumGain} ROC-AUC, else the best baseline (saved as a
  * {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its calibrator, so scoring and export work
  * unchanged), and a loud warning says so (log, metadata, ops.runs).
  *
@@ -71,7 +71,7 @@ public final class ChurnTrainer {
   /** Cutoff c (validation labels at c need data up to c + H), MLlib settings, code version for metadata. */
   public record Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed,
       int lrMaxIter, double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
-      List<String> categoricals, int trainingCutoffs, int trainingCutoffStepDays) {
+      List<String> categoricals, int trainingCutoffs, int trainingCutoffStepDays, double minimumGain) {
     public static final int LR_MAX_ITER_DEFAULT = 50;
     public static final double LR_REG_PARAM_DEFAULT = 0.01;
     public static final int GBT_MAX_ITER_DEFAULT = 20;
@@ -79,13 +79,23 @@ public final class ChurnTrainer {
     public static final int CALIBRATION_FOLDS_DEFAULT = 3;
     public static final int TRAINING_CUTOFFS_DEFAULT = 3;
     public static final int TRAINING_CUTOFF_STEP_DAYS_DEFAULT = 30;
+    /** ROC-AUC a classifier must gain over the best baseline to be kept (churn.minimumGain). */
+    public static final double MINIMUM_GAIN_DEFAULT = 0.01;
+
+    /** The default minimum gain. */
+    public Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed, int lrMaxIter,
+        double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
+        List<String> categoricals, int trainingCutoffs, int trainingCutoffStepDays) {
+      this(cutoff, horizonDays, lookbackDays, penalizer, seed, lrMaxIter, lrRegParam, gbtMaxIter, gbtMaxDepth,
+          calibrationFolds, codeVersion, categoricals, trainingCutoffs, trainingCutoffStepDays, MINIMUM_GAIN_DEFAULT);
+    }
 
     /** One training cutoff (c &minus; H), as before stacking. */
     public Options(LocalDate cutoff, int horizonDays, int lookbackDays, double penalizer, long seed, int lrMaxIter,
         double lrRegParam, int gbtMaxIter, int gbtMaxDepth, int calibrationFolds, String codeVersion,
         List<String> categoricals) {
       this(cutoff, horizonDays, lookbackDays, penalizer, seed, lrMaxIter, lrRegParam, gbtMaxIter, gbtMaxDepth,
-          calibrationFolds, codeVersion, categoricals, 1, TRAINING_CUTOFF_STEP_DAYS_DEFAULT);
+          calibrationFolds, codeVersion, categoricals, 1, TRAINING_CUTOFF_STEP_DAYS_DEFAULT, MINIMUM_GAIN_DEFAULT);
     }
 
     public Options {
@@ -99,6 +109,10 @@ public final class ChurnTrainer {
         throw new IllegalArgumentException("churn trainer: iterations and depth must be at least 1, cannot be: "
             + lrMaxIter + ", " + gbtMaxIter + ", " + gbtMaxDepth);
       }
+      if (!(minimumGain >= 0 && minimumGain < 1)) {
+        throw new IllegalArgumentException("churn trainer: the minimum ROC-AUC gain must be in [0, 1), cannot be: "
+            + minimumGain);
+      }
       if (calibrationFolds < 2) {
         throw new IllegalArgumentException("churn trainer: calibration folds must be at least 2, cannot be: "
             + calibrationFolds);
@@ -108,7 +122,7 @@ public final class ChurnTrainer {
     public static Options defaults(LocalDate cutoff, int horizonDays, int lookbackDays, long seed) {
       return new Options(cutoff, horizonDays, lookbackDays, 0.0, seed, LR_MAX_ITER_DEFAULT, LR_REG_PARAM_DEFAULT,
           GBT_MAX_ITER_DEFAULT, GBT_MAX_DEPTH_DEFAULT, CALIBRATION_FOLDS_DEFAULT, "dev", List.of(),
-          TRAINING_CUTOFFS_DEFAULT, TRAINING_CUTOFF_STEP_DAYS_DEFAULT);
+          TRAINING_CUTOFFS_DEFAULT, TRAINING_CUTOFF_STEP_DAYS_DEFAULT, MINIMUM_GAIN_DEFAULT);
     }
 
     LocalDate trainCutoff() {
@@ -180,7 +194,7 @@ public final class ChurnTrainer {
           ChurnEvaluation.evaluate(NAMES.get(1), score(gbt, validSet), SCORE, true));
       List<ChurnEvaluation.Metrics> baselines = List.of(recencyMetrics(trainSet, validSet),
           ChurnEvaluation.evaluate(NAMES.get(3), validSet, P_NO_PURCHASE, true));
-      ChurnSelection.Selection sel = ChurnSelection.select(classifiers, baselines);
+      ChurnSelection.Selection sel = ChurnSelection.select(classifiers, baselines, o.minimumGain());
       if (sel.warning() != null) {
         LOG.warn("!!! {} !!!", sel.warning());
       }
@@ -343,7 +357,7 @@ public final class ChurnTrainer {
         o.trainCutoffs().stream().map(LocalDate::toString).toList(), "validation_cutoff",
         o.cutoff().toString(), "horizon_days", o.horizonDays(), "lookback_days", o.lookbackDays(),
         "train_rows", r.trainRows(), "validation_rows", r.validationRows(), "seed", o.seed(),
-        "calibration_folds", o.calibrationFolds()));
+        "calibration_folds", o.calibrationFolds(), "minimum_gain", o.minimumGain()));
     Map<String, Object> metrics = new LinkedHashMap<>();
     r.all().forEach(x -> metrics.put(x.name(), x.asMap()));
     m.put("metrics", metrics);
@@ -354,7 +368,7 @@ public final class ChurnTrainer {
     m.put("beats_baselines", r.beatsBaselines());
     m.put("selection", Map.of("chosen", r.modelType(), "kind", r.modelType().startsWith("baseline_") ? "baseline"
         : "classifier", "reason", r.warning() != null ? r.warning() : "the better classifier beats both baselines "
-        + "(recency, BG/NBD P(no purchase)) on out-of-time ROC-AUC"));
+        + "(recency, BG/NBD P(no purchase)) on out-of-time ROC-AUC by at least churn.minimumGain " + o.minimumGain()));
     if (r.warning() != null) {
       m.put("warning", r.warning());
     }

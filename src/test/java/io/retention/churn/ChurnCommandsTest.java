@@ -95,6 +95,12 @@ class ChurnCommandsTest {
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.logistic.regParam", "-1")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("configuration key retention.churn.logistic.regParam = -1.0: must be between 0.0 and 1000.0");
+    assertThat(d.minimumGain()).isEqualTo(0.01);
+    assertThat(parse(new TrainChurnCommand()).options(JobConfig.load(null, Map.of("churn.minimumGain", "0")), D)
+        .minimumGain()).isZero();
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("churn.minimumGain", "0.6")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.churn.minimumGain = 0.6: must be between 0.0 and 0.5");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.retention.churn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.retention.schema.ChurnColumns;
@@ -167,6 +168,38 @@ class ChurnFeaturesTest {
     assertThat(rows(ChurnTrainer.stacked(io.retention.metrics.CustomerActivity.state(labelFixture().frame(), false),
         null, noRepeat))).containsExactlyInAnyOrder(
         "C 1.0 276.0", "D 1.0 275.0", "E 1.0 91.0", "F 1.0 31.0", "R 1.0 0.0");
+  }
+
+  /**
+   * A stacked cutoff whose BG/NBD fit is unusable is skipped; the main cutoff is kept. At 2024-03-02 the repeat
+   * buyers split into three who buy every week up to then and five who bought twice in October and not since:
+   * dropout looks all-or-nothing, so the fit puts a + b near 0 (below 1) and one-time buyers' expected purchases
+   * are undefined. By c - 90 = 2024-04-01 the five have bought again (2024-03-20) and the fit is usable.
+   */
+  @Test
+  void aStackedCutoffWithAnUnusableFitIsSkipped() {
+    ChurnRows p = new ChurnRows();
+    for (int i = 0; i < 3; i++) {
+      for (LocalDate d = LocalDate.parse("2023-10-01"); !d.isAfter(CUTOFF); d = d.plusDays(7)) {
+        p.add("F" + i, d.toString(), "10");
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      p.add("O" + i, "2023-10-0" + (1 + i), "10");
+      p.add("D" + i, "2023-10-0" + (1 + i), "10").add("D" + i, "2023-10-1" + (1 + i), "10")
+          .add("D" + i, "2024-03-20", "10");
+    }
+    Dataset<Row> state = io.retention.metrics.CustomerActivity.state(p.frame(), false);
+    assertThatThrownBy(() -> ChurnFeatures.fromState(state, null,
+        new ChurnFeatures.Options(LocalDate.parse("2024-03-02"), 365, 90, 0.0), true))
+        .isInstanceOf(ChurnFeatures.UnusableFit.class).hasMessageContaining("2024-03-02");
+    ChurnTrainer.Options two = new ChurnTrainer.Options(CUTOFF, 90, 365, 0.0, 42, 10, 0.01, 5, 3, 3, "test",
+        List.of(), 2, 30);
+    ChurnTrainer.Options one = new ChurnTrainer.Options(CUTOFF, 90, 365, 0.0, 42, 10, 0.01, 5, 3, 3, "test",
+        List.of(), 1, 30);
+    List<String> main = rows(ChurnTrainer.stacked(state, null, one));
+    assertThat(main).hasSize(13).contains("O0 1.0 183.0", "D0 1.0 12.0", "F0 0.0 1.0");
+    assertThat(rows(ChurnTrainer.stacked(state, null, two))).containsExactlyInAnyOrderElementsOf(main);
   }
 
   private static List<String> rows(Dataset<Row> d) {

@@ -1,6 +1,7 @@
 package io.retention.churn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
@@ -37,6 +38,30 @@ class ChurnSelectionTest {
     ChurnSelection.Selection tie = ChurnSelection.select(List.of(auc("lr", 0.78), auc("gbt", 0.70)), base);
     assertThat(tie.chosen()).isEqualTo(2); // a tie is not a win: the best baseline is kept
     assertThat(tie.beats()).isFalse();
+  }
+
+  @Test
+  void aClassifierMustGainTheMinimumOverTheBetterBaseline() {
+    List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.683),
+        auc("baseline_bgnbd_p_no_purchase", 0.733));
+    // a win by 0.001, under the minimum of 0.01: the formula scores, and the warning says why
+    ChurnSelection.Selection small = ChurnSelection.select(List.of(auc("lr", 0.734), auc("gbt", 0.718)), base, 0.01);
+    assertThat(small.chosen()).isEqualTo(3);
+    assertThat(small.beats()).isTrue();
+    assertThat(small.warning()).isEqualTo("CHURN MODEL NOT WORTH ITS COMPLEXITY: best classifier lr ROC-AUC 0.7340 "
+        + "beats the best baseline baseline_bgnbd_p_no_purchase 0.7330 by only 0.0010, less than churn.minimumGain "
+        + "0.0100; keeping the baseline baseline_bgnbd_p_no_purchase as the churn scorer (calibrated to a "
+        + "probability)");
+    // without a minimum any win keeps the classifier
+    assertThat(ChurnSelection.select(List.of(auc("lr", 0.734), auc("gbt", 0.718)), base, 0.0))
+        .isEqualTo(new ChurnSelection.Selection(0, true, null));
+    // a gain of exactly the minimum is enough (0.75 - 0.5 = 0.25 exactly in binary)
+    assertThat(ChurnSelection.select(List.of(auc("lr", 0.3), auc("gbt", 0.75)), List.of(auc("rec", 0.5),
+        auc("btyd", 0.25)), 0.25)).isEqualTo(new ChurnSelection.Selection(1, true, null));
+    assertThat(ChurnSelection.select(List.of(auc("lr", 0.3), auc("gbt", 0.75)), List.of(auc("rec", 0.5),
+        auc("btyd", 0.25)), 0.26).chosen()).isEqualTo(2);
+    assertThatThrownBy(() -> new ChurnTrainer.Options(C, 90, 365, 0.0, 42, 20, 0.01, 5, 3, 3, "test", List.of(), 1,
+        30, -0.01)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum ROC-AUC gain");
   }
 
   @Test
