@@ -50,12 +50,7 @@ final class ChurnSelection {
     return index != RECENCY;
   }
 
-  /** The rule above with no minimum gain: any win over every baseline keeps the classifier. */
-  static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines) {
-    return select(classifiers, baselines, 0.0);
-  }
-
-  /** The rule above; {@code classifiers} and {@code baselines} in candidate order. */
+  /** The rule above ({@code minimumGain} 0: any win keeps the classifier); candidates in order. */
   static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines,
       double minimumGain) {
     ChurnEvaluation.Metrics bc = classifiers.get(argMax(classifiers));

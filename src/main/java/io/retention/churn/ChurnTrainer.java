@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * next to two baselines that need no training (days since last purchase; the BG/NBD probability of no
  * purchase in the horizon from the fit at c). Every candidate gets ROC-AUC, PR-AUC, top-decile lift and Brier
  * (recency's after Platt scaling fitted at c &minus; H). {@link ChurnSelection} picks the kept scorer: the
- * better classifier when it beats both baselines by at least {@code minimumGain} ROC-AUC, else the best baseline (saved as a
- * {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its calibrator, so scoring and export work
- * unchanged), and a loud warning says so (log, metadata, ops.runs).
+ * better classifier when it beats both baselines by at least {@code minimumGain} ROC-AUC, else the best
+ * baseline (saved as a {@link org.apache.spark.ml.feature.SQLTransformer} raw scorer plus its calibrator, so
+ * scoring and export work unchanged), and a loud warning says so (log, metadata, ops.runs).
  *
  * <p>Calibration (churn_risk is a probability): the kept scorer's raw scores are calibrated on out-of-fold
  * scores of the training customers ({@code calibrationFolds} folds by a seeded hash of the customer id; each
@@ -368,7 +368,8 @@ public final class ChurnTrainer {
     m.put("beats_baselines", r.beatsBaselines());
     m.put("selection", Map.of("chosen", r.modelType(), "kind", r.modelType().startsWith("baseline_") ? "baseline"
         : "classifier", "reason", r.warning() != null ? r.warning() : "the better classifier beats both baselines "
-        + "(recency, BG/NBD P(no purchase)) on out-of-time ROC-AUC by at least churn.minimumGain " + o.minimumGain()));
+        + "(recency, BG/NBD P(no purchase)) on out-of-time ROC-AUC by at least churn.minimumGain "
+        + o.minimumGain()));
     if (r.warning() != null) {
       m.put("warning", r.warning());
     }

@@ -27,15 +27,15 @@ class ChurnSelectionTest {
   void selectKeepsAClassifierOnlyWhenItBeatsBothBaselines() {
     List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.78),
         auc("baseline_bgnbd_p_no_purchase", 0.3));
-    ChurnSelection.Selection gbt = ChurnSelection.select(List.of(auc("lr", 0.79), auc("gbt", 0.80)), base);
+    ChurnSelection.Selection gbt = ChurnSelection.select(List.of(auc("lr", 0.79), auc("gbt", 0.80)), base, 0.0);
     assertThat(gbt).isEqualTo(new ChurnSelection.Selection(1, true, null));
-    ChurnSelection.Selection rec = ChurnSelection.select(List.of(auc("lr", 0.70), auc("gbt", 0.75)), base);
+    ChurnSelection.Selection rec = ChurnSelection.select(List.of(auc("lr", 0.70), auc("gbt", 0.75)), base, 0.0);
     assertThat(rec.chosen()).isEqualTo(2);
     assertThat(rec.beats()).isFalse();
     assertThat(rec.warning()).isEqualTo("CHURN MODEL DOES NOT BEAT THE BASELINES: best classifier gbt ROC-AUC "
         + "0.7500 vs baseline_recency 0.7800, baseline_bgnbd_p_no_purchase 0.3000; keeping the baseline "
         + "baseline_recency as the churn scorer (calibrated to a probability)");
-    ChurnSelection.Selection tie = ChurnSelection.select(List.of(auc("lr", 0.78), auc("gbt", 0.70)), base);
+    ChurnSelection.Selection tie = ChurnSelection.select(List.of(auc("lr", 0.78), auc("gbt", 0.70)), base, 0.0);
     assertThat(tie.chosen()).isEqualTo(2); // a tie is not a win: the best baseline is kept
     assertThat(tie.beats()).isFalse();
   }
@@ -68,7 +68,7 @@ class ChurnSelectionTest {
   void theBtydBaselineIsKeptWhenItRanksBest() {
     List<ChurnEvaluation.Metrics> base = List.of(auc("baseline_recency", 0.70),
         auc("baseline_bgnbd_p_no_purchase", 0.735));
-    ChurnSelection.Selection s = ChurnSelection.select(List.of(auc("lr", 0.730), auc("gbt", 0.71)), base);
+    ChurnSelection.Selection s = ChurnSelection.select(List.of(auc("lr", 0.730), auc("gbt", 0.71)), base, 0.0);
     assertThat(s.chosen()).isEqualTo(3);
     assertThat(s.warning()).endsWith("keeping the baseline baseline_bgnbd_p_no_purchase as the churn scorer "
         + "(calibrated to a probability)");
@@ -77,7 +77,7 @@ class ChurnSelectionTest {
     assertThat(ChurnSelection.baselineColumn(2)).isEqualTo(ChurnColumns.RECENCY_DAYS);
     assertThat(ChurnSelection.probability(2)).isFalse();
     ChurnSelection.Selection equal = ChurnSelection.select(List.of(auc("lr", 0.6)), List.of(auc("rec", 0.7),
-        auc("btyd", 0.7)));
+        auc("btyd", 0.7)), 0.0);
     assertThat(equal.chosen()).isEqualTo(1); // baselines tied: the earlier, recency
   }
 
