@@ -53,12 +53,13 @@ final class ChurnSelection {
   /** The rule above ({@code minimumGain} 0: any win keeps the classifier); candidates in order. */
   static Selection select(List<ChurnEvaluation.Metrics> classifiers, List<ChurnEvaluation.Metrics> baselines,
       double minimumGain) {
-    ChurnEvaluation.Metrics bc = classifiers.get(argMax(classifiers));
+    int best = argMax(classifiers);
+    ChurnEvaluation.Metrics bc = classifiers.get(best);
     int base = argMax(baselines);
     ChurnEvaluation.Metrics bb = baselines.get(base);
     double gain = bc.rocAuc() - bb.rocAuc();
     if (gain > 0 && gain >= minimumGain) {
-      return new Selection(argMax(classifiers), true, null);
+      return new Selection(best, true, null);
     }
     String keeping = String.format(Locale.ROOT, "keeping the baseline %s as the churn scorer (calibrated to a "
         + "probability)", bb.name());
