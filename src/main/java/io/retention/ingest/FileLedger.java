@@ -122,18 +122,20 @@ final class FileLedger {
     return out;
   }
 
-  /** Appends the batch's files read (empty ones included) to ops.ingested_files (once per run id). */
-  static void recordIngested(DeltaTables tables, IngestAccounting books, String runId, Timestamp now) {
+  /** Appends the batch's files read (empty ones included) to ops.ingested_files ({@link BatchAppends}). */
+  static void recordIngested(BatchAppends appends, IngestAccounting books, Timestamp now) {
+    String runId = appends.runId();
     List<Row> rows = new ArrayList<>();
     for (IngestAccounting.FileBook f : books.files()) {
       rows.add(RowFactory.create(f.file(), f.hash(), f.size(), new Timestamp(f.modifiedMillis()), f.linesRead(),
           f.records(), f.accepted(), f.quarantined(), f.duplicates(), runId, now));
     }
-    tables.appendOnce(Table.INGESTED_FILES, tables.spark().createDataFrame(rows, Schemas.INGESTED_FILES), runId, 1);
+    appends.append(Table.INGESTED_FILES, appends.spark().createDataFrame(rows, Schemas.INGESTED_FILES));
   }
 
-  /** Appends the batch's files set aside to ops.rejected_files (once per run id). */
-  static void recordRejected(DeltaTables tables, List<RejectedFile> rejected, String runId, Timestamp now) {
+  /** Appends the batch's files set aside to ops.rejected_files ({@link BatchAppends}). */
+  static void recordRejected(BatchAppends appends, List<RejectedFile> rejected, Timestamp now) {
+    String runId = appends.runId();
     if (rejected.isEmpty()) {
       return;
     }
@@ -142,6 +144,6 @@ final class FileLedger {
       rows.add(RowFactory.create(f.path(), f.hash(), f.size(), new Timestamp(f.modifiedMillis()),
           f.reason(), f.detail(), runId, now));
     }
-    tables.appendOnce(Table.REJECTED_FILES, tables.spark().createDataFrame(rows, Schemas.REJECTED_FILES), runId, 1);
+    appends.append(Table.REJECTED_FILES, appends.spark().createDataFrame(rows, Schemas.REJECTED_FILES));
   }
 }

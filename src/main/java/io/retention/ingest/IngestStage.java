@@ -263,21 +263,25 @@ public final class IngestStage {
       String runId, PassClock clock) {
     List<IngestAccounting.FileBook> empty = ledger.empty(candidates);
     List<LandingFiles.Landed> nonEmpty = candidates.stream().filter(f -> f.size() > 0).toList();
+    BatchAppends appends = BatchAppends.begin(tables, runId);
     if (nonEmpty.isEmpty()) { // nothing to read: only the empty files to record as ingested
       IngestAccounting books = new IngestAccounting(empty, Map.of());
-      clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(tables, books, runId,
+      clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(appends, books,
           Timestamp.from(Instant.now())));
+      appends.end();
       return new Batch(books, 0, List.of());
     }
-    Batch b = read(spark, nonEmpty, empty, ledger, runId, clock);
-    clock.time(PassClock.LEDGER, () -> FileLedger.recordRejected(tables, b.setAside(), runId,
+    Batch b = read(spark, nonEmpty, empty, ledger, appends, clock);
+    clock.time(PassClock.LEDGER, () -> FileLedger.recordRejected(appends, b.setAside(),
         Timestamp.from(Instant.now())));
+    appends.end();
     return b;
   }
 
   /** Extract, classify, check the books, write (one commit per table); {@code empty}: the batch's empty files. */
   private Batch read(SparkSession spark, List<LandingFiles.Landed> candidates, List<IngestAccounting.FileBook> empty,
-      FileLedger ledger, String runId, PassClock clock) {
+      FileLedger ledger, BatchAppends appends, PassClock clock) {
+    String runId = appends.runId();
     Dataset<Row> extracted = extract(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> fileRows = clock.time(PassClock.EXTRACT, () -> extracted
@@ -298,9 +302,12 @@ public final class IngestStage {
         suppressed = flagged.filter(col(SUPPRESSED)).select(col(SOURCE_FILE), col(LINE_COUNT));
         records = flagged.filter(not(col(SUPPRESSED))).drop(SUPPRESSED);
       }
-      // a first load (silver created by this run and still at that empty commit) needs no lookup in silver
-      Dataset<Row> silverKeys = silverCreated && tables.version(Table.PURCHASES) == 0 ? null
-          : tables.read(Table.PURCHASES).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
+      // a first load (silver created by this run and still at that empty commit) needs no lookup in silver; the
+      // lookup reads the version it judges against, so silver's append does not list silver's files again for the
+      // classifier's cached results
+      long silverVersion = tables.version(Table.PURCHASES);
+      Dataset<Row> silverKeys = silverCreated && silverVersion == 0 ? null
+          : tables.readAt(Table.PURCHASES, silverVersion).select(ORDER_ID, CONTENT_HASH, INGEST_RUN_ID);
       // the source fields map is only written to bronze (from the extraction), never carried through the
       // classifier's shuffle and cache
       Dataset<Row> toJudge = records.drop(FIELDS);
@@ -320,7 +327,7 @@ public final class IngestStage {
               + candidates.size() + " files (run " + runId + "): " + String.join("; ", books.imbalances()));
         }
         // every candidate was touched but unchanged, or set aside: nothing to write, no table changes
-        long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, runId, clock);
+        long inserted = books.files().isEmpty() ? 0 : write(records, judged, c.inserts(), books, appends, clock);
         return new Batch(books, inserted, setAside);
       } finally {
         judged.unpersist();
@@ -450,31 +457,32 @@ public final class IngestStage {
 
   /** {@code records}: every record read (bronze); {@code judged}: the same records with their outcome. */
   private long write(Dataset<Row> records, Dataset<Row> judged, Dataset<Row> inserts, IngestAccounting books,
-      String runId, PassClock clock) {
+      BatchAppends appends, PassClock clock) {
+    String runId = appends.runId();
     Timestamp now = Timestamp.from(Instant.now());
-    clock.time(PassClock.BRONZE, () -> tables.appendOnce(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE),
+    clock.time(PassClock.BRONZE, () -> appends.append(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE),
         col(LINE_NUMBER), col(LINE_COUNT), col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID),
-        lit(now).as(INGESTED_AT)), runId, 1));
+        lit(now).as(INGESTED_AT))));
     FaultInjection.point("ingest.after-bronze");
     if (books.quarantined() > 0) { // the books counted them: no pass over the batch to find none
-      clock.time(PassClock.QUARANTINE, () -> tables.appendOnce(Table.QUARANTINE, judged.filter(
+      clock.time(PassClock.QUARANTINE, () -> appends.append(Table.QUARANTINE, judged.filter(
               col(OrderClassifier.OUTCOME).equalTo(OrderClassifier.QUARANTINED))
           .select(col(RAW_RECORD), col(REASON), col(DETAIL), col(SOURCE_FILE), col(LINE_NUMBER),
-              lit(runId).as(INGEST_RUN_ID)), runId, 1));
+              lit(runId).as(INGEST_RUN_ID))));
     }
     FaultInjection.point("ingest.after-quarantine");
     // The classifier already matched every order id against silver (under the warehouse lock), so the inserts
-    // are new ids: a plain idempotent append (no MERGE join with the whole of silver). A rerun after a crash
-    // finds this run's rows in silver (decided "accepted", not "insert"), and the txn id guards the commit too.
+    // are new ids: a plain append (no MERGE join with the whole of silver). A rerun after a crash finds this
+    // run's rows in silver (decided "accepted", not "insert"), and the batch's appends skip it too.
     long inserted = clock.time(PassClock.SILVER, () -> {
       long before = tables.version(Table.PURCHASES);
-      tables.appendOnce(Table.PURCHASES, inserts, runId, 1);
-      // the rows the append committed, from its log entry (no second pass); none when the txn id skipped it
+      appends.append(Table.PURCHASES, inserts);
+      // the rows the append committed, from its log entry (no second pass); none when the retry skipped it
       return tables.version(Table.PURCHASES) == before ? 0L
           : tables.lastCommitRows(Table.PURCHASES).orElseGet(inserts::count);
     });
     FaultInjection.point("ingest.after-silver");
-    clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(tables, books, runId, now));
+    clock.time(PassClock.LEDGER, () -> FileLedger.recordIngested(appends, books, now));
     return inserted;
   }
 }

@@ -114,6 +114,15 @@ public final class DeltaTables {
     return spark.read().format("delta").load(path(table));
   }
 
+  /**
+   * The table as of {@code version} (time travel). Unlike {@link #read}, a cached result that reads it is not
+   * planned again (its files listed again) when a write to the table commits: Spark re-caches every cached plan
+   * that reads the written table unpinned.
+   */
+  public Dataset<Row> readAt(Table table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
   /** Reads the table, or an empty frame of {@code schema} when the table does not exist yet. */
   public Dataset<Row> readOrEmpty(Table table, StructType schema) {
     return exists(table) ? read(table) : spark.createDataFrame(new ArrayList<Row>(), schema);
@@ -121,17 +130,6 @@ public final class DeltaTables {
 
   public DeltaTable delta(Table table) {
     return DeltaTable.forPath(spark, path(table));
-  }
-
-  /**
-   * Appends {@code rows} exactly once for the idempotency key {@code (appId, version)}: when an earlier
-   * attempt already committed that key (a crashed run being re-run), Delta skips the write.
-   */
-  public void appendOnce(Table table, Dataset<Row> rows, String appId, long version) {
-    rows.write().format("delta").mode("append").options(onCreation(table, rows))
-        .option("txnAppId", appId)
-        .option("txnVersion", version)
-        .save(path(table));
   }
 
   /**

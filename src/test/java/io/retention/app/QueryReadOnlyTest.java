@@ -48,8 +48,8 @@ class QueryReadOnlyTest {
     SparkSession spark = SharedSpark.get();
     tables.overwrite(Table.PURCHASES, spark.createDataFrame(List.of(order("o1", "A", "2024-01-05", "10.00"),
         order("o2", "A", "2024-02-05", "5.00"), order("o3", "B", "2024-01-07", "7.50")), Schemas.PURCHASES));
-    tables.appendOnce(Table.PURCHASES,
-        spark.createDataFrame(List.of(order("o4", "C", "2024-03-01", "1.00")), Schemas.PURCHASES), "test", 1);
+    tables.append(Table.PURCHASES,
+        spark.createDataFrame(List.of(order("o4", "C", "2024-03-01", "1.00")), Schemas.PURCHASES));
     purchases = Path.of(tables.path(Table.PURCHASES));
   }
 

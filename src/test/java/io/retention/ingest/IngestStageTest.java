@@ -224,6 +224,12 @@ class IngestStageTest {
     SharedSpark.assertSameRows(one.read(Table.PURCHASE_EVENTS).selectExpr(bronze),
         perFile.read(Table.PURCHASE_EVENTS).selectExpr(bronze));
     assertThat(perFile.read(Table.PURCHASES).select(Columns.INGEST_RUN_ID).distinct().count()).isGreaterThan(1);
+    // every batch that finished removed its in-flight mark
+    for (DeltaTables t : List.of(one, perFile)) {
+      try (java.util.stream.Stream<Path> marks = Files.list(Path.of(t.warehouse(), BatchAppends.MARKS))) {
+        assertThat(marks).isEmpty();
+      }
+    }
   }
 
   /**

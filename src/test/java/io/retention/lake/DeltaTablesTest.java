@@ -22,25 +22,12 @@ class DeltaTablesTest {
   }
 
   @Test
-  void appendOnceSkipsASecondWriteWithTheSameKey() {
-    DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
-    t.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
-    Dataset<Row> rows = spark.createDataFrame(
-        List.of(RowFactory.create("x", "malformed", "d", "f.csv", 3L, "run1")), Schemas.QUARANTINE);
-    t.appendOnce(Table.QUARANTINE, rows, "batch-1", 1);
-    t.appendOnce(Table.QUARANTINE, rows, "batch-1", 1);
-    SharedSpark.assertSameRows(rows, t.read(Table.QUARANTINE));
-    t.appendOnce(Table.QUARANTINE, rows, "batch-2", 1);
-    assertThat(t.read(Table.QUARANTINE).count()).isEqualTo(2);
-  }
-
-  @Test
   void registersViewsUnderBothNames() {
     DeltaTables t = new DeltaTables(spark, SharedSpark.tempDir("wh").toString());
     Dataset<Row> rows = spark.createDataFrame(
         List.of(RowFactory.create("x", "malformed", "d", "f.csv", 3L, "run1")), Schemas.QUARANTINE);
     t.createIfNotExists(Table.QUARANTINE, Schemas.QUARANTINE);
-    t.appendOnce(Table.QUARANTINE, rows, "b", 1);
+    t.append(Table.QUARANTINE, rows);
     assertThat(t.registerViews()).containsExactly(Table.QUARANTINE);
     assertThat(spark.sql("select count(*) from quarantine").first().getLong(0)).isEqualTo(1);
     assertThat(spark.sql("select reason from silver.quarantine").first().getString(0)).isEqualTo("malformed");

@@ -21,7 +21,7 @@ class HousekeepingTest {
     for (int i = 0; i < 4; i++) {
       Dataset<Row> one = spark.createDataFrame(
           List.of(RowFactory.create("r" + i, "malformed_record", "d", "f.csv", (long) i, "run")), Schemas.QUARANTINE);
-      t.appendOnce(Table.QUARANTINE, one, "b" + i, 1);
+      t.append(Table.QUARANTINE, one);
     }
     Dataset<Row> before = spark.createDataFrame(t.read(Table.QUARANTINE).collectAsList(), Schemas.QUARANTINE);
     List<Housekeeping.TableResult> r = new Housekeeping(t, new Housekeeping.Options(168)).run();
