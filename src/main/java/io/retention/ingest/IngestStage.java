@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *       so the cache a large first load needs stays bounded; an order id of an earlier batch is judged against
  *       silver exactly as one earlier in the same batch.</li>
  *   <li>A batch's run id is derived from its files (path, size, modification time), and every write is keyed by
- *       it (Delta idempotent appends; silver gets only order ids the classifier found absent): a run killed at
+ *       it ({@link BatchAppends}; silver gets only order ids the classifier found absent): a run killed at
  *       any point and started again writes each row exactly once. Each write is one Delta commit, so readers
  *       always see a consistent version.</li>
  *   <li>The books must balance per file ({@link IngestAccounting}) or nothing is written for the batch.</li>
