@@ -8,8 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,7 +31,8 @@ final class SqlResults {
   /** {@code --format} and {@code --limit} of {@code query} and {@code sql} (a picocli mixin). */
   static final class Options {
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
-        description = "table (for people), csv (header + rows) or json (JSON Lines). Default: ${DEFAULT-VALUE}.")
+        description = "table (for people), csv (header + rows; maps, arrays and structs as JSON) or json (JSON Lines). "
+            + "Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--limit", defaultValue = "1000", paramLabel = "N",
@@ -49,7 +57,7 @@ final class SqlResults {
   private static void writeCsv(Dataset<Row> result, PrintStream out) throws IOException {
     PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(result.columns()).get());
-    Iterator<Row> it = result.toLocalIterator();
+    Iterator<Row> it = withJsonCells(result).toLocalIterator();
     while (it.hasNext()) {
       Row r = it.next();
       Object[] vals = new Object[r.length()];
@@ -59,5 +67,18 @@ final class SqlResults {
       p.printRecord(vals);
     }
     p.flush(); // not closed: that would close the caller's stream (the shell prints several results)
+  }
+
+  /** Maps, arrays and structs as JSON text (a CSV cell would otherwise hold Scala's {@code Map(k -> v)}). */
+  private static Dataset<Row> withJsonCells(Dataset<Row> result) {
+    StructField[] fields = result.schema().fields();
+    Column[] cols = new Column[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      DataType t = fields[i].dataType();
+      Column c = result.col("`" + fields[i].name().replace("`", "``") + "`");
+      cols[i] = t instanceof MapType || t instanceof ArrayType || t instanceof StructType
+          ? functions.to_json(c).as(fields[i].name()) : c;
+    }
+    return result.select(cols);
   }
 }

@@ -91,6 +91,15 @@ class SqlShellTest {
   }
 
   @Test
+  void csvWritesMapsArraysAndStructsAsJson() {
+    Run run = sql(null, "--format", "csv", "-e",
+        "SELECT map('b', 2, 'a', 1) AS m, array(1, 2) AS xs, named_struct('k', 'v') AS s, 'x' AS `odd``name`");
+    assertThat(run.failure).isNull();
+    assertThat(run.out).isEqualTo(
+        "m,xs,s,odd`name\r\n\"{\"\"b\"\":2,\"\"a\"\":1}\",\"[1,2]\",\"{\"\"k\"\":\"\"v\"\"}\",x\r\n");
+  }
+
+  @Test
   void timingPrintsOneLinePerStatementOnStderr() {
     Run run = sql(null, "--timing", "--format", "csv", "-e", "SELECT 1 AS a; SELECT 2 AS b");
     assertThat(run.out).isEqualTo("a\r\n1\r\nb\r\n2\r\n");
