@@ -32,6 +32,7 @@ public record JobConfig(
     String master,
     String timezone,
     int shufflePartitions,
+    int snapshotPartitions,
     String input,
     String profile,
     String profilesDir,
@@ -247,6 +248,7 @@ public record JobConfig(
     return new JobConfig(
         absolute(c.getString("warehouse")), c.getString("master"), tz,
         (int) atLeast("shufflePartitions", c.getInt("shufflePartitions"), 1),
+        (int) whole("snapshotPartitions", c.getDouble("snapshotPartitions"), 1, 10_000),
         homeRelative(c.getString("input")), c.getString("profile"), homeRelative(c.getString("profilesDir")),
         (int) atLeast("activeWindowDays", c.getInt("activeWindowDays"), 1),
         ingest, metrics, clv, churn, export(c.getConfig("export")), c.getString("report.dir"),
@@ -344,8 +346,8 @@ public record JobConfig(
   }
 
   public JobConfig withWarehouse(String dir) {
-    return new JobConfig(absolute(dir), master, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
+    return new JobConfig(absolute(dir), master, timezone, shufflePartitions, snapshotPartitions, input, profile,
+        profilesDir, activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
   }
 
   /** This configuration with its warehouse, landing, export and report folders under {@code work} (bench). */
@@ -357,8 +359,8 @@ public record JobConfig(
   }
 
   public JobConfig withMaster(String m) {
-    return new JobConfig(warehouse, m, timezone, shufflePartitions, input, profile, profilesDir,
-        activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
+    return new JobConfig(warehouse, m, timezone, shufflePartitions, snapshotPartitions, input, profile,
+        profilesDir, activeWindowDays, ingest, metrics, clv, churn, export, reportDir, gates, segments, catalog, currency, raw);
   }
 
   /** A yyyy-mm-dd date from 1900-01-01 to today. */

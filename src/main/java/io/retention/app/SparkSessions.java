@@ -59,7 +59,7 @@ public final class SparkSessions {
         .config("spark.sql.session.timeZone", config.timezone())
         .config(io.retention.currency.CurrencyRates.REPORTING_CONF, config.currency().reporting())
         .config("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()))
-        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()))
+        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(config.snapshotPartitions()))
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
         // the job's caches live for one stage: compressing them cost ingest more CPU than it saved memory

@@ -11,6 +11,15 @@ import org.junit.jupiter.api.Test;
 class ConfigurationErrorsTest {
 
   @Test
+  void deltasLogReplayRunsInOneTaskUnlessTheConfigurationRaisesIt() {
+    assertThat(JobConfig.load(null, Map.of()).snapshotPartitions()).isEqualTo(1);
+    assertThat(JobConfig.load(null, Map.of("snapshotPartitions", "16")).snapshotPartitions()).isEqualTo(16);
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("snapshotPartitions", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("configuration key retention.snapshotPartitions = 0.0: must be a whole number between 1 and 10000");
+  }
+
+  @Test
   void aHorizonTheClvStageRefusesIsRefusedByTheConfigurationWithItsKey() {
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("clv.horizonMonths", "5000")))
         .isInstanceOf(ConfigException.class)
