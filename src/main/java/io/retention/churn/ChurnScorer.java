@@ -24,6 +24,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Scores the customers active in the lookback window at the as-of date with the newest complete model of
@@ -94,12 +95,22 @@ public final class ChurnScorer {
       Options o = options.withAsOf(options.asOf() != null ? options.asOf() : Optional.ofNullable(
           hub.latestPurchase()).orElseThrow(() -> new IllegalStateException("score-churn: "
           + Table.PURCHASES.qualifiedName() + " holds no purchase: nothing to score")));
+      // both tables are written from the same features: computed once (their BG/NBD expectations are the
+      // costly part of a night's scoring), not once per table
       Dataset<Row> features = ChurnFeatures.fromState(tables.read(Table.CUSTOMER_ACTIVITY),
-          o.categoricals().isEmpty() ? null : tables.read(Table.PURCHASES), featureOptions(o));
-      replaceDate(features.withColumn(CUTOFF, lit(Date.valueOf(o.asOf()))), Table.CHURN_FEATURES, CUTOFF, o.asOf());
-      replaceDate(score(features, model, o), Table.CHURN_SCORES, SCORE_DATE, o.asOf());
+          o.categoricals().isEmpty() ? null : tables.read(Table.PURCHASES), featureOptions(o))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        replaceDate(features.withColumn(CUTOFF, lit(Date.valueOf(o.asOf()))), Table.CHURN_FEATURES, CUTOFF,
+            o.asOf());
+        replaceDate(score(features, model, o), Table.CHURN_SCORES, SCORE_DATE, o.asOf());
+      } finally {
+        features.unpersist();
+      }
       String path = tables.path(Table.CHURN_SCORES);
-      long n = tables.read(Table.CHURN_SCORES).where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf())))).count();
+      // the rows the replacement wrote, from its commit (no scan of the score date again)
+      long n = tables.lastCommitRows(Table.CHURN_SCORES).orElseGet(() -> tables.read(Table.CHURN_SCORES)
+          .where(col(SCORE_DATE).equalTo(lit(Date.valueOf(o.asOf())))).count());
       return new Result(o.asOf(), version, n, path);
     } finally {
       sc.clearJobGroup();
