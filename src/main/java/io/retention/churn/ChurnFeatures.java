@@ -1,14 +1,12 @@
 package io.retention.churn;
 
 import static io.retention.schema.ChurnColumns.*;
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
@@ -35,11 +33,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Churn features at cutoff c, from the per-customer state's entries with day &le; c only (so nothing after c can
@@ -74,10 +72,9 @@ import org.apache.spark.sql.types.DecimalType;
 public final class ChurnFeatures {
   private ChurnFeatures() {}
 
-  private static final String DAYS = "purchase_day_list";
-  private static final String GROSS = "gross";
-  private static final String REFUNDS = "refunds";
-  private static final String LINES = "lines_up_to_cutoff";
+  static final String DAYS = "purchase_day_list";
+  static final String GROSS = "gross";
+  static final String REFUNDS = "refunds";
   private static final String USUAL_GAP = "usual_gap";
   /** The median of the (non-empty) gaps array: the middle value, or the mean of the two middle values. */
   private static final String MEDIAN_OF_GAPS = "CASE WHEN size(gaps) % 2 = 1 "
@@ -217,58 +214,20 @@ public final class ChurnFeatures {
   }
 
   /**
-   * The state's entries up to c folded row by row (no shuffle; the purchase-day rule is
-   * {@link CustomerActivity#purchaseDaysUpTo}), each categorical attribute joined by customer, then per-row
+   * The state's entries up to c folded row by row ({@link FeatureSums}: no shuffle; the purchase-day rule is
+   * {@link CustomerActivity#isPurchaseDay}), each categorical attribute joined by customer, then per-row
    * derivations. Customers without a purchase day &le; c are dropped.
    */
   static Dataset<Row> perCustomer(Dataset<Row> state, Dataset<Row> purchases, Options o) {
     LocalDate c = o.cutoff();
     Column end = lit(Date.valueOf(c));
-    Column lines = filter(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.DAY).leq(end));
-    Dataset<Row> agg = state.select(col(Columns.CUSTOMER_ID), CustomerActivity.purchaseDaysUpTo(c).as(DAYS),
-            lines.as(LINES))
-        .select(col(Columns.CUSTOMER_ID), col(DAYS),
-            orders(x -> lit(true)).as(ORDERS),
-            money(CustomerActivity.NET).as(NET_REVENUE),
-            money(CustomerActivity.GROSS).as(GROSS),
-            money(CustomerActivity.GROSS).minus(money(CustomerActivity.NET)).as(REFUNDS),
-            orders(x -> x.gt(lit(Date.valueOf(c.minusDays(90))))).as(ORDERS_LAST_90),
-            orders(x -> x.gt(lit(Date.valueOf(c.minusDays(180)))).and(x.leq(lit(Date.valueOf(c.minusDays(90))))))
-                .as(ORDERS_PREV_90),
-            orders(after(c, 30)).as(ORDERS_LAST_30),
-            orders(after(c, 180)).as(ORDERS_LAST_180),
-            money(CustomerActivity.NET, after(c, 30)).as(SPEND_LAST_30),
-            money(CustomerActivity.NET, after(c, 90)).as(SPEND_LAST_90),
-            money(CustomerActivity.NET, after(c, 180)).as(SPEND_LAST_180));
+    Dataset<Row> agg = state.select(col(Columns.CUSTOMER_ID), col(CustomerActivity.ACTIVITY))
+        .mapPartitions(new FeatureSums(c), Encoders.row(FeatureSums.SCHEMA));
     for (String a : o.categoricals()) {
       agg = agg.join(latestAttribute(purchases.where(col(Columns.ORDER_DATE).leq(end)), a), Columns.CUSTOMER_ID,
           "left");
     }
     return derive(agg.where(size(col(DAYS)).gt(0)), c);
-  }
-
-  /** Purchase orders of the entries up to c whose day passes {@code day}. */
-  private static Column orders(java.util.function.Function<Column, Column> day) {
-    return aggregate(col(LINES), lit(0L), (acc, x) -> acc.plus(
-        when(day.apply(x.getField(CustomerActivity.DAY)), x.getField(CustomerActivity.PURCHASES)).otherwise(0L)));
-  }
-
-  /** The sum of one money field of the entries up to c, exact in decimal, as a double. */
-  private static Column money(String field) {
-    return money(field, x -> lit(true));
-  }
-
-  /** The sum of one money field of the entries up to c whose day passes {@code day}. */
-  private static Column money(String field, java.util.function.Function<Column, Column> day) {
-    DecimalType sum = DataTypes.createDecimalType(38, 2);
-    return aggregate(col(LINES), lit(0).cast(sum), (acc, x) -> acc.plus(
-        when(day.apply(x.getField(CustomerActivity.DAY)), x.getField(field)).otherwise(lit(0).cast(sum)))
-        .cast(sum)).cast(DataTypes.DoubleType);
-  }
-
-  /** Days in (c &minus; n, c]. */
-  private static java.util.function.Function<Column, Column> after(LocalDate c, int n) {
-    return x -> x.gt(lit(Date.valueOf(c.minusDays(n))));
   }
 
   /**

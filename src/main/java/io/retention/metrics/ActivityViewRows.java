@@ -104,7 +104,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
       } else {
         long p = x.getLong(1);
         orders += p;
-        if (p > 0) {
+        if (CustomerActivity.isPurchaseDay(p)) {
           days.add(x.getDate(0));
         }
       }

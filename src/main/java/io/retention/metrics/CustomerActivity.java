@@ -166,6 +166,14 @@ public final class CustomerActivity {
   }
 
   /**
+   * The purchase-day rule for the plain-Java folds over the state's entries: an entry with at least one purchase
+   * order ({@code purchases} NULL: not a purchase day, as in SQL, where the comparison is NULL).
+   */
+  public static boolean isPurchaseDay(Long purchases) {
+    return purchases != null && purchases > 0;
+  }
+
+  /**
    * A customer's purchase days up to {@code asOf} from the state's entries: {@code ARRAY<DATE>}, sorted (the
    * purchase-day rule lives here: a day with at least one purchase order; refunds are not activity).
    */
