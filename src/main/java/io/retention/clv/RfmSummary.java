@@ -1,11 +1,7 @@
 package io.retention.clv;
 
 import static io.retention.schema.ClvColumns.*;
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
@@ -26,9 +22,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Per-customer RFM inputs of BG/NBD and Gamma-Gamma, on the executors, following the convention of
@@ -53,6 +49,9 @@ public final class RfmSummary {
   private static final String DAY_VALUE = "day_value";
   private static final String DAY_ORDERS = "day_orders";
   private static final String DAY_NET = "day_net";
+  static final String PURCHASE_DAYS = "purchase_days";
+  static final String PURCHASE_VALUE = "purchase_value";
+  static final String FIRST_DAY_VALUE = "first_day_value";
 
   /** Calibration end (inclusive) and time unit. */
   public record Options(LocalDate calibrationEnd, TimeUnit unit) {
@@ -79,43 +78,28 @@ public final class RfmSummary {
     Column purchaseDay = when(col(DAY_ORDERS).gt(0), col(Columns.ORDER_DATE));
     Dataset<Row> customers = days.groupBy(col(Columns.CUSTOMER_ID)).agg(
         min(purchaseDay).as(FIRST_PURCHASE), max(purchaseDay).as(LAST_PURCHASE),
-        count(purchaseDay).as("purchase_days"),
-        sum(when(col(DAY_ORDERS).gt(0), col(DAY_VALUE))).as("purchase_value"),
-        min_by(col(DAY_VALUE), purchaseDay).as("first_day_value"),
+        count(purchaseDay).as(PURCHASE_DAYS),
+        sum(when(col(DAY_ORDERS).gt(0), col(DAY_VALUE))).as(PURCHASE_VALUE),
+        min_by(col(DAY_VALUE), purchaseDay).as(FIRST_DAY_VALUE),
         sum(col(DAY_ORDERS)).as(ORDERS), sum(col(DAY_NET)).as(NET_REVENUE));
-    return shape(customers.where(col("purchase_days").gt(0)), o);
+    return shape(customers.where(col(PURCHASE_DAYS).gt(0)), o);
   }
 
   /**
    * The same rows as {@link #compute} from the per-customer state (gold.customer_activity, one row per customer
-   * with its per-day entries): the entries up to the calibration end are folded row by row, so there is no
-   * shuffle and silver.purchases is not read.
+   * with its per-day entries): the entries up to the calibration end are folded row by row ({@link RfmFold}), so
+   * there is no shuffle and silver.purchases is not read.
    */
   public static Dataset<Row> fromState(Dataset<Row> state, Options o) {
-    Column end = lit(java.sql.Date.valueOf(o.calibrationEnd()));
-    Column lines = filter(col(CustomerActivity.ACTIVITY), x -> x.getField(CustomerActivity.DAY).leq(end));
-    Column days = filter(col("lines"), x -> x.getField(CustomerActivity.PURCHASES).gt(0));
-    DecimalType sum = DataTypes.createDecimalType(38, 2);
-    Dataset<Row> customers = state.select(col(Columns.CUSTOMER_ID), lines.as("lines"))
-        .select(col(Columns.CUSTOMER_ID), col("lines"), days.as("pdays"))
-        .select(col(Columns.CUSTOMER_ID),
-            element_at(col("pdays"), 1).getField(CustomerActivity.DAY).as(FIRST_PURCHASE),
-            element_at(col("pdays"), -1).getField(CustomerActivity.DAY).as(LAST_PURCHASE),
-            size(col("pdays")).cast(DataTypes.LongType).as("purchase_days"),
-            aggregate(col("pdays"), lit(0).cast(sum),
-                (acc, x) -> acc.plus(x.getField(CustomerActivity.GROSS)).cast(sum)).as("purchase_value"),
-            element_at(col("pdays"), 1).getField(CustomerActivity.GROSS).as("first_day_value"),
-            aggregate(col("lines"), lit(0L),
-                (acc, x) -> acc.plus(x.getField(CustomerActivity.PURCHASES))).as(ORDERS),
-            aggregate(col("lines"), lit(0).cast(sum),
-                (acc, x) -> acc.plus(x.getField(CustomerActivity.NET)).cast(sum)).as(NET_REVENUE));
-    return shape(customers.where(col("purchase_days").gt(0)), o);
+    Dataset<Row> customers = state.select(col(Columns.CUSTOMER_ID), col(CustomerActivity.ACTIVITY))
+        .mapPartitions(new RfmFold(o.calibrationEnd()), Encoders.row(RfmFold.SCHEMA));
+    return shape(customers.where(col(PURCHASE_DAYS).gt(0)), o);
   }
 
   private static Dataset<Row> shape(Dataset<Row> c, Options o) {
-    Column freq = col("purchase_days").minus(1);
+    Column freq = col(PURCHASE_DAYS).minus(1);
     Column end = lit(java.sql.Date.valueOf(o.calibrationEnd()));
-    Column repeatValue = col("purchase_value").minus(col("first_day_value")).cast(DataTypes.DoubleType);
+    Column repeatValue = col(PURCHASE_VALUE).minus(col(FIRST_DAY_VALUE)).cast(DataTypes.DoubleType);
     return c.select(col(Columns.CUSTOMER_ID),
         freq.cast(DataTypes.LongType).as(FREQUENCY),
         datediff(col(LAST_PURCHASE), col(FIRST_PURCHASE)).divide(o.unit().days()).as(RECENCY),
