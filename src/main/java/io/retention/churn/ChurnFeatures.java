@@ -222,7 +222,7 @@ public final class ChurnFeatures {
     LocalDate c = o.cutoff();
     Column end = lit(Date.valueOf(c));
     Dataset<Row> agg = state.select(col(Columns.CUSTOMER_ID), col(CustomerActivity.ACTIVITY))
-        .mapPartitions(new FeatureSums(c), Encoders.row(FeatureSums.SCHEMA));
+        .map(new FeatureSums(c), Encoders.row(FeatureSums.SCHEMA));
     for (String a : o.categoricals()) {
       agg = agg.join(latestAttribute(purchases.where(col(Columns.ORDER_DATE).leq(end)), a), Columns.CUSTOMER_ID,
           "left");

@@ -7,9 +7,8 @@ import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * gross &minus; net as doubles. A sum is NULL when one entry it adds is NULL. A row with no entry up to c gives
  * its sums as 0 and no purchase day (the caller drops customers without a purchase day).
  */
-final class FeatureSums implements MapPartitionsFunction<Row, Row> {
+final class FeatureSums implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   static final StructType SCHEMA = new StructType()
@@ -45,26 +44,15 @@ final class FeatureSums implements MapPartitionsFunction<Row, Row> {
       .add(ChurnColumns.SPEND_LAST_90, DataTypes.DoubleType, true)
       .add(ChurnColumns.SPEND_LAST_180, DataTypes.DoubleType, true);
 
-  private final LocalDate cutoff;
+  private final long cutoffDay;
 
   FeatureSums(LocalDate cutoff) {
-    this.cutoff = cutoff;
+    this.cutoffDay = cutoff.toEpochDay();
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    long c = cutoff.toEpochDay();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        return sums(rows.next(), c);
-      }
-    };
+  public Row call(Row r) {
+    return sums(r, cutoffDay);
   }
 
   private static Row sums(Row r, long c) {

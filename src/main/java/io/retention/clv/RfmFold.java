@@ -7,8 +7,7 @@ import io.retention.schema.Schemas;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Iterator;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * first one; purchase orders and net amount over all entries. A sum is NULL when one entry it adds is NULL; a
  * customer without a purchase day gets NULL days and values (the caller drops it).
  */
-final class RfmFold implements MapPartitionsFunction<Row, Row> {
+final class RfmFold implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   private static final DecimalType SUM = DataTypes.createDecimalType(38, 2);
 
@@ -40,26 +39,15 @@ final class RfmFold implements MapPartitionsFunction<Row, Row> {
       .add(ClvColumns.ORDERS, DataTypes.LongType, true)
       .add(ClvColumns.NET_REVENUE, SUM, true);
 
-  private final LocalDate end;
+  private final long endDay;
 
   RfmFold(LocalDate calibrationEnd) {
-    this.end = calibrationEnd;
+    this.endDay = calibrationEnd.toEpochDay();
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    long e = end.toEpochDay();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        return fold(rows.next(), e);
-      }
-    };
+  public Row call(Row r) {
+    return fold(r, endDay);
   }
 
   private static Row fold(Row r, long end) {

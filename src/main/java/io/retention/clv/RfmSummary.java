@@ -92,7 +92,7 @@ public final class RfmSummary {
    */
   public static Dataset<Row> fromState(Dataset<Row> state, Options o) {
     Dataset<Row> customers = state.select(col(Columns.CUSTOMER_ID), col(CustomerActivity.ACTIVITY))
-        .mapPartitions(new RfmFold(o.calibrationEnd()), Encoders.row(RfmFold.SCHEMA));
+        .map(new RfmFold(o.calibrationEnd()), Encoders.row(RfmFold.SCHEMA));
     return shape(customers.where(col(PURCHASE_DAYS).gt(0)), o);
   }
 
