@@ -118,7 +118,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
       return null;
     }
     String id = r.getString(0);
-    BigDecimal revenue = netNull ? null : revenue(id, net);
+    BigDecimal revenue = netNull ? null : revenue(id, net, ansi);
     Object seqLines = lines.size() == activity.size() ? r.get(1) : seq(lines);
     Object b = null;
     if (breakdown != null && !r.isNullAt(2)) {
@@ -131,7 +131,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
   }
 
   /** The exact sum as DECIMAL(18,2): an error (ANSI) or NULL when it does not fit. */
-  private BigDecimal revenue(String id, BigDecimal net) {
+  static BigDecimal revenue(String id, BigDecimal net, boolean ansi) {
     BigDecimal revenue = net.setScale(2);
     if (revenue.abs().compareTo(LIMIT) < 0) {
       return revenue;

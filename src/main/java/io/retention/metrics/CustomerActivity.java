@@ -160,8 +160,7 @@ public final class CustomerActivity {
       in.add(col(FIRST_ATTRIBUTES));
     }
     Dataset<Row> input = state.select(in.toArray(new Column[0]));
-    boolean ansi = Boolean.parseBoolean(state.sparkSession().conf().get("spark.sql.ansi.enabled", "false"));
-    return input.mapPartitions(new ActivityViewRows(o.asOf(), o.breakdown(), ansi),
+    return input.mapPartitions(new ActivityViewRows(o.asOf(), o.breakdown(), ansi(state)),
         Encoders.row(ActivityViewRows.schema(input.schema(), breakdown)));
   }
 
@@ -171,6 +170,11 @@ public final class CustomerActivity {
    */
   public static boolean isPurchaseDay(Long purchases) {
     return purchases != null && purchases > 0;
+  }
+
+  /** Whether {@code d}'s session runs in ANSI mode (an overflowing sum is an error there, NULL otherwise). */
+  static boolean ansi(Dataset<Row> d) {
+    return Boolean.parseBoolean(d.sparkSession().conf().get("spark.sql.ansi.enabled", "false"));
   }
 
   /**

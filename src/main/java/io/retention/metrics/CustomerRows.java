@@ -32,14 +32,43 @@ import org.apache.spark.sql.types.StructType;
 final class CustomerRows implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
+  /** With a previous date: days since the last purchase day up to it (NULL: no purchase day by then). */
+  static final String PREVIOUS_DAYS_SINCE_LAST = "__previous_days_since_last";
+  /** With a previous date: purchase orders up to it. */
+  static final String PREVIOUS_ORDERS = "__previous_orders";
+  /** With a previous date: net revenue up to it. */
+  static final String PREVIOUS_NET_REVENUE = "__previous_net_revenue";
+
   private final Grain grain;
   private final LocalDate asOf;
   private final boolean breakdown;
+  private final LocalDate previous;
+  private final boolean ansi;
 
   CustomerRows(Grain grain, LocalDate asOf, boolean breakdown) {
+    this(grain, asOf, breakdown, null, false);
+  }
+
+  /**
+   * With {@code previous} (on or before as-of), each row also carries the customer's RFM inputs at that date
+   * ({@link #PREVIOUS_DAYS_SINCE_LAST}, {@link #PREVIOUS_ORDERS}, {@link #PREVIOUS_NET_REVENUE}), folded from the
+   * view's {@code lines} (the last input column) exactly as the view and these rows would give them at that
+   * date: all three NULL for a customer without a purchase day by then; {@code ansi} as in {@link ActivityViewRows}.
+   */
+  CustomerRows(Grain grain, LocalDate asOf, boolean breakdown, LocalDate previous, boolean ansi) {
     this.grain = grain;
     this.asOf = asOf;
     this.breakdown = breakdown;
+    this.previous = previous;
+    this.ansi = ansi;
+  }
+
+  /** As {@link #schema(boolean)}, with the previous-date columns appended when {@code previous}. */
+  static StructType schema(boolean breakdown, boolean previous) {
+    StructType s = schema(breakdown);
+    return !previous ? s : s.add(PREVIOUS_DAYS_SINCE_LAST, DataTypes.IntegerType, true)
+        .add(PREVIOUS_ORDERS, DataTypes.LongType, true)
+        .add(PREVIOUS_NET_REVENUE, Schemas.MONEY, true);
   }
 
   /** The figures of gold.customers ({@link GoldSchemas#CUSTOMER_FIGURES}; breakdown after cohort when asked for). */
@@ -103,7 +132,7 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     BigDecimal net = r.isNullAt(off + 3) ? null : r.getDecimal(off + 3);
     BigDecimal aov = net == null || orders == null || (Long) orders == 0L ? null
         : net.divide(BigDecimal.valueOf((Long) orders), 2, RoundingMode.HALF_UP);
-    Object[] v = new Object[breakdown ? 16 : 15];
+    Object[] v = new Object[(breakdown ? 16 : 15) + (previous == null ? 0 : 3)];
     int i = 0;
     v[i++] = r.getString(0);
     v[i++] = grain.id();
@@ -122,8 +151,54 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     v[i++] = n == 0 ? null : mean(gaps);
     v[i++] = n == 0 ? null : median(gaps);
     v[i++] = n == 0 ? null : gaps[n - 1];
-    v[i] = (int) (asOfDay - l.toEpochDay());
+    v[i++] = (int) (asOfDay - l.toEpochDay());
+    if (previous != null) {
+      previousFigures(r.getString(0), r.getList(r.length() - 1), v, i);
+    }
     return RowFactory.create(v);
+  }
+
+  /** v[i..i+2]: days since the last purchase day, orders and net revenue up to the previous date. */
+  private void previousFigures(String id, List<Row> lines, Object[] v, int i) {
+    long end = previous.toEpochDay();
+    long lastPurchase = Long.MIN_VALUE;
+    boolean anyLine = false;
+    long orders = 0;
+    boolean ordersNull = false;
+    BigDecimal net = BigDecimal.ZERO.setScale(2);
+    boolean netNull = false;
+    for (Row x : lines) {
+      if (x == null || x.isNullAt(0)) {
+        continue;
+      }
+      long day = x.getDate(0).toLocalDate().toEpochDay();
+      if (day > end) {
+        continue;
+      }
+      anyLine = true;
+      Long purchases = x.isNullAt(1) ? null : x.getLong(1);
+      if (purchases == null) {
+        ordersNull = true;
+      } else {
+        orders += purchases;
+        if (CustomerActivity.isPurchaseDay(purchases)) {
+          lastPurchase = Math.max(lastPurchase, day);
+        }
+      }
+      if (x.isNullAt(2)) {
+        netNull = true;
+      } else {
+        net = net.add(x.getDecimal(2));
+      }
+    }
+    // the view at that date checks the sum of every customer with an entry by then, as here
+    BigDecimal revenue = !anyLine || netNull ? null : ActivityViewRows.revenue(id, net, ansi);
+    if (lastPurchase == Long.MIN_VALUE) {
+      return; // no purchase day by then: all three stay NULL
+    }
+    v[i] = (int) (end - lastPurchase);
+    v[i + 1] = ordersNull ? null : orders;
+    v[i + 2] = revenue;
   }
 
   /** The (long) sum of the gaps / their count. */

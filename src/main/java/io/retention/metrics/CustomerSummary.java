@@ -7,6 +7,7 @@ import static io.retention.schema.MetricsColumns.ORDERS;
 import static org.apache.spark.sql.functions.col;
 
 import io.retention.schema.Columns;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -48,6 +49,22 @@ public final class CustomerSummary {
     return activity.select(in.toArray(new Column[0]))
         .mapPartitions(new CustomerRows(o.grain(), o.asOf(), breakdown),
             Encoders.row(CustomerRows.schema(breakdown)));
+  }
+
+  /**
+   * As {@link #fromActivity}, each row with the customer's RFM inputs at {@code previous} too (on or before
+   * as-of; {@link CustomerRows#schema(boolean, boolean)}), from the same view rows: no second view of the state.
+   */
+  static Dataset<Row> withPrevious(Dataset<Row> activity, MetricsStage.Options o, LocalDate previous) {
+    boolean breakdown = o.breakdown() != null;
+    List<Column> in = new ArrayList<>(List.of(col(Columns.CUSTOMER_ID)));
+    if (breakdown) {
+      in.add(col(BREAKDOWN));
+    }
+    in.addAll(List.of(col(DAYS), col(ORDERS), col(NET_REVENUE), col(CustomerActivity.LINES)));
+    return activity.select(in.toArray(new Column[0]))
+        .mapPartitions(new CustomerRows(o.grain(), o.asOf(), breakdown, previous, CustomerActivity.ansi(activity)),
+            Encoders.row(CustomerRows.schema(breakdown, true)));
   }
 
   /** SQL: the gaps (INT days) between consecutive purchase days of the {@code days} array (empty for size ≤ 1). */

@@ -206,7 +206,7 @@ public final class MetricsStage {
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       progress.next(Table.CUSTOMERS);
-      tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(CustomerSummary.fromActivity(activity, o), state, o));
+      tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o));
       progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view, RFM segments)");
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));

@@ -45,7 +45,7 @@ import org.apache.spark.sql.Row;
  * fewer customers than that), a one-row result broadcast back to the rows, so nothing reaches the driver. Not
  * {@code ntile}: a window without partitions sorts every customer in one task and splits equal values
  * between quintiles arbitrarily. gold.customers' {@code previous_segment} repeats this at the end of the
- * previous grain period and joins it on (one shuffle join).
+ * previous grain period, in the same map, aggregate and projection as the as-of date's ({@link #customers}).
  */
 public final class RfmSegments {
   private RfmSegments() {}
@@ -53,6 +53,7 @@ public final class RfmSegments {
   /** percentile_approx accuracy (Spark's default): rank error at most customers / this. */
   public static final int ACCURACY = 10_000;
   private static final String CUTS = "__cuts_";
+  private static final String CUTS_BEFORE = "__cuts_before_";
 
   /** {@code customers} (gold.customers figures) with r_score, f_score, m_score and segment appended. */
   public static Dataset<Row> score(Dataset<Row> customers, int activeWindowDays, SegmentRules rules) {
@@ -65,18 +66,19 @@ public final class RfmSegments {
     for (String c : customers.columns()) {
       out.add(col(c));
     }
-    out.add(lit(5).minus(above(col(DAYS_SINCE_LAST), R_SCORE)).as(R_SCORE));
-    out.add(lit(1).plus(above(col(ORDERS), F_SCORE)).as(F_SCORE));
-    out.add(lit(1).plus(above(col(NET_REVENUE), M_SCORE)).as(M_SCORE));
+    Column[] r = rfm(new Column[] {col(DAYS_SINCE_LAST), col(ORDERS), col(NET_REVENUE)}, CUTS);
+    out.add(r[0].as(R_SCORE));
+    out.add(r[1].as(F_SCORE));
+    out.add(r[2].as(M_SCORE));
     Dataset<Row> scored = customers.crossJoin(broadcast(cuts)).select(out.toArray(new Column[0]));
     return scored.withColumn(SEGMENT, segment(rules));
   }
 
-  /** How many of the measure's four cut points lie strictly below {@code value} (0 when unknown). */
-  private static Column above(Column value, String score) {
+  /** How many of the four cut points in column {@code cuts} lie strictly below {@code value} (0 when unknown). */
+  private static Column above(Column value, String cuts) {
     Column n = lit(0);
     for (int k = 1; k <= 4; k++) {
-      n = n.plus(when(value.gt(element_at(col(CUTS + score), k)), 1).otherwise(0));
+      n = n.plus(when(value.gt(element_at(col(cuts), k)), 1).otherwise(0));
     }
     return n;
   }
@@ -86,10 +88,15 @@ public final class RfmSegments {
    * every score triple).
    */
   static Column segment(SegmentRules rules) {
+    return segment(rules, col(R_SCORE), col(F_SCORE), col(M_SCORE));
+  }
+
+  /** As {@link #segment(SegmentRules)} for the given R, F and M scores. */
+  private static Column segment(SegmentRules rules, Column rScore, Column fScore, Column mScore) {
     Column c = null;
     for (SegmentRules.Rule r : rules.rules()) {
-      Column hit = col(R_SCORE).between(r.rMin(), r.rMax()).and(col(F_SCORE).between(r.fMin(), r.fMax()))
-          .and(col(M_SCORE).between(r.mMin(), r.mMax()));
+      Column hit = rScore.between(r.rMin(), r.rMax()).and(fScore.between(r.fMin(), r.fMax()))
+          .and(mScore.between(r.mMin(), r.mMax()));
       c = c == null ? when(hit, lit(r.segment())) : c.when(hit, lit(r.segment()));
     }
     return rules.otherwise() == null ? c : c.otherwise(lit(rules.otherwise()));
@@ -110,19 +117,46 @@ public final class RfmSegments {
   }
 
   /**
-   * gold.customers: the figures {@code summary} scored at {@code o}'s as-of date, and each customer's segment at
-   * the end of the previous grain period from the state {@code state} (NULL: no purchase by then).
+   * gold.customers from the cached per-customer view {@code activity} at {@code o}'s (resolved) as-of date: the
+   * figures scored at that date, and each customer's segment at the end of the previous grain period (NULL: no
+   * purchase by then), as {@link #at} would give it. One map over the view gives both dates' RFM inputs
+   * ({@link CustomerSummary#withPrevious}), one aggregate both dates' cut points, and one projection both
+   * segments: no second view of the state and no join.
    */
-  static Dataset<Row> customers(Dataset<Row> summary, Dataset<Row> state, MetricsStage.Options o) {
-    Dataset<Row> now = score(summary, o.activeWindowDays(), o.segments());
-    Dataset<Row> before = at(state, previousPeriodEnd(o.grain(), o.asOf()), o.activeWindowDays(), o.segments())
-        .select(col(Columns.CUSTOMER_ID).as("__before_id"), col(SEGMENT).as(PREVIOUS_SEGMENT));
-    List<Column> out = new ArrayList<>();
-    for (String c : now.columns()) {
-      out.add(now.col(c));
+  static Dataset<Row> customers(Dataset<Row> activity, MetricsStage.Options o) {
+    Dataset<Row> both = CustomerSummary.withPrevious(activity, o, previousPeriodEnd(o.grain(), o.asOf()));
+    int w = o.activeWindowDays();
+    Column quintiles = array(lit(0.2), lit(0.4), lit(0.6), lit(0.8));
+    Column[] now = {col(DAYS_SINCE_LAST), col(ORDERS), col(NET_REVENUE)};
+    Column[] before = {col(CustomerRows.PREVIOUS_DAYS_SINCE_LAST), col(CustomerRows.PREVIOUS_ORDERS),
+        col(CustomerRows.PREVIOUS_NET_REVENUE)};
+    String[] scores = {R_SCORE, F_SCORE, M_SCORE};
+    // each date's cut points over its own active base (NULLs, the rest, are skipped by percentile_approx)
+    List<Column> cuts = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      cuts.add(percentile_approx(when(now[0].leq(w), now[k]), quintiles, lit(ACCURACY)).as(CUTS + scores[k]));
+      cuts.add(percentile_approx(when(before[0].leq(w), before[k]), quintiles, lit(ACCURACY))
+          .as(CUTS_BEFORE + scores[k]));
     }
-    out.add(col(PREVIOUS_SEGMENT));
-    return now.join(before, now.col(Columns.CUSTOMER_ID).equalTo(before.col("__before_id")), "left")
-        .select(out.toArray(new Column[0]));
+    Dataset<Row> withCuts = both.crossJoin(broadcast(both.agg(cuts.get(0),
+        cuts.subList(1, cuts.size()).toArray(new Column[0]))));
+    List<Column> out = new ArrayList<>();
+    for (String c : CustomerRows.schema(o.breakdown() != null).fieldNames()) {
+      out.add(col(c));
+    }
+    Column[] r = rfm(now, CUTS);
+    Column[] p = rfm(before, CUTS_BEFORE);
+    out.add(r[0].as(R_SCORE));
+    out.add(r[1].as(F_SCORE));
+    out.add(r[2].as(M_SCORE));
+    out.add(segment(o.segments(), r[0], r[1], r[2]).as(SEGMENT));
+    out.add(when(before[0].isNotNull(), segment(o.segments(), p[0], p[1], p[2])).as(PREVIOUS_SEGMENT));
+    return withCuts.select(out.toArray(new Column[0]));
+  }
+
+  /** The R, F and M scores of (days since last, orders, net revenue) against the cut points named cuts + score. */
+  private static Column[] rfm(Column[] measures, String cuts) {
+    return new Column[] {lit(5).minus(above(measures[0], cuts + R_SCORE)),
+        lit(1).plus(above(measures[1], cuts + F_SCORE)), lit(1).plus(above(measures[2], cuts + M_SCORE))};
   }
 }
