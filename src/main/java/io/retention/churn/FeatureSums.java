@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The per-customer sums of the churn features at cutoff c, one hub row ({@code customer_id}, {@code activity})
  * at a time in plain Java: Spark evaluates the higher-order SQL functions ({@code filter}, {@code aggregate})
- * these replace without code generation, and at 1 M customers their eleven folds were a night's costliest job.
+ * these replace without code generation, one fold per sum.
  *
  * <p>Values, exactly as the SQL they replace, over the entries whose day is on or before c (an entry with a
  * NULL day is left out): the purchase days (days of entries with purchases &gt; 0, in the hub's day order);

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * (built from silver once, then only the silver rows added since are read and MERGEd, see there); the gold
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
  * date is cached and feeds them all (cohort_retention_all is read back from the small cohort_retention), whose
- * shuffles carry only per-cohort / per-period rows; gold.customers' RFM columns add one quantile aggregate per date
- * and a join with the segments at the previous period end ({@link RfmSegments}). The default as-of date is the
+ * shuffles carry only per-cohort / per-period rows; gold.customers' RFM columns add one quantile aggregate for the
+ * as-of date and the previous period end together, and no join ({@link RfmSegments}). The default as-of date is the
  * state's latest purchase day, which the state's watermark records (no scan). Nothing customer-level is collected
  * to the driver; each step's time is logged at INFO.
  */
