@@ -45,6 +45,11 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     this.ansi = ansi;
   }
 
+  /** The last day the view keeps. */
+  LocalDate asOf() {
+    return asOf;
+  }
+
   /** The output schema for the given state schema (its {@code activity} entry type is kept for {@code lines}). */
   static StructType schema(StructType state, boolean breakdown) {
     ArrayType activity = (ArrayType) state.apply(CustomerActivity.ACTIVITY).dataType();
@@ -82,8 +87,11 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     };
   }
 
-  /** The view row of one state row, or null when it has no entry on or before as-of. */
-  private Row view(Row r) {
+  /**
+   * The view row of one state row ({@code customer_id}, {@code activity}[, first attributes]), or null when it
+   * has no entry on or before as-of.
+   */
+  Row view(Row r) {
     if (r.isNullAt(1)) {
       return null;
     }
@@ -131,7 +139,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
   }
 
   /** The exact sum as DECIMAL(18,2): an error (ANSI) or NULL when it does not fit. */
-  static BigDecimal revenue(String id, BigDecimal net, boolean ansi) {
+  private static BigDecimal revenue(String id, BigDecimal net, boolean ansi) {
     BigDecimal revenue = net.setScale(2);
     if (revenue.abs().compareTo(LIMIT) < 0) {
       return revenue;

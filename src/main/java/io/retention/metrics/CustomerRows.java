@@ -42,8 +42,8 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
   private final Grain grain;
   private final LocalDate asOf;
   private final boolean breakdown;
-  private final LocalDate previous;
-  private final boolean ansi;
+  /** The view at the previous date (null: none), applied to each row's lines. */
+  private final ActivityViewRows previous;
 
   CustomerRows(Grain grain, LocalDate asOf, boolean breakdown) {
     this(grain, asOf, breakdown, null, false);
@@ -51,16 +51,15 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
 
   /**
    * With {@code previous} (on or before as-of), each row also carries the customer's RFM inputs at that date
-   * ({@link #PREVIOUS_DAYS_SINCE_LAST}, {@link #PREVIOUS_ORDERS}, {@link #PREVIOUS_NET_REVENUE}), folded from the
-   * view's {@code lines} (the last input column) exactly as the view and these rows would give them at that
-   * date: all three NULL for a customer without a purchase day by then; {@code ansi} as in {@link ActivityViewRows}.
+   * ({@link #PREVIOUS_DAYS_SINCE_LAST}, {@link #PREVIOUS_ORDERS}, {@link #PREVIOUS_NET_REVENUE}): the view at
+   * that date ({@link ActivityViewRows}, {@code ansi} as there) of the view's {@code lines} (the last input
+   * column); all three NULL for a customer without a purchase day by then.
    */
   CustomerRows(Grain grain, LocalDate asOf, boolean breakdown, LocalDate previous, boolean ansi) {
     this.grain = grain;
     this.asOf = asOf;
     this.breakdown = breakdown;
-    this.previous = previous;
-    this.ansi = ansi;
+    this.previous = previous == null ? null : new ActivityViewRows(previous, null, ansi);
   }
 
   /** As {@link #schema(boolean)}, with the previous-date columns appended when {@code previous}. */
@@ -153,52 +152,24 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
     v[i++] = n == 0 ? null : gaps[n - 1];
     v[i++] = (int) (asOfDay - l.toEpochDay());
     if (previous != null) {
-      previousFigures(r.getString(0), r.getList(r.length() - 1), v, i);
+      previousFigures(r.getString(0), r.get(r.length() - 1), v, i);
     }
     return RowFactory.create(v);
   }
 
-  /** v[i..i+2]: days since the last purchase day, orders and net revenue up to the previous date. */
-  private void previousFigures(String id, List<Row> lines, Object[] v, int i) {
-    long end = previous.toEpochDay();
-    long lastPurchase = Long.MIN_VALUE;
-    boolean anyLine = false;
-    long orders = 0;
-    boolean ordersNull = false;
-    BigDecimal net = BigDecimal.ZERO.setScale(2);
-    boolean netNull = false;
-    for (Row x : lines) {
-      if (x == null || x.isNullAt(0)) {
-        continue;
-      }
-      long day = x.getDate(0).toLocalDate().toEpochDay();
-      if (day > end) {
-        continue;
-      }
-      anyLine = true;
-      Long purchases = x.isNullAt(1) ? null : x.getLong(1);
-      if (purchases == null) {
-        ordersNull = true;
-      } else {
-        orders += purchases;
-        if (CustomerActivity.isPurchaseDay(purchases)) {
-          lastPurchase = Math.max(lastPurchase, day);
-        }
-      }
-      if (x.isNullAt(2)) {
-        netNull = true;
-      } else {
-        net = net.add(x.getDecimal(2));
-      }
+  /**
+   * v[i..i+2]: days since the last purchase day, orders and net revenue up to the previous date, from the view at
+   * that date of the entries {@code lines} (left NULL without a purchase day by then).
+   */
+  private void previousFigures(String id, Object lines, Object[] v, int i) {
+    Row then = previous.view(RowFactory.create(id, lines));
+    if (then == null || then.isNullAt(2) || then.getList(2).isEmpty()) {
+      return;
     }
-    // the view at that date checks the sum of every customer with an entry by then, as here
-    BigDecimal revenue = !anyLine || netNull ? null : ActivityViewRows.revenue(id, net, ansi);
-    if (lastPurchase == Long.MIN_VALUE) {
-      return; // no purchase day by then: all three stay NULL
-    }
-    v[i] = (int) (end - lastPurchase);
-    v[i + 1] = ordersNull ? null : orders;
-    v[i + 2] = revenue;
+    List<Date> days = then.getList(2);
+    v[i] = (int) (previous.asOf().toEpochDay() - days.get(days.size() - 1).toLocalDate().toEpochDay());
+    v[i + 1] = then.get(3);
+    v[i + 2] = then.get(4);
   }
 
   /** The (long) sum of the gaps / their count. */
