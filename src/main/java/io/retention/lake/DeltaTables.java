@@ -254,22 +254,7 @@ public final class DeltaTables {
     Map<String, String> settings = Map.of("spark.databricks.delta.retentionDurationCheck.enabled", "false",
         "spark.sql.sources.parallelPartitionDiscovery.parallelism",
         spark.conf().get("spark.sql.shuffle.partitions"));
-    Map<String, String> previous = new java.util.HashMap<>();
-    settings.forEach((k, v) -> {
-      previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
-      spark.conf().set(k, v);
-    });
-    try {
-      delta(table).vacuum(0);
-    } finally {
-      previous.forEach((k, v) -> {
-        if (v == null) {
-          spark.conf().unset(k);
-        } else {
-          spark.conf().set(k, v);
-        }
-      });
-    }
+    SessionSettings.with(spark, settings, () -> delta(table).vacuum(0));
   }
 
   /** The table's properties (its metadata, no scan). */

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 import io.retention.currency.CurrencyRates;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
+import io.retention.lake.SessionSettings;
 import io.retention.lake.StampedIndex;
 import io.retention.lake.Table;
 import io.retention.pipeline.RunRow;
@@ -314,18 +315,9 @@ public final class CustomerState {
 
   /** Runs {@code commit} with {@code mark} as the commit's userMetadata (the session setting restored after). */
   private void withWatermark(Watermark mark, Runnable commit) {
-    String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
-    spark.conf().set(USER_METADATA_CONF, mark.text());
-    try {
-      commit.run();
-    } finally {
-      if (previous == null) {
-        spark.conf().unset(USER_METADATA_CONF);
-      } else {
-        spark.conf().set(USER_METADATA_CONF, previous);
-      }
-    }
+    SessionSettings.with(spark, Map.of(USER_METADATA_CONF, mark.text()), commit);
   }
+
 
   /**
    * Erasure ({@code forget}): removes the customers of {@code ids} (one column, customer_id) from the state in one

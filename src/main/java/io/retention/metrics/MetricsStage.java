@@ -1,6 +1,7 @@
 package io.retention.metrics;
 
 import io.retention.lake.DeltaTables;
+import io.retention.lake.SessionSettings;
 import io.retention.lake.Table;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
@@ -206,7 +207,8 @@ public final class MetricsStage {
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       progress.next(Table.CUSTOMERS);
-      tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o));
+      SessionSettings.with(tables.spark(), COMPILED_CODE,
+          () -> tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o)));
       progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view, RFM segments)");
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));
@@ -230,6 +232,14 @@ public final class MetricsStage {
         count(Table.RETENTION_KPIS), count(Table.PURCHASE_GAPS), refresh, count(Table.COHORT_RETENTION_ALL),
         count(Table.ROLLING_RETENTION));
   }
+
+  /**
+   * gold.customers' row conversion, scores and segments generate one method larger than HotSpot compiles (8000
+   * bytes of bytecode), which then runs interpreted for every customer. With Spark's limit set to HotSpot's, that
+   * part runs without whole-stage code generation, compiled. Only for this write: elsewhere in the night the same
+   * limit cost more than it saved (BENCHMARKS.md).
+   */
+  private static final Map<String, String> COMPILED_CODE = Map.of("spark.sql.codegen.hugeMethodLimit", "8000");
 
   /** The latest purchase day in the state (DESIGN §9's default as-of date), as its watermark records it. */
   private static LocalDate defaultAsOf(CustomerState.Refresh refresh) {
