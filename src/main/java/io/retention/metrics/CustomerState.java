@@ -318,7 +318,6 @@ public final class CustomerState {
     SessionSettings.with(spark, Map.of(USER_METADATA_CONF, mark.text()), commit);
   }
 
-
   /**
    * Erasure ({@code forget}): removes the customers of {@code ids} (one column, customer_id) from the state in one
    * commit whose watermark is silver's current version, so the next metrics run goes on incrementally from there

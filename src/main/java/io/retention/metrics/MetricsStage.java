@@ -236,8 +236,8 @@ public final class MetricsStage {
   /**
    * gold.customers' row conversion, scores and segments generate one method larger than HotSpot compiles (8000
    * bytes of bytecode), which then runs interpreted for every customer. With Spark's limit set to HotSpot's, that
-   * part runs without whole-stage code generation, compiled. Only for this write: elsewhere in the night the same
-   * limit cost more than it saved (BENCHMARKS.md).
+   * part runs without whole-stage code generation, compiled. Only for this write: set for the whole session, the
+   * same limit cost a night more CPU than it saved (BENCHMARKS.md, "One interpreted method in the night").
    */
   private static final Map<String, String> COMPILED_CODE = Map.of("spark.sql.codegen.hugeMethodLimit", "8000");
 
