@@ -3,6 +3,7 @@ package io.retention.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retention.lake.DeltaTables;
+import io.retention.lake.SessionSettings;
 import io.retention.lake.Table;
 import io.retention.schema.Columns;
 import io.retention.schema.Schemas;
@@ -183,12 +184,8 @@ class IncrementalMetricsTest {
     // (the rates it was converted with kept: only the day is missing)
     String old = new CustomerState.Watermark(mark.silverId(), mark.silverVersion(), null, mark.rates()).text();
     assertThat(old).doesNotContain("latest_purchase");
-    spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", old);
-    try {
-      t.ensureProperty(Table.CUSTOMER_ACTIVITY, "test.mark", "old");
-    } finally {
-      spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
-    }
+    SessionSettings.with(spark, Map.of("spark.databricks.delta.commitInfo.userMetadata", old),
+        () -> t.ensureProperty(Table.CUSTOMER_ACTIVITY, "test.mark", "old"));
     assertThat(new CustomerState(t).watermark().orElseThrow().latestPurchase()).isNull();
 
     ingest(t, second);
