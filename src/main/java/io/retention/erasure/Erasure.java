@@ -132,12 +132,7 @@ public final class Erasure {
       new CustomerState(tables).refresh(false);
     }
     step("finding the customers' rows");
-    List<Row> recordKeys = tables.exists(Table.PURCHASE_EVENTS) ? tables.read(Table.PURCHASE_EVENTS)
-        .select(col(SOURCE_FILE), col(LINE_NUMBER), col(INGEST_RUN_ID),
-            explode(CustomerIds.candidates(options.profile())).as(CUSTOMER_ID))
-        .join(ids, CUSTOMER_ID).dropDuplicates(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID)
-        .select(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID, CUSTOMER_ID).collectAsList()
-        : List.of();
+    List<Row> recordKeys = tables.exists(Table.PURCHASE_EVENTS) ? bronzeKeys(ids) : List.of();
     Dataset<Row> records = spark.createDataFrame(recordKeys, RECORD_KEYS);
     Map<Table, Map<String, Long>> counts = new EnumMap<>(Table.class);
     if (tables.exists(Table.PURCHASE_EVENTS)) {
@@ -178,6 +173,20 @@ public final class Erasure {
     }
     return new Result(runId, options.ids().size(), rows, migrated, options.vacuum() && !options.dryRun(),
         options.dryRun());
+  }
+
+  /**
+   * The keys of the customers' bronze records (source file, line, run) with the id each matched. Bronze written
+   * before it had a customer_id column gets the column on ingest's next append; until then its rows are matched by
+   * their source fields alone.
+   */
+  private List<Row> bronzeKeys(Dataset<Row> ids) {
+    Dataset<Row> bronze = tables.read(Table.PURCHASE_EVENTS);
+    boolean hasCustomerId = List.of(bronze.columns()).contains(CUSTOMER_ID);
+    return bronze.select(col(SOURCE_FILE), col(LINE_NUMBER), col(INGEST_RUN_ID),
+            explode(CustomerIds.candidates(options.profile(), hasCustomerId)).as(CUSTOMER_ID))
+        .join(ids, CUSTOMER_ID).dropDuplicates(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID)
+        .select(SOURCE_FILE, LINE_NUMBER, INGEST_RUN_ID, CUSTOMER_ID).collectAsList();
   }
 
   /** silver and the per-customer gold tables: matched by their customer_id column. */

@@ -81,14 +81,14 @@ public final class Suppression implements Serializable {
   }
 
   /**
-   * The check as a column over extracted records: true for a record to suppress. The customer id comes from the
-   * record's source fields, or the tokens of an unparsed record ({@link CustomerIds#candidates}), so records
-   * quarantined for another reason are recognised too.
+   * The check as a column over extracted records: true for a record to suppress. The customer id is the one
+   * extraction read, also for records that failed validation, or the tokens of an unparsed record
+   * ({@link CustomerIds#candidates}), so records quarantined for another reason are recognised too.
    */
   public Column column(SourceProfile profile, Column orderTs) {
     UDF2<scala.collection.Seq<String>, Timestamp, Boolean> f = (candidates, ts) -> candidates != null
         && scala.jdk.javaapi.CollectionConverters.asJava(candidates).stream().anyMatch(id -> suppressed(id, ts));
     UserDefinedFunction udf = functions.udf(f, DataTypes.BooleanType);
-    return udf.apply(CustomerIds.candidates(profile), orderTs);
+    return udf.apply(CustomerIds.candidates(profile, true), orderTs);
   }
 }

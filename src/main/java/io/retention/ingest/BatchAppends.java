@@ -8,6 +8,7 @@ import io.retention.lake.FileSystems;
 import io.retention.lake.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -77,12 +78,17 @@ final class BatchAppends {
 
   /** Appends {@code rows} (which carry {@code ingest_run_id}) to {@code t}, unless a retry finds them there. */
   void append(Table t, Dataset<Row> rows) {
+    append(t, rows, Map.of());
+  }
+
+  /** As {@link #append(Table, Dataset)} with Delta write options ({@link DeltaTables#ADD_COLUMNS}, …). */
+  void append(Table t, Dataset<Row> rows, Map<String, String> options) {
     if (retry && !tables.read(t).filter(col(INGEST_RUN_ID).equalTo(runId)).isEmpty()) {
       LOG.info("ingest: {} already has the rows of run {} (an earlier attempt committed them): not appended again",
           t.qualifiedName(), runId);
       return;
     }
-    tables.append(t, rows);
+    tables.append(t, rows, options);
   }
 
   /**

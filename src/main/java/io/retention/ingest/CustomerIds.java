@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
@@ -45,28 +46,38 @@ public final class CustomerIds {
     return n;
   }
 
-  /** The source value of the customer id in a bronze or extracted record (its {@code fields} map). */
-  public static Column sourceValue(SourceProfile profile) {
+  /** The customer id of a record whose source fields were parsed: {@link #of(SourceProfile, String)} of its field. */
+  static String of(SourceProfile profile, Map<String, String> fields) {
+    return of(profile, fields.get(sourceColumn(profile)));
+  }
+
+  /** The source column that holds the customer id under {@code profile}. */
+  private static String sourceColumn(SourceProfile profile) {
     String column = profile.column(CUSTOMER_ID);
-    return col(FIELDS).getItem(column == null ? CUSTOMER_ID : column);
+    return column == null ? CUSTOMER_ID : column;
   }
 
   /**
-   * The ids a bronze or extracted record may belong to, as an array column: its customer id ({@link #of(SourceProfile)})
-   * when its fields were parsed; for a record whose fields could not be parsed at all (bytes that are not UTF-8, an
-   * unbalanced quote, a JSON syntax error: {@code fields} is null), the tokens of its raw text, split at CSV, JSON
-   * and white-space delimiters, so such a record of an erased customer is found by an exact token, never by a
-   * substring ({@code 7} does not match {@code 17} or {@code 7.50}; it does match a token {@code 7} of an
-   * unparsed record, which then is erased too: it cannot be told whose it is).
+   * The ids a bronze or extracted record may belong to, as an array column:
+   * <ul>
+   *   <li>its {@code customer_id} as ingest read it, when set ({@code hasCustomerId}: the frame has the column;
+   *       bronze rows written before it existed do not);</li>
+   *   <li>else, for a record whose source fields are kept ({@code fields}: a record that failed validation, or any
+   *       parsed bronze row written before {@code customer_id} existed), the id {@link #of(SourceProfile, String)}
+   *       reads from its customer field (none when the field is absent or empty);</li>
+   *   <li>else (a record that could not be parsed at all: bytes that are not UTF-8, an unbalanced quote, a JSON
+   *       syntax error), the tokens of its raw text, split at CSV, JSON and white-space delimiters, so such a
+   *       record of an erased customer is found by an exact token, never by a substring ({@code 7} does not match
+   *       {@code 17} or {@code 7.50}; it does match a token {@code 7} of an unparsed record, which then is erased
+   *       too: it cannot be told whose it is).</li>
+   * </ul>
    */
-  public static Column candidates(SourceProfile profile) {
-    return when(col(FIELDS).isNull(), filter(split(col(RAW_RECORD), TOKEN_DELIMITERS), t -> length(t).gt(0)))
-        .otherwise(array(of(profile)));
-  }
-
-  /** The customer id of each bronze or extracted record (from its {@code fields}), as a column. */
-  public static Column of(SourceProfile profile) {
+  public static Column candidates(SourceProfile profile, boolean hasCustomerId) {
     UDF1<String, String> f = raw -> of(profile, raw);
-    return functions.udf(f, DataTypes.StringType).apply(sourceValue(profile));
+    Column fromFields = when(col(FIELDS).isNull(),
+        filter(split(col(RAW_RECORD), TOKEN_DELIMITERS), t -> length(t).gt(0)))
+        .otherwise(array(functions.udf(f, DataTypes.StringType).apply(col(FIELDS).getItem(sourceColumn(profile)))));
+    return hasCustomerId ? when(col(CUSTOMER_ID).isNotNull(), array(col(CUSTOMER_ID))).otherwise(fromFields)
+        : fromFields;
   }
 }

@@ -460,9 +460,10 @@ public final class IngestStage {
       BatchAppends appends, PassClock clock) {
     String runId = appends.runId();
     Timestamp now = Timestamp.from(Instant.now());
+    // a bronze table written before it had customer_id gets the column here
     clock.time(PassClock.BRONZE, () -> appends.append(Table.PURCHASE_EVENTS, records.select(col(SOURCE_FILE),
-        col(LINE_NUMBER), col(LINE_COUNT), col(RAW_RECORD), col(FIELDS), lit(runId).as(INGEST_RUN_ID),
-        lit(now).as(INGESTED_AT))));
+        col(LINE_NUMBER), col(LINE_COUNT), col(RAW_RECORD), col(CUSTOMER_ID), col(FIELDS),
+        lit(runId).as(INGEST_RUN_ID), lit(now).as(INGESTED_AT)), DeltaTables.ADD_COLUMNS));
     FaultInjection.point("ingest.after-bronze");
     if (books.quarantined() > 0) { // the books counted them: no pass over the batch to find none
       clock.time(PassClock.QUARANTINE, () -> appends.append(Table.QUARANTINE, judged.filter(

@@ -102,18 +102,23 @@ final class RecordExtractor implements FlatMapFunction<List<String>, Row> {
         modified);
   }
 
-  /** A record's row; the file's hash and size are on its file row only (not copied into every record). */
+  /**
+   * A record's row; the file's hash and size are on its file row only (not copied into every record). Only a
+   * record that failed validation keeps its parsed source fields (for bronze): a valid record's values are its
+   * typed columns, and a field map for every record was one of a first load's largest costs (BENCHMARKS.md).
+   */
   private Row recordRow(String path, RecordSplitter.RawRecord rec, FileParse.Result r) {
-    var fields = r.fields() == null ? null : CollectionConverters.asScala(r.fields());
     Validation.Line l = r.line();
     if (l == null) {
+      Map<String, String> f = r.fields();
       return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
-          rec.text(), fields, r.reason().code(), r.detail(), null, null, null, null, null, null, null, null, null,
+          rec.text(), f == null ? null : CollectionConverters.asScala(f), r.reason().code(), r.detail(), null,
+          f == null ? null : CustomerIds.of(profile, f), null, null, null, null, null, null, null,
           null, null, null, null);
     }
     Map<String, String> attrs = l.attributes();
     return RowFactory.create(ExtractedSchema.TYPE_RECORD, path, null, null, rec.lineNumber(), rec.lineCount(),
-        rec.text(), fields, null, null, l.orderId(), l.customerId(), Timestamp.from(l.ts()),
+        rec.text(), null, null, null, l.orderId(), l.customerId(), Timestamp.from(l.ts()),
         Date.valueOf(l.orderDate()), l.amount(), l.currency(), l.quantity(), l.kind(),
         CollectionConverters.asScala(attrs), null, null, null, null);
   }

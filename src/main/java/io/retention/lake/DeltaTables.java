@@ -151,8 +151,17 @@ public final class DeltaTables {
 
   /** Appends {@code rows} in one commit (creates the table when it does not exist). */
   public void append(Table table, Dataset<Row> rows) {
-    rows.write().format("delta").mode("append").options(onCreation(table, rows)).save(path(table));
+    append(table, rows, Map.of());
   }
+
+  /** As {@link #append(Table, Dataset)} with Delta write options, e.g. {@link #ADD_COLUMNS}. */
+  public void append(Table table, Dataset<Row> rows, Map<String, String> options) {
+    rows.write().format("delta").mode("append").options(onCreation(table, rows)).options(options)
+        .save(path(table));
+  }
+
+  /** Write options for an append whose rows may carry columns the table lacks: they are added (older rows NULL). */
+  public static final Map<String, String> ADD_COLUMNS = Map.of("mergeSchema", "true");
 
   /**
    * Replaces the rows matching {@code predicate} (a SQL condition on the table's columns) with {@code rows}

@@ -33,12 +33,17 @@ public final class Schemas {
   /** An exchange rate: DECIMAL(18,10) (up to 8 digits before the point, 10 after). */
   public static final DecimalType RATE = DataTypes.createDecimalType(18, 10);
 
-  /** bronze.purchase_events: every record as read, good or bad, append-only. */
+  /**
+   * bronze.purchase_events: every record as read, good or bad, append-only. {@code customer_id}: as ingest read it
+   * (null when the record could not be parsed or has none); {@code fields}: the parsed source fields of a record
+   * that failed validation only (a record that passed has its values in silver.purchases).
+   */
   public static final StructType PURCHASE_EVENTS = struct(
       field(SOURCE_FILE, DataTypes.StringType),
       field(LINE_NUMBER, DataTypes.LongType),
       field(LINE_COUNT, DataTypes.IntegerType),
       field(RAW_RECORD, DataTypes.StringType),
+      field(CUSTOMER_ID, DataTypes.StringType),
       field(FIELDS, STRING_MAP),
       field(INGEST_RUN_ID, DataTypes.StringType),
       field(INGESTED_AT, DataTypes.TimestampType));

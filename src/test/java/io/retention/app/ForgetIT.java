@@ -126,14 +126,18 @@ class ForgetIT {
     firstForget = forget(file);
   }
 
-  /** The rows of {@code t} that belong to the two customers (bronze by its parsed field, quarantine via bronze). */
+  /** The rows of {@code t} that belong to the two customers (bronze by its customer id, quarantine via bronze). */
   static Dataset<Row> erased(Table t) {
     Column idsCol = functionsIsin();
-    if (t == Table.PURCHASE_EVENTS) { // by the parsed field, or a whole token of a record that was not parsed
-      Column unparsed = ids.stream().map(i -> col(FIELDS).isNull().and(col(Columns.RAW_RECORD)
-          .rlike("(^|[,\\s\"])" + i + "($|[,\\s\"])"))).reduce(Column::or).orElseThrow();
-      return tables.read(t).withColumn(CUSTOMER_ID, org.apache.spark.sql.functions.coalesce(
-          col(FIELDS).getItem(CUSTOMER_ID), org.apache.spark.sql.functions.lit("?"))).where(idsCol.or(unparsed))
+    if (t == Table.PURCHASE_EVENTS) {
+      // by the id ingest read, or the parsed field of a record that failed validation, or a whole token of a
+      // record that was not parsed
+      Column unparsed = ids.stream().map(i -> col(CUSTOMER_ID).isNull().and(col(FIELDS).isNull())
+          .and(col(Columns.RAW_RECORD).rlike("(^|[,\\s\"])" + i + "($|[,\\s\"])"))).reduce(Column::or)
+          .orElseThrow();
+      Column id = org.apache.spark.sql.functions.coalesce(col(CUSTOMER_ID), col(FIELDS).getItem(CUSTOMER_ID));
+      return tables.read(t).where(id.isin(ids.toArray()).or(unparsed))
+          .withColumn(CUSTOMER_ID, org.apache.spark.sql.functions.coalesce(id, org.apache.spark.sql.functions.lit("?")))
           .alias("e");
     }
     if (t == Table.QUARANTINE) {

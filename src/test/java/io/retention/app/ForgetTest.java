@@ -153,6 +153,47 @@ class ForgetTest {
     }
   }
 
+  @Test
+  void bronzeRowsWrittenBeforeItHadACustomerIdGetTheColumnOnTheNextIngestAndAreErasedByTheirFields()
+      throws Exception {
+    Path wh = SharedSpark.tempDir("forget-old-bronze");
+    DeltaTables t = new DeltaTables(SharedSpark.get(), wh.toString());
+    // bronze as an older version wrote it: no customer_id, every parsed record's fields
+    StructType old = new StructType(java.util.Arrays.stream(Schemas.PURCHASE_EVENTS.fields())
+        .filter(f -> !f.name().equals(Columns.CUSTOMER_ID)).toArray(org.apache.spark.sql.types.StructField[]::new));
+    Timestamp at = Timestamp.valueOf("2024-03-01 00:00:00");
+    t.append(Table.PURCHASE_EVENTS, SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create("old.csv", 2L, 1, "O-1,C-ERASE-7a1", fields("O-1", "C-ERASE-7a1"), "ingest-old", at),
+        RowFactory.create("old.csv", 3L, 1, "O-2,C-KEEP-0b2", fields("O-2", "C-KEEP-0b2"), "ingest-old", at)),
+        old));
+    Path landing = Files.createDirectories(wh.resolve("landing"));
+    Files.writeString(landing.resolve("new.csv"), "order_id,customer_id,order_ts,amount\n"
+        + "O-3,C-ERASE-7a1,2024-03-02T10:00:00Z,5.00\nO-4,C-KEEP-0b2,2024-03-02T11:00:00Z,6.00\n");
+    new io.retention.ingest.IngestStage(t, new io.retention.ingest.IngestStage.Options(landing.toString(),
+        io.retention.ingest.SourceProfile.load("canonical", "conf/sources"), new io.retention.ingest.ValidationRules(
+            "UTC", "EUR", List.of("EUR"), 1_000_000, java.time.Instant.parse("2026-01-02T00:00:00Z"), false)),
+        ErasureKey.fromEnv(KEY, "x")).run();
+    Dataset<Row> bronze = t.read(Table.PURCHASE_EVENTS);
+    assertThat(bronze.columns()).contains(Columns.CUSTOMER_ID);
+    assertThat(bronze.orderBy(Columns.RAW_RECORD).selectExpr(Columns.CUSTOMER_ID, Columns.FIELDS + "['order_id']")
+        .collectAsList().stream().map(Row::toString).toList())
+        .containsExactly("[null,O-1]", "[null,O-2]", "[C-ERASE-7a1,null]", "[C-KEEP-0b2,null]");
+
+    Path ids = Files.writeString(wh.resolve("ids.txt"), "C-ERASE-7a1\n");
+    ForgetCommand forget = parse(KEY, "--customers", ids.toString(), "--warehouse", wh.toString(),
+        "--exports", wh.resolve("exports").toString(), "--reports", wh.resolve("reports").toString());
+    JobConfig config = forget.common.load();
+    forget.validate(config);
+    assertThat(forget.run(config, SharedSpark.get())).isZero();
+    assertThat(t.read(Table.PURCHASE_EVENTS).orderBy(Columns.RAW_RECORD).select(Columns.RAW_RECORD)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("O-2,C-KEEP-0b2", "O-4,C-KEEP-0b2,2024-03-02T11:00:00Z,6.00");
+  }
+
+  private static scala.collection.Map<String, String> fields(String order, String customer) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(Map.of("order_id", order, "customer_id", customer));
+  }
+
   private static String logText(DeltaTables t) throws Exception {
     StringBuilder sb = new StringBuilder();
     try (Stream<Path> s = Files.list(Path.of(t.path(Table.PURCHASES), "_delta_log"))) {

@@ -99,6 +99,44 @@ class IngestStageTest {
   }
 
   @Test
+  void bronzeKeepsEveryRecordsCustomerIdAndTheSourceFieldsOfTheRecordsThatFailedValidation() {
+    StructType schema = new StructType().add("file", DataTypes.StringType).add(Columns.LINE_NUMBER, DataTypes.LongType)
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType).add("order_field", DataTypes.StringType);
+    // order_field: the order id in the kept fields; null where no fields are kept
+    Dataset<Row> expected = spark.createDataFrame(List.of(
+        RowFactory.create("day1.csv", 2L, "c1", null), // passed validation: its values are in silver
+        RowFactory.create("day1.csv", 3L, "c1", null),
+        RowFactory.create("day1.csv", 4L, "c2", null),
+        RowFactory.create("day1.csv", 5L, "c2", null),
+        RowFactory.create("day1.csv", 8L, "c3", ""), // missing_order_id: fields kept, the empty order id too
+        RowFactory.create("day1.csv", 9L, null, "B2"), // missing_customer_id
+        RowFactory.create("day1.csv", 10L, "c3", "B3"),
+        RowFactory.create("day1.csv", 11L, "c3", "B4"),
+        RowFactory.create("day1.csv", 12L, "c3", "B5"),
+        RowFactory.create("day1.csv", 13L, "c3", "B6"),
+        RowFactory.create("day1.csv", 14L, "c3", "B7"),
+        RowFactory.create("day1.csv", 15L, "c3", "B8"),
+        RowFactory.create("day1.csv", 16L, "c3", "B9"),
+        RowFactory.create("day1.csv", 17L, null, null), // wrong_column_count: not parsed
+        RowFactory.create("day1.csv", 18L, "c1", null), // the duplicate and the conflicting duplicate passed
+        RowFactory.create("day1.csv", 19L, "c9", null), // validation: the classifier judged them
+        RowFactory.create("day2.csv", 2L, "c4", null),
+        RowFactory.create("day2.csv", 3L, null, null), // invalid_encoding
+        RowFactory.create("day2.csv", 4L, null, null), // malformed_record
+        RowFactory.create("day2.csv", 5L, "c5", null),
+        RowFactory.create("noamount.csv", 2L, null, null), // missing_column: not parsed
+        RowFactory.create("day3.jsonl.gz", 1L, "c1", null),
+        RowFactory.create("day3.jsonl.gz", 2L, null, null),
+        RowFactory.create("day3.jsonl.gz", 3L, null, null)), schema);
+    Dataset<Row> bronze = tables.read(Table.PURCHASE_EVENTS);
+    SharedSpark.assertSameRows(expected, bronze.select(regexp_extract(col(Columns.SOURCE_FILE), "[^/]+$", 0)
+        .as("file"), col(Columns.LINE_NUMBER), col(Columns.CUSTOMER_ID),
+        col(Columns.FIELDS).getItem("order_id").as("order_field")));
+    assertThat(bronze.filter(col(Columns.LINE_NUMBER).equalTo(13)).first().<scala.collection.Map<String, String>>
+        getAs(Columns.FIELDS).get("amount").get()).isEqualTo("2000000");
+  }
+
+  @Test
   void theBooksBalancePerFile() {
     IngestAccounting b = first.books();
     assertThat(b.imbalances()).isEmpty();
@@ -220,7 +258,7 @@ class IngestStageTest {
     SharedSpark.assertSameRows(one.read(Table.QUARANTINE).selectExpr(quarantine),
         perFile.read(Table.QUARANTINE).selectExpr(quarantine));
     String[] bronze = {Columns.SOURCE_FILE, Columns.LINE_NUMBER, Columns.LINE_COUNT, Columns.RAW_RECORD,
-        "to_json(" + Columns.FIELDS + ") AS fields_json"};
+        Columns.CUSTOMER_ID, "to_json(" + Columns.FIELDS + ") AS fields_json"};
     SharedSpark.assertSameRows(one.read(Table.PURCHASE_EVENTS).selectExpr(bronze),
         perFile.read(Table.PURCHASE_EVENTS).selectExpr(bronze));
     assertThat(perFile.read(Table.PURCHASES).select(Columns.INGEST_RUN_ID).distinct().count()).isGreaterThan(1);
