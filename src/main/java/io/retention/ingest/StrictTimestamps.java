@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
@@ -48,6 +49,10 @@ final class StrictTimestamps {
 
   /** The instant, or null when the text is no valid timestamp in any accepted form. */
   Instant parse(String s) {
+    Instant utc = utcSeconds(s);
+    if (utc != null) {
+      return utc;
+    }
     try {
       return OffsetDateTime.parse(s).toInstant(); // ISO_OFFSET_DATE_TIME resolves strictly
     } catch (DateTimeException e) {
@@ -63,5 +68,45 @@ final class StrictTimestamps {
       }
     }
     return null;
+  }
+
+  /**
+   * The instant of {@code uuuu-MM-ddTHH:mm:ssZ}, the form most logs are written in, read without a formatter
+   * (whose field maps are most of a record's validation time); null for any other text and for an impossible date
+   * or time ({@link LocalDateTime#of} checks the ranges and the day of the month), which then go the general way.
+   * For every text it reads, the general way ({@link OffsetDateTime#parse}) reads the same instant.
+   */
+  static Instant utcSeconds(String s) {
+    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** The number the ASCII digits {@code s[from, to)} write, or -1 when one is no such digit. */
+  private static int digits(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 }
