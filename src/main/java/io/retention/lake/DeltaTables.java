@@ -160,7 +160,7 @@ public final class DeltaTables {
         .save(path(table));
   }
 
-  /** Write options for an append whose rows may carry columns the table lacks: they are added (older rows NULL). */
+  /** Write options for rows that may carry columns the table lacks: they are added (older rows read them as NULL). */
   public static final Map<String, String> ADD_COLUMNS = Map.of("mergeSchema", "true");
 
   /**
@@ -169,7 +169,7 @@ public final class DeltaTables {
    * and the table lacks are added (older rows read them as NULL).
    */
   public void replaceWhere(Table table, Dataset<Row> rows, String predicate) {
-    var writer = rows.write().format("delta").mode("overwrite").option("mergeSchema", "true");
+    var writer = rows.write().format("delta").mode("overwrite").options(ADD_COLUMNS);
     if (exists(table)) {
       writer = writer.option("replaceWhere", predicate);
     } else {
