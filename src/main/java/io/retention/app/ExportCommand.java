@@ -167,8 +167,7 @@ public final class ExportCommand extends StageCommand<ExportCommand.Exported> {
       err.println("export: WARNING gold.customer_activity does not exist (run metrics): segment is empty");
       return null;
     }
-    return CrmColumns.at(tables.read(Table.CUSTOMER_ACTIVITY), tables.read(Table.PURCHASES), o.asOf(),
-        config.activeWindowDays(), config.segments().rules(), o.matchKey());
+    return CrmColumns.at(tables, o.asOf(), config.activeWindowDays(), config.segments().rules(), o.matchKey());
   }
 
   /** Everything that decides the export's content and place (the HMAC key only as a hash). */

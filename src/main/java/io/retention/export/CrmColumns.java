@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
 import io.retention.metrics.RfmSegments;
 import io.retention.metrics.SegmentRules;
 import io.retention.schema.Columns;
@@ -31,7 +33,9 @@ import org.apache.spark.sql.types.DataTypes;
  *       greatest {@code order_id}. An order without the attribute does not erase an earlier value.</li>
  * </ul>
  *
- * <p>Cost: one aggregation (shuffle) of silver.purchases up to the score date; nothing reaches the driver.
+ * <p>Cost: the segments are a two-column read of gold.customers when metrics wrote it for the score date (else a
+ * pass over the state); the match key one aggregation (shuffle) of silver.purchases up to the score date;
+ * nothing reaches the driver.
  */
 public final class CrmColumns {
   private CrmColumns() {}
@@ -44,6 +48,18 @@ public final class CrmColumns {
       SegmentRules rules, String matchKey) {
     Dataset<Row> segments = RfmSegments.at(state, asOf, activeWindowDays, rules);
     return of(segments, matchKey == null ? null : matchKeys(purchases, asOf, matchKey));
+  }
+
+  /**
+   * As {@link #at(Dataset, Dataset, LocalDate, int, SegmentRules, String)} from the warehouse: the segments are read
+   * from gold.customers when metrics wrote it for this date, window and rules ({@link RfmSegments#written}: the
+   * same values, without a second pass over every customer), else computed from the state.
+   */
+  public static Dataset<Row> at(DeltaTables tables, LocalDate asOf, int activeWindowDays, SegmentRules rules,
+      String matchKey) {
+    Dataset<Row> segments = RfmSegments.written(tables, asOf, activeWindowDays, rules).orElseGet(() ->
+        RfmSegments.at(tables.read(Table.CUSTOMER_ACTIVITY), asOf, activeWindowDays, rules));
+    return of(segments, matchKey == null ? null : matchKeys(tables.read(Table.PURCHASES), asOf, matchKey));
   }
 
   /** customer_id and match_key: the latest non-blank value of {@code attribute} on or before {@code asOf}. */

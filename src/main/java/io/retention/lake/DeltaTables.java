@@ -149,6 +149,12 @@ public final class DeltaTables {
     return rows == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rows));
   }
 
+  /** The {@code userMetadata} of {@code table}'s latest commit (empty when it has none). */
+  public java.util.Optional<String> lastCommitMetadata(Table table) {
+    Row last = delta(table).history(1).select("userMetadata").first();
+    return last.isNullAt(0) ? java.util.Optional.empty() : java.util.Optional.of(last.getString(0));
+  }
+
   /** Appends {@code rows} in one commit (creates the table when it does not exist). */
   public void append(Table table, Dataset<Row> rows) {
     append(table, rows, Map.of());

@@ -202,13 +202,15 @@ public final class MetricsStage {
     progress.next(Table.CUSTOMER_ACTIVITY);
     CustomerState.Refresh refresh = new CustomerState(tables).refresh(fullState);
     progress.done(Table.CUSTOMER_ACTIVITY.qualifiedName() + " " + refresh.note());
+    long stateVersion = tables.version(Table.CUSTOMER_ACTIVITY); // the warehouse lock keeps it until the end
     Dataset<Row> state = tables.read(Table.CUSTOMER_ACTIVITY);
     Options o = options.asOf() != null ? options : options.withAsOf(defaultAsOf(refresh));
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       progress.next(Table.CUSTOMERS);
       SessionSettings.with(tables.spark(), COMPILED_CODE,
-          () -> tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o)));
+          () -> tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o), Map.of("userMetadata",
+              CustomersBasis.of(o.asOf(), o.activeWindowDays(), o.segments(), stateVersion).text())));
       progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view, RFM segments)");
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));

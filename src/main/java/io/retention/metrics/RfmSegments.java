@@ -16,10 +16,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.when;
 
+import io.retention.lake.DeltaTables;
+import io.retention.lake.Table;
 import io.retention.schema.Columns;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,6 +103,17 @@ public final class RfmSegments {
       c = c == null ? when(hit, lit(r.segment())) : c.when(hit, lit(r.segment()));
     }
     return rules.otherwise() == null ? c : c.otherwise(lit(rules.otherwise()));
+  }
+
+  /**
+   * customer_id, the scores and the segment of every customer as gold.customers holds them, when metrics wrote
+   * them for this date, window and rules from the current state ({@link CustomersBasis}); else empty.
+   */
+  public static Optional<Dataset<Row>> written(DeltaTables tables, LocalDate day, int activeWindowDays,
+      SegmentRules rules) {
+    return CustomersBasis.current(tables).filter(b -> b.segments(day, activeWindowDays, rules))
+        .map(b -> tables.read(Table.CUSTOMERS).select(col(Columns.CUSTOMER_ID), col(R_SCORE), col(F_SCORE),
+            col(M_SCORE), col(SEGMENT)));
   }
 
   /** customer_id, the scores and the segment of every customer with a purchase day on or before {@code day}. */

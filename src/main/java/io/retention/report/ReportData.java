@@ -14,6 +14,7 @@ import io.retention.lake.DeltaTables;
 import io.retention.quality.QualityLog;
 import io.retention.lake.Table;
 import io.retention.metrics.CustomerActivity;
+import io.retention.metrics.CustomersBasis;
 import io.retention.metrics.Grain;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CohortCell;
@@ -38,8 +39,9 @@ import org.apache.spark.sql.Row;
  * {@link ChurnModelData}) the churn model's curves of one version, and (in {@link SegmentReport}) the segment
  * transition counts.
  *
- * <p>Cost: one aggregate scan of silver for the customer counts and one shuffle of its distinct purchase days
- * by customer (the gap window); the gold tables are small per-period tables, scanned once each.
+ * <p>Cost: one pass over the per-customer state gold.customer_activity (the gap lengths counted per transition)
+ * and one over one column of gold.customers (the customer counts; over the state when gold.customers is of
+ * another date), none over silver; the other gold tables are small per-period tables, scanned once each.
  */
 public final class ReportData {
   static final int COHORTS = 18;
@@ -134,10 +136,17 @@ public final class ReportData {
   }
 
   /**
-   * {customers with a purchase on or before as-of, those whose last purchase is within the window}, from the
-   * per-customer state (one row per customer; no scan of silver).
+   * {customers with a purchase on or before as-of, those whose last purchase is within the window}: from
+   * gold.customers when metrics computed it at this as-of from the current state ({@link CustomersBasis}), else
+   * from the per-customer state (one row per customer; no scan of silver).
    */
   private long[] customerCounts(LocalDate asOf, int window) {
+    if (CustomersBasis.current(tables).filter(b -> b.asOf().equals(asOf)).isPresent()) {
+      // gold.customers holds exactly these customers at as-of, each with its days since the last purchase
+      Row r = tables.read(Table.CUSTOMERS).agg(count(lit(1)),
+          count(when(col(DAYS_SINCE_LAST).leq(lit(window)), lit(1)))).first();
+      return new long[] {r.getLong(0), r.getLong(1)};
+    }
     Dataset<Row> state = perCustomerState();
     if (state == null) {
       return null;
@@ -209,32 +218,45 @@ public final class ReportData {
     return out;
   }
 
-  /** Gaps between consecutive purchase days (up to as-of): 14-day histogram and percentiles per transition. */
+  /**
+   * Gaps between consecutive purchase days (up to as-of): 14-day histogram and percentiles per transition. One
+   * pass over the state counts each (transition, gap length); gaps are whole days, so that table is small
+   * (transitions &times; distinct lengths), and both the exact percentiles (with the counts as frequencies) and
+   * the histogram are read from it, not from the exploded gaps again.
+   */
   Gaps gaps(LocalDate asOf) {
     Dataset<Row> state = perCustomerState();
     if (state == null) {
       return null;
     }
-    Dataset<Row> gaps = CustomerActivity.gaps(state, asOf)
+    Dataset<Row> lengths = CustomerActivity.gaps(state, asOf)
         .selectExpr("gap_days AS gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
-            + " ELSE '4+' END, 'all')) AS t");
-    List<Transition> transitions = new ArrayList<>();
-    for (Row r : gaps.groupBy("t").agg(count(lit(1)), expr("avg(gap)"),
-        expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9))")).orderBy("t").collectAsList()) {
-      List<Double> p = r.getList(3);
-      transitions.add(new Transition(r.getString(0), r.getLong(1), r.getDouble(2), p.get(0), p.get(1), p.get(2),
-          p.get(3)));
+            + " ELSE '4+' END, 'all')) AS t")
+        .groupBy("t", "gap").agg(count(lit(1)).as("k"))
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Transition> transitions = new ArrayList<>();
+      for (Row r : lengths.groupBy("t").agg(sum("k"), expr("sum(CAST(gap AS DOUBLE) * k) / sum(k)"),
+          expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9), k)")).orderBy("t").collectAsList()) {
+        List<Double> p = r.getList(3);
+        transitions.add(new Transition(r.getString(0), r.getLong(1), r.getDouble(2), p.get(0), p.get(1), p.get(2),
+            p.get(3)));
+      }
+      long[] hist = new long[GAP_BINS + 1];
+      for (Row r : lengths.where(col("t").equalTo("all"))
+          .groupBy(expr("least(floor(gap / " + GAP_BIN_DAYS + "), " + GAP_BINS + ")").as("b")).agg(sum("k"))
+          .collectAsList()) {
+        hist[(int) r.getLong(0)] = r.getLong(1);
+      }
+      List<Bin> bins = new ArrayList<>();
+      for (int i = 0; i <= GAP_BINS; i++) {
+        bins.add(new Bin(i * GAP_BIN_DAYS, i == GAP_BINS ? Double.POSITIVE_INFINITY : (i + 1) * GAP_BIN_DAYS,
+            hist[i]));
+      }
+      return transitions.isEmpty() ? null : new Gaps(bins, transitions);
+    } finally {
+      lengths.unpersist();
     }
-    long[] hist = new long[GAP_BINS + 1];
-    for (Row r : gaps.where(col("t").equalTo("all"))
-        .groupBy(expr("least(floor(gap / " + GAP_BIN_DAYS + "), " + GAP_BINS + ")").as("b")).count().collectAsList()) {
-      hist[(int) r.getLong(0)] = r.getLong(1);
-    }
-    List<Bin> bins = new ArrayList<>();
-    for (int i = 0; i <= GAP_BINS; i++) {
-      bins.add(new Bin(i * GAP_BIN_DAYS, i == GAP_BINS ? Double.POSITIVE_INFINITY : (i + 1) * GAP_BIN_DAYS, hist[i]));
-    }
-    return transitions.isEmpty() ? null : new Gaps(bins, transitions);
   }
 
   /**

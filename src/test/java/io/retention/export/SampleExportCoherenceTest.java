@@ -8,6 +8,8 @@ import io.retention.churn.ModelRegistry;
 import io.retention.lake.DeltaTables;
 import io.retention.lake.LatestPurchase;
 import io.retention.lake.Table;
+import io.retention.metrics.RfmSegments;
+import io.retention.metrics.SegmentRules;
 import io.retention.report.ReportData;
 import io.retention.report.ReportModel;
 import io.retention.schema.ChurnColumns;
@@ -74,7 +76,7 @@ class SampleExportCoherenceTest {
 
     // with the CRM columns as export builds them: each row's segment is gold.customers' (metrics ran as of `last`)
     Dataset<Row> crm = CrmColumns.at(t.read(Table.CUSTOMER_ACTIVITY), purchases, last, 90,
-        io.retention.metrics.SegmentRules.defaults(), null);
+        SegmentRules.defaults(), null);
     Path segmented = work.resolve("segmented");
     List<CSVRecord> withSegments = ExportCsv.read(ExportWriter.write(AtRiskExport.compute(scores, clv, crm,
         listOptions), segmented, last, "s1").localFile());
@@ -84,6 +86,20 @@ class SampleExportCoherenceTest {
     assertThat(withSegments).hasSameSizeAs(rows).allSatisfy(x -> assertThat(x.get(MetricsColumns.SEGMENT))
         .isNotEmpty().isEqualTo(gold.get(x.get(io.retention.schema.Columns.CUSTOMER_ID))));
     ExportCsv.assertNoContradictions(withSegments);
+
+    // export reads those segments from gold.customers: metrics wrote it for this date, window, rules and state
+    SegmentRules rules = SegmentRules.defaults();
+    Dataset<Row> written = RfmSegments.written(t, last, 90, rules).orElseThrow();
+    Dataset<Row> computed = RfmSegments.at(t.read(Table.CUSTOMER_ACTIVITY), last, 90, rules);
+    assertThat(written.count()).isEqualTo(computed.count()).isEqualTo(gold.size());
+    assertThat(written.exceptAll(computed).isEmpty() && computed.exceptAll(written).isEmpty()).isTrue();
+    assertThat(CrmColumns.at(t, last, 90, rules, null).exceptAll(crm).isEmpty()).isTrue();
+    // anything else is computed again: another date, window or rules, or a state changed since
+    assertThat(RfmSegments.written(t, last.minusDays(1), 90, rules)).isEmpty();
+    assertThat(RfmSegments.written(t, last, 60, rules)).isEmpty();
+    assertThat(RfmSegments.written(t, last, 90, new SegmentRules(rules.rules(), "other"))).isEmpty();
+    t.setProperty(Table.CUSTOMER_ACTIVITY, "test.touched", "true");
+    assertThat(RfmSegments.written(t, last, 90, rules)).isEmpty();
     System.out.printf("samples: %d scored, %d on the default list, %d control%n", everyone.size(), rows.size(),
         rows.stream().filter(x -> x.get(ChurnColumns.GROUP).equals(ControlGroup.CONTROL)).count());
   }

@@ -60,6 +60,8 @@ class ReportDataTest {
     long firstGaps = days.values().stream().filter(s -> s.size() > 1).count();
 
     assertThat(model.asOf()).isEqualTo(asOf);
+    // the counts below come from gold.customers (metrics ran as of the same day); the next test's from the state
+    assertThat(io.retention.metrics.CustomersBasis.current(tables).orElseThrow().asOf()).isEqualTo(asOf);
     assertThat(model.grain()).isEqualTo("month");
     assertThat(model.headline().customers()).isEqualTo(days.size());
     assertThat(model.headline().activeBase()).isEqualTo(active);
@@ -68,6 +70,40 @@ class ReportDataTest {
     assertThat(byTransition.get("all")).isEqualTo(gaps);
     assertThat(byTransition.get("1-2")).isEqualTo(firstGaps);
     assertThat(model.gaps().histogram().stream().mapToLong(ReportModel.Bin::count).sum()).isEqualTo(gaps);
+
+    // each transition's mean and percentiles (linear interpolation between closest ranks), and the 14-day bins
+    Map<String, List<Long>> lengths = new HashMap<>();
+    long[] bins = new long[ReportData.GAP_BINS + 1];
+    for (Set<LocalDate> s : days.values()) {
+      List<LocalDate> d = List.copyOf(s);
+      for (int n = 2; n <= d.size(); n++) {
+        long gap = java.time.temporal.ChronoUnit.DAYS.between(d.get(n - 2), d.get(n - 1));
+        String t = n == 2 ? "1-2" : n == 3 ? "2-3" : n == 4 ? "3-4" : "4+";
+        lengths.computeIfAbsent(t, k -> new java.util.ArrayList<>()).add(gap);
+        lengths.computeIfAbsent("all", k -> new java.util.ArrayList<>()).add(gap);
+        bins[(int) Math.min(gap / ReportData.GAP_BIN_DAYS, ReportData.GAP_BINS)]++;
+      }
+    }
+    assertThat(model.gaps().transitions()).extracting(Transition::transition)
+        .containsExactlyElementsOf(new TreeSet<>(lengths.keySet()));
+    for (Transition t : model.gaps().transitions()) {
+      List<Long> v = lengths.get(t.transition()).stream().sorted().toList();
+      assertThat(t.mean()).as(t.transition()).isCloseTo(v.stream().mapToLong(Long::longValue).average()
+          .orElseThrow(), org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(new double[] {t.p25(), t.p50(), t.p75(), t.p90()}).as(t.transition())
+          .containsExactly(new double[] {rank(v, 0.25), rank(v, 0.5), rank(v, 0.75), rank(v, 0.9)},
+              org.assertj.core.api.Assertions.within(1e-9));
+    }
+    assertThat(model.gaps().histogram()).extracting(ReportModel.Bin::count)
+        .containsExactlyElementsOf(java.util.Arrays.stream(bins).boxed().toList());
+  }
+
+  /** The p-th percentile of sorted values, interpolated between the two closest ranks. */
+  private static double rank(List<Long> sorted, double p) {
+    double pos = (sorted.size() - 1) * p;
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
   }
 
   @Test
