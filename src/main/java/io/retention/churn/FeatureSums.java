@@ -3,6 +3,7 @@ package io.retention.churn;
 import io.retention.metrics.CustomerActivity;
 import io.retention.schema.ChurnColumns;
 import io.retention.schema.Columns;
+import io.retention.schema.EpochDays;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -76,7 +77,7 @@ final class FeatureSums implements MapFunction<Row, Row> {
         continue;
       }
       Date day = x.getDate(0);
-      long d = day.toLocalDate().toEpochDay();
+      long d = EpochDays.of(day);
       if (d > c) {
         continue;
       }

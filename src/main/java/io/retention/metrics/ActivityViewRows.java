@@ -1,5 +1,6 @@
 package io.retention.metrics;
 
+import io.retention.schema.EpochDays;
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.math.BigDecimal;
@@ -103,7 +104,7 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     BigDecimal net = BigDecimal.ZERO.setScale(2);
     boolean netNull = false;
     for (Row x : activity) {
-      if (x == null || x.isNullAt(0) || x.getDate(0).toLocalDate().isAfter(asOf)) {
+      if (x == null || x.isNullAt(0) || EpochDays.of(x.getDate(0)) > asOf.toEpochDay()) {
         continue;
       }
       lines.add(x);

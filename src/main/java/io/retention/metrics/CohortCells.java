@@ -1,5 +1,6 @@
 package io.retention.metrics;
 
+import io.retention.schema.EpochDays;
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.math.BigDecimal;
@@ -82,10 +83,10 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
       if (days.isEmpty()) {
         continue;
       }
-      int c = grain.periodOf(days.get(0).toLocalDate());
+      int c = grain.periodOf(EpochDays.localDate(days.get(0)));
       int previous = Integer.MIN_VALUE;
       for (Date d : days) {
-        int p = grain.periodOf(d.toLocalDate());
+        int p = grain.periodOf(EpochDays.localDate(d));
         if (p != previous) {
           Sums s = cell(out, b, c, p - c);
           s.act += 1;
@@ -116,7 +117,7 @@ final class CohortCells implements MapPartitionsFunction<Row, Row> {
   private void revenue(Map<Key, Sums> out, String b, int c, List<Row> lines) {
     Map<Integer, BigDecimal> net = new HashMap<>();
     for (Row x : lines) {
-      int k = Math.max(grain.periodOf(x.getDate(0).toLocalDate()) - c, 0);
+      int k = Math.max(grain.periodOf(EpochDays.localDate(x.getDate(0))) - c, 0);
       BigDecimal v = x.isNullAt(2) ? null : x.getDecimal(2);
       cell(out, b, c, k).rev(v);
       net.merge(k, v == null ? ZERO : v, BigDecimal::add);

@@ -1,6 +1,7 @@
 package io.retention.metrics;
 
 import io.retention.schema.Columns;
+import io.retention.schema.EpochDays;
 import io.retention.schema.GoldSchemas;
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
@@ -120,12 +121,12 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
       return null;
     }
     long asOfDay = asOf.toEpochDay();
-    LocalDate f = days.get(0).toLocalDate();
-    LocalDate l = days.get(size - 1).toLocalDate();
+    LocalDate f = EpochDays.localDate(days.get(0));
+    LocalDate l = EpochDays.localDate(days.get(size - 1));
     int n = size - 1;
     int[] gaps = new int[n];
     for (int i = 1; i < size; i++) {
-      gaps[i - 1] = (int) (days.get(i).toLocalDate().toEpochDay() - days.get(i - 1).toLocalDate().toEpochDay());
+      gaps[i - 1] = (int) (EpochDays.of(days.get(i)) - EpochDays.of(days.get(i - 1)));
     }
     Object orders = r.get(off + 2);
     BigDecimal net = r.isNullAt(off + 3) ? null : r.getDecimal(off + 3);
@@ -167,7 +168,7 @@ final class CustomerRows implements MapPartitionsFunction<Row, Row> {
       return;
     }
     List<Date> days = then.getList(2);
-    v[i] = (int) (previous.asOf().toEpochDay() - days.get(days.size() - 1).toLocalDate().toEpochDay());
+    v[i] = (int) (previous.asOf().toEpochDay() - EpochDays.of(days.get(days.size() - 1)));
     v[i + 1] = then.get(3);
     v[i + 2] = then.get(4);
   }

@@ -1,5 +1,6 @@
 package io.retention.metrics;
 
+import io.retention.schema.EpochDays;
 import io.retention.schema.MetricsColumns;
 import io.retention.schema.Schemas;
 import java.math.BigDecimal;
@@ -90,7 +91,7 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
       }
       List<Row> lines = r.getList(off + 1);
       for (Row x : lines) {
-        Sums s = out.computeIfAbsent(new Key(b, grain.periodOf(x.getDate(0).toLocalDate())), k -> new Sums());
+        Sums s = out.computeIfAbsent(new Key(b, grain.periodOf(EpochDays.localDate(x.getDate(0)))), k -> new Sums());
         s.orders += x.getLong(1);
         if (!x.isNullAt(2)) {
           BigDecimal net = x.getDecimal(2);
@@ -122,7 +123,7 @@ final class KpiEvents implements MapPartitionsFunction<Row, Row> {
     int[] re = new int[size];
     int runs = 0;
     for (int j = 0; j < size; j++) {
-      LocalDate d = days.get(j).toLocalDate();
+      LocalDate d = EpochDays.localDate(days.get(j));
       q[j] = grain.periodOf(d);
       int e = !d.plusDays(window).isBefore(asOf) ? last : grain.periodOf(d.plusDays(window + 1L)) - 1;
       if (e >= q[j]) {
