@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -143,16 +144,21 @@ public final class DeltaTables {
 
   /** As {@link #lastCommitRows(Table)}, for the Delta table at {@code path} (e.g. a scratch table). */
   public static OptionalLong lastCommitRows(SparkSession spark, String path) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
+    Row last = lastCommit(spark, path, "operationMetrics");
     Map<String, String> metrics = last.isNullAt(0) ? Map.of() : last.getJavaMap(0);
     String rows = metrics.get("numOutputRows");
     return rows == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rows));
   }
 
   /** The {@code userMetadata} of {@code table}'s latest commit (empty when it has none). */
-  public java.util.Optional<String> lastCommitMetadata(Table table) {
-    Row last = delta(table).history(1).select("userMetadata").first();
-    return last.isNullAt(0) ? java.util.Optional.empty() : java.util.Optional.of(last.getString(0));
+  public Optional<String> lastCommitMetadata(Table table) {
+    Row last = lastCommit(spark, path(table), "userMetadata");
+    return last.isNullAt(0) ? Optional.empty() : Optional.of(last.getString(0));
+  }
+
+  /** One column of the table's latest commit in its history (read from the log, no scan of the data). */
+  private static Row lastCommit(SparkSession spark, String path, String column) {
+    return DeltaTable.forPath(spark, path).history(1).select(column).first();
   }
 
   /** Appends {@code rows} in one commit (creates the table when it does not exist). */

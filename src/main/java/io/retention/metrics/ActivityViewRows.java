@@ -103,8 +103,9 @@ final class ActivityViewRows implements MapPartitionsFunction<Row, Row> {
     boolean ordersNull = false;
     BigDecimal net = BigDecimal.ZERO.setScale(2);
     boolean netNull = false;
+    long last = asOf.toEpochDay();
     for (Row x : activity) {
-      if (x == null || x.isNullAt(0) || EpochDays.of(x.getDate(0)) > asOf.toEpochDay()) {
+      if (x == null || x.isNullAt(0) || EpochDays.of(x.getDate(0)) > last) {
         continue;
       }
       lines.add(x);
