@@ -1,12 +1,10 @@
 package io.retention.churn;
 
 import static io.retention.schema.ChurnColumns.*;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
@@ -76,11 +74,6 @@ public final class ChurnFeatures {
   static final String GROSS = "gross";
   static final String REFUNDS = "refunds";
   private static final String USUAL_GAP = "usual_gap";
-  /** The median of the (non-empty) gaps array: the middle value, or the mean of the two middle values. */
-  private static final String MEDIAN_OF_GAPS = "CASE WHEN size(gaps) % 2 = 1 "
-      + "THEN element_at(array_sort(gaps), CAST((size(gaps) + 1) / 2 AS INT)) "
-      + "ELSE (element_at(array_sort(gaps), CAST(size(gaps) / 2 AS INT)) "
-      + "+ element_at(array_sort(gaps), CAST(size(gaps) / 2 AS INT) + 1)) / 2D END";
 
   /**
    * Cutoff, lookback (population), horizon (expected purchases), the BG/NBD penalizer and the categorical
@@ -250,22 +243,14 @@ public final class ChurnFeatures {
     Column last = element_at(col(DAYS), -1);
     Column repeat = n.gt(1);
     Column meanGap = when(repeat, datediff(last, first).divide(n.minus(1))).otherwise(lit(0.0));
-    Column gaps = expr("transform(sequence(2, greatest(size(" + DAYS + "), 2)), i -> datediff(element_at("
-        + DAYS + ", i), element_at(" + DAYS + ", i - 1)))");
-    Dataset<Row> d = agg
+    // max, standard deviation and median of the gaps come from the fold (FeatureSums.Gaps)
+    return agg
         .withColumn(FIRST_ORDER_DATE, first).withColumn(LAST_ORDER_DATE, last)
         .withColumn(PURCHASE_DAYS, n)
         .withColumn(RECENCY_DAYS, datediff(end, last))
         .withColumn(TENURE_DAYS, datediff(end, first))
         .withColumn(COHORT_MONTHS, months_between(trunc(end, "month"), trunc(first, "month")))
         .withColumn(MEAN_GAP_DAYS, meanGap)
-        .withColumn("gaps", when(repeat, gaps));
-    Column variance = expr("aggregate(gaps, 0D, (acc, g) -> acc + (g - " + MEAN_GAP_DAYS + ") * (g - "
-        + MEAN_GAP_DAYS + ")) / size(gaps)");
-    return d
-        .withColumn(MAX_GAP_DAYS, when(repeat, expr("array_max(gaps)")).otherwise(lit(0)))
-        .withColumn(GAP_STD_DAYS, when(repeat, org.apache.spark.sql.functions.sqrt(variance)).otherwise(lit(0.0)))
-        .withColumn(MEDIAN_GAP_DAYS, when(n.geq(3), expr(MEDIAN_OF_GAPS).cast(DataTypes.DoubleType)))
         .withColumn(OVERDUE_RATIO, when(repeat, col(RECENCY_DAYS).divide(col(MEAN_GAP_DAYS))).otherwise(lit(0.0)))
         .withColumn(AVG_ORDER_VALUE, when(col(ORDERS).gt(0), col(NET_REVENUE).divide(col(ORDERS)))
             .otherwise(lit(0.0)))

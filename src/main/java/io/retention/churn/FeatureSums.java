@@ -26,6 +26,11 @@ import org.apache.spark.sql.types.StructType;
  * (c &minus; 180, c &minus; 90]; net, gross and net-in-window sums, exact in decimal, then as doubles, refunds =
  * gross &minus; net as doubles. A sum is NULL when one entry it adds is NULL. A row with no entry up to c gives
  * its sums as 0 and no purchase day (the caller drops customers without a purchase day).
+ *
+ * <p>The gaps between consecutive purchase days ({@link Gaps}), also as the SQL they replace: the longest (0 with
+ * one purchase day), the standard deviation around the mean gap (last &minus; first) / (days &minus; 1), summed
+ * in day order (0 with one purchase day), and the median (the middle gap, or the mean of the middle two; NULL
+ * with fewer than two gaps).
  */
 final class FeatureSums implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -43,7 +48,10 @@ final class FeatureSums implements MapFunction<Row, Row> {
       .add(ChurnColumns.ORDERS_LAST_180, DataTypes.LongType, true)
       .add(ChurnColumns.SPEND_LAST_30, DataTypes.DoubleType, true)
       .add(ChurnColumns.SPEND_LAST_90, DataTypes.DoubleType, true)
-      .add(ChurnColumns.SPEND_LAST_180, DataTypes.DoubleType, true);
+      .add(ChurnColumns.SPEND_LAST_180, DataTypes.DoubleType, true)
+      .add(ChurnColumns.MAX_GAP_DAYS, DataTypes.IntegerType, false)
+      .add(ChurnColumns.GAP_STD_DAYS, DataTypes.DoubleType, false)
+      .add(ChurnColumns.MEDIAN_GAP_DAYS, DataTypes.DoubleType, true);
 
   private final long cutoffDay;
 
@@ -59,9 +67,10 @@ final class FeatureSums implements MapFunction<Row, Row> {
   private static Row sums(Row r, long c) {
     if (r.isNullAt(1)) {
       return RowFactory.create(r.getString(0), null, null, null, null, null, null, null, null, null, null, null,
-          null);
+          null, 0, 0.0, null);
     }
     List<Date> days = new ArrayList<>();
+    Gaps gaps = new Gaps();
     Count orders = new Count();
     Count last30 = new Count();
     Count last90 = new Count();
@@ -85,6 +94,7 @@ final class FeatureSums implements MapFunction<Row, Row> {
       BigDecimal n = x.isNullAt(2) ? null : x.getDecimal(2);
       if (CustomerActivity.isPurchaseDay(purchases)) {
         days.add(day);
+        gaps.add(d);
       }
       orders.add(purchases);
       net.add(n);
@@ -110,7 +120,62 @@ final class FeatureSums implements MapFunction<Row, Row> {
     Double refunds = netValue == null || grossValue == null ? null : grossValue - netValue;
     return RowFactory.create(r.getString(0), scala.jdk.javaapi.CollectionConverters.asScala(days).toSeq(),
         orders.value(), netValue, grossValue, refunds, last90.value(), prev90.value(), last30.value(),
-        last180.value(), spend30.value(), spend90.value(), spend180.value());
+        last180.value(), spend30.value(), spend90.value(), spend180.value(), gaps.max(), gaps.std(),
+        gaps.median());
+  }
+
+  /** The gaps in days between consecutive purchase days, added in day order. */
+  static final class Gaps {
+    private int[] gaps = new int[8];
+    private int n;
+    private long first;
+    private long last;
+    private boolean any;
+
+    void add(long day) {
+      if (any) {
+        if (n == gaps.length) {
+          gaps = java.util.Arrays.copyOf(gaps, 2 * n);
+        }
+        gaps[n++] = (int) (day - last);
+      } else {
+        first = day;
+        any = true;
+      }
+      last = day;
+    }
+
+    /** The longest gap; 0 without one. */
+    int max() {
+      int m = n == 0 ? 0 : gaps[0];
+      for (int i = 1; i < n; i++) {
+        m = Math.max(m, gaps[i]);
+      }
+      return m;
+    }
+
+    /** sqrt(sum of (gap - mean)^2 in order / gaps), mean = (last - first) / gaps; 0 without a gap. */
+    double std() {
+      if (n == 0) {
+        return 0.0;
+      }
+      double mean = (double) (int) (last - first) / n;
+      double acc = 0.0;
+      for (int i = 0; i < n; i++) {
+        acc = acc + (gaps[i] - mean) * (gaps[i] - mean);
+      }
+      return Math.sqrt(acc / n);
+    }
+
+    /** The middle gap, or the mean of the middle two; NULL with fewer than two gaps. */
+    Double median() {
+      if (n < 2) {
+        return null;
+      }
+      int[] sorted = java.util.Arrays.copyOf(gaps, n);
+      java.util.Arrays.sort(sorted);
+      return n % 2 == 1 ? (double) sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
   }
 
   /** A sum of purchase counts: NULL once a NULL is added. */

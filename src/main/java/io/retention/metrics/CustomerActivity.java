@@ -17,14 +17,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.schema.MetricsColumns;
@@ -190,14 +184,11 @@ public final class CustomerActivity {
   /**
    * The gaps between consecutive purchase days up to {@code asOf}, one row per gap: {@code customer_id},
    * {@code n} (the ordinal of the later purchase day: 2 for the gap between the first and the second) and
-   * {@code gap_days}. Row by row from the state: no shuffle.
+   * {@code gap_days}. Row by row from the state in plain Java ({@link GapRows}): no shuffle.
    */
   public static Dataset<Row> gaps(Dataset<Row> state, LocalDate asOf) {
-    Column pairs = transform(sequence(lit(2), greatest(size(col(DAYS)), lit(2))), n -> struct(n.as("n"),
-        datediff(try_element_at(col(DAYS), n), try_element_at(col(DAYS), n.minus(1))).as("gap_days")));
-    return state.select(col(CUSTOMER_ID), purchaseDaysUpTo(asOf).as(DAYS))
-        .select(col(CUSTOMER_ID), explode(filter(pairs, p -> p.getField("gap_days").isNotNull())).as("g"))
-        .select(col(CUSTOMER_ID), col("g.n").as("n"), col("g.gap_days").as("gap_days"));
+    return state.select(col(CUSTOMER_ID), col(ACTIVITY))
+        .flatMap(new GapRows(asOf.toEpochDay()), Encoders.row(GapRows.SCHEMA));
   }
 
   /** SQL: the leading output columns of a metrics table, the grain and (with a breakdown) the breakdown value. */

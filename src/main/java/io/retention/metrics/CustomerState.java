@@ -5,7 +5,6 @@ import static io.retention.metrics.CustomerActivity.DAY;
 import static io.retention.metrics.CustomerActivity.FIRST_ATTRIBUTES;
 import static io.retention.metrics.CustomerActivity.FIRST_PURCHASE;
 import static io.retention.metrics.CustomerActivity.GROSS;
-import static io.retention.metrics.CustomerActivity.NET;
 import static io.retention.metrics.CustomerActivity.PURCHASES;
 import static io.retention.schema.Columns.CUSTOMER_ID;
 import static io.retention.schema.Columns.KIND;
@@ -13,8 +12,10 @@ import static io.retention.schema.Columns.KIND_PURCHASE;
 import static io.retention.schema.Columns.ORDER_DATE;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.retention.currency.CurrencyRates;
@@ -25,14 +26,15 @@ import io.retention.lake.StampedIndex;
 import io.retention.lake.Table;
 import io.retention.pipeline.RunRow;
 import io.retention.pipeline.StageResult;
-import io.retention.schema.Schemas;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -300,7 +302,7 @@ public final class CustomerState {
       withWatermark(now, () -> tables.delta(Table.CUSTOMER_ACTIVITY).as("t")
           .merge(CustomerActivity.state(rates.convert(inserted), true).as("s"),
               "t." + CUSTOMER_ID + " = s." + CUSTOMER_ID)
-          .whenMatched().updateExpr(combined())
+          .whenMatched().update(combined(tables.read(Table.CUSTOMER_ACTIVITY).schema()))
           .whenNotMatched().insertAll()
           .execute());
     } catch (RuntimeException e) {
@@ -343,26 +345,19 @@ public final class CustomerState {
   }
 
   /**
-   * The MERGE's update of a customer already in the state ({@code t}) with the state of its new rows
-   * ({@code s}): per-day counts and amounts summed (days in either side kept, sorted), the earlier first
-   * purchase and its attributes kept. An update expression, so the MERGE's own join is the only read of the
-   * state: the source is the new rows alone.
+   * The MERGE's update of a customer already in the state ({@code t}, of schema {@code state}) with the state of
+   * its new rows ({@code s}): per-day counts and amounts summed (days in either side kept, sorted:
+   * {@link ActivityMerge}), the earlier first purchase and its attributes kept. An update expression, so the
+   * MERGE's own join is the only read of the state: the source is the new rows alone.
    */
-  static Map<String, String> combined() {
-    String money = Schemas.MONEY.sql();
-    String entries = "map_from_entries(transform(%s." + ACTIVITY + ", x -> named_struct('k', x." + DAY
-        + ", 'v', named_struct('p', x." + PURCHASES + ", 'n', x." + NET + ", 'g', x." + GROSS + "))))";
-    String zipped = "map_zip_with(" + String.format(entries, "t") + ", " + String.format(entries, "s")
-        + ", (k, a, b) -> named_struct('p', coalesce(a.p, 0L) + coalesce(b.p, 0L), 'n', CAST(coalesce(a.n, 0) + "
-        + "coalesce(b.n, 0) AS " + money + "), 'g', CAST(coalesce(a.g, 0) + coalesce(b.g, 0) AS " + money + ")))";
-    String activity = "array_sort(transform(map_entries(" + zipped + "), e -> named_struct('" + DAY + "', e.key, '"
-        + PURCHASES + "', e.value.p, '" + NET + "', e.value.n, '" + GROSS + "', e.value.g)))";
+  static Map<String, Column> combined(StructType state) {
     String newFirst = "(t." + FIRST_PURCHASE + " IS NULL OR (s." + FIRST_PURCHASE + " IS NOT NULL AND s."
         + FIRST_PURCHASE + " < t." + FIRST_PURCHASE + "))";
     return Map.of(
-        ACTIVITY, activity,
-        FIRST_PURCHASE, "IF(" + newFirst + ", s." + FIRST_PURCHASE + ", t." + FIRST_PURCHASE + ")",
-        FIRST_ATTRIBUTES, "IF(" + newFirst + ", s." + FIRST_ATTRIBUTES + ", t." + FIRST_ATTRIBUTES + ")");
+        ACTIVITY, udf(new ActivityMerge(), state.apply(ACTIVITY).dataType())
+            .apply(col("t." + ACTIVITY), col("s." + ACTIVITY)),
+        FIRST_PURCHASE, expr("IF(" + newFirst + ", s." + FIRST_PURCHASE + ", t." + FIRST_PURCHASE + ")"),
+        FIRST_ATTRIBUTES, expr("IF(" + newFirst + ", s." + FIRST_ATTRIBUTES + ", t." + FIRST_ATTRIBUTES + ")"));
   }
 
   /** Whether the state's entries carry every field this version writes (an older state is rebuilt once). */

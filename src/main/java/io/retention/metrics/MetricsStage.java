@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * tables are computed from the state alone (never from silver.purchases): its per-customer view at the as-of
  * date is cached and feeds them all (cohort_retention_all is read back from the small cohort_retention), whose
  * shuffles carry only per-cohort / per-period rows; gold.customers' RFM columns add one quantile aggregate for the
- * as-of date and the previous period end together, and no join ({@link RfmSegments}). The default as-of date is the
+ * as-of date and the previous period end together, and no join ({@link RfmSegments}); its figures are cached too,
+ * as the aggregate and the scores both read them. The default as-of date is the
  * state's latest purchase day, which the state's watermark records (no scan). Nothing customer-level is collected
  * to the driver; each step's time is logged at INFO.
  */
@@ -208,9 +209,14 @@ public final class MetricsStage {
     Dataset<Row> activity = CustomerActivity.view(state, o).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       progress.next(Table.CUSTOMERS);
-      SessionSettings.with(tables.spark(), COMPILED_CODE,
-          () -> tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(activity, o), Map.of("userMetadata",
-              CustomersBasis.of(o.asOf(), o.activeWindowDays(), o.segments(), stateVersion).text())));
+      Dataset<Row> figures = RfmSegments.figures(activity, o).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        SessionSettings.with(tables.spark(), COMPILED_CODE,
+            () -> tables.overwrite(Table.CUSTOMERS, RfmSegments.customers(figures, o), Map.of("userMetadata",
+                CustomersBasis.of(o.asOf(), o.activeWindowDays(), o.segments(), stateVersion).text())));
+      } finally {
+        figures.unpersist();
+      }
       progress.done(Table.CUSTOMERS.qualifiedName() + " (with the cached customer view, RFM segments)");
       progress.next(Table.COHORT_RETENTION);
       tables.overwrite(Table.COHORT_RETENTION, CohortRetention.fromActivity(activity, o));

@@ -11,11 +11,14 @@ import static io.retention.schema.MetricsColumns.P75_DAYS;
 import static io.retention.schema.MetricsColumns.P90_DAYS;
 import static io.retention.schema.MetricsColumns.TRANSITION;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -24,10 +27,10 @@ import org.apache.spark.sql.Row;
  * days. Percentiles are exact with linear interpolation ({@code percentile}) unless the options say
  * {@code approximate} ({@code percentile_approx}).
  *
- * <p>Cost: each customer's gaps are exploded twice (its transition and {@code all}) and aggregated per
- * (cohort, transition); the exact percentile keeps a value → count map per group, which stays small because
- * gaps are whole days. Only cohorts × 5 rows are shuffled after {@link CustomerActivity}; nothing reaches the
- * driver.
+ * <p>Cost: exact (the default), each customer's gaps are counted per (cohort, transition, gap length) in the
+ * partition that holds it ({@link GapCounts}), and the exact percentiles read those counts as frequencies: gaps
+ * are whole days, so only that small table is shuffled. Approximate, each customer's gaps are exploded twice (its
+ * transition and {@code all}) into {@code percentile_approx}. Nothing reaches the driver.
  */
 public final class PurchaseGaps {
   public static final String ALL = "all";
@@ -42,25 +45,33 @@ public final class PurchaseGaps {
   /** From the per-customer activity ({@code o} resolved). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
     Grain g = o.grain();
-    String label = "CASE WHEN i = 0 THEN '1-2' WHEN i = 1 THEN '2-3' WHEN i = 2 THEN '3-4' ELSE '4+' END";
-    String percentiles = MetricsStage.PERCENTILES_EXACT.equals(o.percentiles())
-        ? "percentile(gap, array(0.25, 0.5, 0.75, 0.9))"
-        : "transform(percentile_approx(gap, array(0.25, 0.5, 0.75, 0.9), 10000), x -> CAST(x AS DOUBLE))";
-    Dataset<Row> gaps = activity.filter("size(" + DAYS + ") > 1")
-        .selectExpr(g.period("element_at(" + DAYS + ", 1)") + " AS c", CustomerSummary.gapsSql() + " AS g")
-        .selectExpr("c", "posexplode(g) AS (i, gap)")
-        .selectExpr("c", "gap", "explode(array(" + label + ", '" + ALL + "')) AS t");
-    return gaps.groupBy("c", "t")
-        .agg(count(lit(1)).as("n"), avg("gap").as("mean"), expr(percentiles).as("p"))
-        .selectExpr(
-            "'" + g.id() + "' AS " + GRAIN,
-            g.start("c") + " AS " + COHORT,
-            "t AS " + TRANSITION,
-            "n AS " + GAPS,
-            "mean AS " + MEAN_DAYS,
-            "p[0] AS " + P25_DAYS,
-            "p[1] AS " + P50_DAYS,
-            "p[2] AS " + P75_DAYS,
-            "p[3] AS " + P90_DAYS);
+    Dataset<Row> perGroup;
+    if (MetricsStage.PERCENTILES_EXACT.equals(o.percentiles())) {
+      // counted per (cohort, transition, gap length) first; the exact percentile takes the counts as frequencies
+      perGroup = activity.select(col(DAYS)).mapPartitions(new GapCounts(g), Encoders.row(GapCounts.SCHEMA))
+          .groupBy("c", "t", "gap").agg(sum("k").as("k"))
+          .groupBy("c", "t")
+          .agg(sum("k").as("n"), expr("sum(CAST(gap AS DOUBLE) * k) / sum(k)").as("mean"),
+              expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9), k)").as("p"));
+    } else {
+      String label = "CASE WHEN i = 0 THEN '1-2' WHEN i = 1 THEN '2-3' WHEN i = 2 THEN '3-4' ELSE '4+' END";
+      perGroup = activity.filter("size(" + DAYS + ") > 1")
+          .selectExpr(g.period("element_at(" + DAYS + ", 1)") + " AS c", CustomerSummary.gapsSql() + " AS g")
+          .selectExpr("c", "posexplode(g) AS (i, gap)")
+          .selectExpr("c", "gap", "explode(array(" + label + ", '" + ALL + "')) AS t")
+          .groupBy("c", "t")
+          .agg(count(lit(1)).as("n"), avg("gap").as("mean"), expr("transform(percentile_approx(gap, "
+              + "array(0.25, 0.5, 0.75, 0.9), 10000), x -> CAST(x AS DOUBLE))").as("p"));
+    }
+    return perGroup.selectExpr(
+        "'" + g.id() + "' AS " + GRAIN,
+        g.start("c") + " AS " + COHORT,
+        "t AS " + TRANSITION,
+        "n AS " + GAPS,
+        "mean AS " + MEAN_DAYS,
+        "p[0] AS " + P25_DAYS,
+        "p[1] AS " + P50_DAYS,
+        "p[2] AS " + P75_DAYS,
+        "p[3] AS " + P90_DAYS);
   }
 }

@@ -131,14 +131,21 @@ public final class RfmSegments {
   }
 
   /**
-   * gold.customers from the cached per-customer view {@code activity} at {@code o}'s (resolved) as-of date: the
-   * figures scored at that date, and each customer's segment at the end of the previous grain period (NULL: no
-   * purchase by then), as {@link #at} would give it. One map over the view gives both dates' RFM inputs
-   * ({@link CustomerSummary#withPrevious}), one aggregate both dates' cut points, and one projection both
-   * segments: no second view of the state and no join.
+   * The figures of gold.customers from the per-customer view {@code activity} at {@code o}'s (resolved) as-of
+   * date, each row with the customer's RFM inputs at the end of the previous grain period too: one map over the
+   * view ({@link CustomerSummary#withPrevious}), no second view of the state. {@link #customers} reads it twice
+   * (cut points, then scores), so the caller persists it.
    */
-  static Dataset<Row> customers(Dataset<Row> activity, MetricsStage.Options o) {
-    Dataset<Row> both = CustomerSummary.withPrevious(activity, o, previousPeriodEnd(o.grain(), o.asOf()));
+  static Dataset<Row> figures(Dataset<Row> activity, MetricsStage.Options o) {
+    return CustomerSummary.withPrevious(activity, o, previousPeriodEnd(o.grain(), o.asOf()));
+  }
+
+  /**
+   * gold.customers from {@link #figures} {@code both}: the figures scored at the as-of date, and each customer's
+   * segment at the end of the previous grain period (NULL: no purchase by then), as {@link #at} would give it. One
+   * aggregate gives both dates' cut points and one projection both segments: no join.
+   */
+  static Dataset<Row> customers(Dataset<Row> both, MetricsStage.Options o) {
     int w = o.activeWindowDays();
     Column quintiles = array(lit(0.2), lit(0.4), lit(0.6), lit(0.8));
     Column[] now = {col(DAYS_SINCE_LAST), col(ORDERS), col(NET_REVENUE)};
