@@ -181,16 +181,6 @@ public final class CustomerActivity {
         x -> x.getField(DAY));
   }
 
-  /**
-   * The gaps between consecutive purchase days up to {@code asOf}, one row per gap: {@code customer_id},
-   * {@code n} (the ordinal of the later purchase day: 2 for the gap between the first and the second) and
-   * {@code gap_days}. Row by row from the state in plain Java ({@link GapRows}): no shuffle.
-   */
-  public static Dataset<Row> gaps(Dataset<Row> state, LocalDate asOf) {
-    return state.select(col(CUSTOMER_ID), col(ACTIVITY))
-        .flatMap(new GapRows(asOf.toEpochDay()), Encoders.row(GapRows.SCHEMA));
-  }
-
   /** SQL: the leading output columns of a metrics table, the grain and (with a breakdown) the breakdown value. */
   static List<String> grainAndBreakdown(MetricsStage.Options o) {
     List<String> out = new ArrayList<>(List.of("'" + o.grain().id() + "' AS " + MetricsColumns.GRAIN));

@@ -42,15 +42,24 @@ public final class PurchaseGaps {
     return fromActivity(CustomerActivity.compute(purchases, o), o);
   }
 
+  /**
+   * The gaps of the per-customer view {@code activity} counted per cohort ({@code c}, the grain's absolute period
+   * number of the first purchase day), transition ({@code t}: {@code 1-2}, {@code 2-3}, {@code 3-4}, {@code 4+}
+   * and {@link #ALL}) and gap length in days ({@code gap}): {@code k} gaps each. Counted in the partition that
+   * holds each customer ({@link GapCounts}), then summed: only that small table is shuffled.
+   */
+  public static Dataset<Row> counts(Dataset<Row> activity, Grain g) {
+    return activity.select(col(DAYS)).mapPartitions(new GapCounts(g), Encoders.row(GapCounts.SCHEMA))
+        .groupBy("c", "t", "gap").agg(sum("k").as("k"));
+  }
+
   /** From the per-customer activity ({@code o} resolved). */
   public static Dataset<Row> fromActivity(Dataset<Row> activity, MetricsStage.Options o) {
     Grain g = o.grain();
     Dataset<Row> perGroup;
     if (MetricsStage.PERCENTILES_EXACT.equals(o.percentiles())) {
       // counted per (cohort, transition, gap length) first; the exact percentile takes the counts as frequencies
-      perGroup = activity.select(col(DAYS)).mapPartitions(new GapCounts(g), Encoders.row(GapCounts.SCHEMA))
-          .groupBy("c", "t", "gap").agg(sum("k").as("k"))
-          .groupBy("c", "t")
+      perGroup = counts(activity, g).groupBy("c", "t")
           .agg(sum("k").as("n"), expr("sum(CAST(gap AS DOUBLE) * k) / sum(k)").as("mean"),
               expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9), k)").as("p"));
     } else {

@@ -16,6 +16,8 @@ import io.retention.lake.Table;
 import io.retention.metrics.CustomerActivity;
 import io.retention.metrics.CustomersBasis;
 import io.retention.metrics.Grain;
+import io.retention.metrics.MetricsStage;
+import io.retention.metrics.PurchaseGaps;
 import io.retention.report.ReportModel.Bin;
 import io.retention.report.ReportModel.CohortCell;
 import io.retention.report.ReportModel.Gaps;
@@ -229,10 +231,10 @@ public final class ReportData {
     if (state == null) {
       return null;
     }
-    Dataset<Row> lengths = CustomerActivity.gaps(state, asOf)
-        .selectExpr("gap_days AS gap", "explode(array(CASE WHEN n = 2 THEN '1-2' WHEN n = 3 THEN '2-3' WHEN n = 4 THEN '3-4'"
-            + " ELSE '4+' END, 'all')) AS t")
-        .groupBy("t", "gap").agg(count(lit(1)).as("k"))
+    MetricsStage.Options at = MetricsStage.Options.defaults().withAsOf(asOf);
+    // counted per cohort, transition and length; the cohorts summed out
+    Dataset<Row> lengths = PurchaseGaps.counts(CustomerActivity.view(state, at), at.grain())
+        .groupBy("t", "gap").agg(sum("k").as("k"))
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
       List<Transition> transitions = new ArrayList<>();
