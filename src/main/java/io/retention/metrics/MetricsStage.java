@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * date is cached and feeds them all (cohort_retention_all is read back from the small cohort_retention), whose
  * shuffles carry only per-cohort / per-period rows; gold.customers' RFM columns add one quantile aggregate for the
  * as-of date and the previous period end together, and no join ({@link RfmSegments}); its figures are cached too,
- * as the aggregate and the scores both read them. The default as-of date is the
- * state's latest purchase day, which the state's watermark records (no scan). Nothing customer-level is collected
- * to the driver; each step's time is logged at INFO.
+ * as the aggregate and the scores both read them. The default as-of date is the state's latest purchase day, which
+ * the state's watermark records (no scan). Nothing customer-level is collected to the driver; each step's time is
+ * logged at INFO.
  */
 public final class MetricsStage {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);

@@ -141,7 +141,7 @@ public final class RfmSegments {
   }
 
   /**
-   * gold.customers from {@link #figures} {@code both}: the figures scored at the as-of date, and each customer's
+   * gold.customers from {@code both}, the {@link #figures}: the figures scored at the as-of date, and each customer's
    * segment at the end of the previous grain period (NULL: no purchase by then), as {@link #at} would give it. One
    * aggregate gives both dates' cut points and one projection both segments: no join.
    */
