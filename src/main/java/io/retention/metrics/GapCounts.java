@@ -17,13 +17,12 @@ import org.apache.spark.sql.types.StructType;
  * The gaps of gold.purchase_gaps counted per (cohort, transition, gap length) in plain Java, one partition of
  * per-customer view rows ({@code days}, sorted purchase days) at a time: a customer's cohort is the grain period of
  * its first purchase day ({@link Grain#periodOf}), each gap between consecutive purchase days is counted under its
- * transition ({@code 1-2}, {@code 2-3}, {@code 3-4}, {@code 4+}) and under {@code all}. Gaps are whole days, so a
- * partition emits at most cohorts &times; 5 &times; distinct lengths rows, not one row per gap; the counts of
- * the same key from different partitions are summed by the caller.
+ * transition ({@link PurchaseGaps#TRANSITIONS}) and under {@code all}. Gaps are whole days, so a partition emits
+ * at most cohorts &times; 5 &times; distinct lengths rows, not one row per gap; the counts of the same key from
+ * different partitions are summed by the caller.
  */
 final class GapCounts implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  private static final String[] TRANSITIONS = {"1-2", "2-3", "3-4", "4+"};
 
   static final StructType SCHEMA = new StructType()
       .add("c", DataTypes.IntegerType, false)
@@ -40,6 +39,7 @@ final class GapCounts implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     Map<Key, long[]> counts = new HashMap<>();
+    int last = PurchaseGaps.TRANSITIONS.size() - 1;
     while (rows.hasNext()) {
       Row r = rows.next();
       if (r.isNullAt(0)) {
@@ -55,7 +55,8 @@ final class GapCounts implements MapPartitionsFunction<Row, Row> {
         long day = EpochDays.of(days.get(i));
         int gap = (int) (day - previous);
         previous = day;
-        counts.computeIfAbsent(new Key(cohort, TRANSITIONS[Math.min(i - 1, 3)], gap), k -> new long[1])[0]++;
+        String transition = PurchaseGaps.TRANSITIONS.get(Math.min(i - 1, last));
+        counts.computeIfAbsent(new Key(cohort, transition, gap), k -> new long[1])[0]++;
         counts.computeIfAbsent(new Key(cohort, PurchaseGaps.ALL, gap), k -> new long[1])[0]++;
       }
     }

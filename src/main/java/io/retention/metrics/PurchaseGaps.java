@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -34,6 +35,8 @@ import org.apache.spark.sql.Row;
  */
 public final class PurchaseGaps {
   public static final String ALL = "all";
+  /** The transitions by the ordinal of a gap (0: between the first and second purchase day), the last open-ended. */
+  static final List<String> TRANSITIONS = List.of("1-2", "2-3", "3-4", "4+");
 
   private PurchaseGaps() {}
 
@@ -63,7 +66,8 @@ public final class PurchaseGaps {
           .agg(sum("k").as("n"), expr("sum(CAST(gap AS DOUBLE) * k) / sum(k)").as("mean"),
               expr("percentile(gap, array(0.25, 0.5, 0.75, 0.9), k)").as("p"));
     } else {
-      String label = "CASE WHEN i = 0 THEN '1-2' WHEN i = 1 THEN '2-3' WHEN i = 2 THEN '3-4' ELSE '4+' END";
+      String label = "element_at(array('" + String.join("', '", TRANSITIONS) + "'), least(i, "
+          + (TRANSITIONS.size() - 1) + ") + 1)";
       perGroup = activity.filter("size(" + DAYS + ") > 1")
           .selectExpr(g.period("element_at(" + DAYS + ", 1)") + " AS c", CustomerSummary.gapsSql() + " AS g")
           .selectExpr("c", "posexplode(g) AS (i, gap)")
