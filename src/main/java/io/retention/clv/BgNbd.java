@@ -153,6 +153,14 @@ public final class BgNbd {
     if (horizon <= 0) {
       return 0;
     }
+    return expectedPurchasesIfAlive(p, horizon, x, t) / aliveDivisor(p, x, tx, t);
+  }
+
+  /**
+   * The numerator of {@link #expectedPurchases} (horizon &gt; 0): it depends on x and T but not on t_x, so
+   * customers with the same x and T share it (and its 2F1, the costly part).
+   */
+  static double expectedPurchasesIfAlive(Params p, double horizon, double x, double t) {
     double ha = p.r() + x;
     double hb = p.b() + x;
     double hc = p.a() + p.b() + x - 1;
@@ -160,11 +168,16 @@ public final class BgNbd {
     double logHyp = Hyp2F1.log(ha, hb, hc, z);
     double first = (p.a() + p.b() + x - 1) / (p.a() - 1);
     double second = -Math.expm1(logHyp + (p.r() + x) * Math.log((p.alpha() + t) / (p.alpha() + t + horizon)));
+    return first * second;
+  }
+
+  /** The denominator of {@link #expectedPurchases}, the same for every horizon. */
+  static double aliveDivisor(Params p, double x, double tx, double t) {
     double denominator = 1;
     if (x > 0) {
       denominator += p.a() / (p.b() + x - 1) * Math.pow((p.alpha() + t) / (p.alpha() + tx), p.r() + x);
     }
-    return first * second / denominator;
+    return denominator;
   }
 
   /** E[X(t)] for a customer acquired at time 0 (BG/NBD paper, eq. 9). */

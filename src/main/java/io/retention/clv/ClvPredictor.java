@@ -1,6 +1,8 @@
 package io.retention.clv;
 
 import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-customer predictions from fitted BG/NBD and Gamma-Gamma parameters. Small and serialisable: the stage
@@ -42,24 +44,82 @@ public record ClvPredictor(BgNbd.Params bgNbd, GammaGamma.Params gammaGamma, int
    * of them is E[X(horizon)], so the horizon's 2F1 is not evaluated twice.
    */
   public Prediction predict(double x, double tx, double t, double monetary) {
+    return predict(x, tx, t, monetary, ifAlive(x, t));
+  }
+
+  private Prediction predict(double x, double tx, double t, double monetary, double[] ifAlive) {
     double value = gammaGamma == null ? Double.NaN : GammaGamma.expectedAverageValue(gammaGamma, x, monetary);
-    double[] cumulative = cumulativePurchases(x, tx, t);
+    double[] cumulative = cumulativePurchases(ifAlive, x, tx, t);
     return new Prediction(BgNbd.pAlive(bgNbd, x, tx, t), cumulative[horizonMonths - 1], value,
         discounted(cumulative, value));
   }
 
   /** Discounted CLV over the horizon for a customer with expected average value {@code value}. */
   public double clv(double x, double tx, double t, double value) {
-    return Double.isNaN(value) ? Double.NaN : discounted(cumulativePurchases(x, tx, t), value);
+    return Double.isNaN(value) ? Double.NaN : discounted(cumulativePurchases(ifAlive(x, t), x, tx, t), value);
   }
 
-  /** E[X(i months) | x, t_x, T] for i = 1..horizonMonths. */
-  private double[] cumulativePurchases(double x, double tx, double t) {
+  /** The numerators of E[X(i months) | x, t_x, T] for i = 1..horizonMonths: they depend on x and T alone. */
+  private double[] ifAlive(double x, double t) {
     double[] out = new double[horizonMonths];
     for (int i = 1; i <= horizonMonths; i++) {
-      out[i - 1] = BgNbd.expectedPurchases(bgNbd, i * monthInUnits, x, tx, t);
+      out[i - 1] = BgNbd.expectedPurchasesIfAlive(bgNbd, i * monthInUnits, x, t);
     }
     return out;
+  }
+
+  /** E[X(i months) | x, t_x, T] for i = 1..horizonMonths, from {@link #ifAlive}. */
+  private double[] cumulativePurchases(double[] ifAlive, double x, double tx, double t) {
+    double divisor = BgNbd.aliveDivisor(bgNbd, x, tx, t);
+    double[] out = new double[horizonMonths];
+    for (int i = 0; i < horizonMonths; i++) {
+      out[i] = ifAlive[i] / divisor;
+    }
+    return out;
+  }
+
+  /**
+   * The predictor with a memo of each (x, T)'s month-by-month numerators ({@link #ifAlive}: twelve 2F1
+   * evaluations for a one-year horizon). Customers share x (repeat purchases) and T (days since their first
+   * purchase) far more often than not, so most customers cost a lookup instead; predictions are exactly those of
+   * {@link ClvPredictor#predict}. Each deserialised copy (one per Spark task) starts its own memo, bounded to
+   * {@value #MAX_ENTRIES} entries.
+   */
+  public static final class Memo implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final int MAX_ENTRIES = 1 << 16;
+    private final ClvPredictor predictor;
+    private final transient Map<Key, double[]> terms = new ConcurrentHashMap<>();
+
+    public Memo(ClvPredictor predictor) {
+      this.predictor = predictor;
+    }
+
+    /** As {@link ClvPredictor#predict}. */
+    public Prediction predict(double x, double tx, double t, double monetary) {
+      Key k = new Key(x, t);
+      double[] ifAlive = terms.get(k);
+      if (ifAlive == null) {
+        ifAlive = predictor.ifAlive(x, t);
+        if (terms.size() >= MAX_ENTRIES) {
+          terms.clear();
+        }
+        terms.put(k, ifAlive);
+      }
+      return predictor.predict(x, tx, t, monetary, ifAlive);
+    }
+
+    /** Entries in the memo (for tests). */
+    int size() {
+      return terms.size();
+    }
+
+    /** A deserialised copy gets a memo of its own (transient fields are not restored). */
+    private Object readResolve() {
+      return new Memo(predictor);
+    }
+
+    private record Key(double x, double t) {}
   }
 
   private double discounted(double[] cumulative, double value) {

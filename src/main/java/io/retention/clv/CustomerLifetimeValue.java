@@ -156,7 +156,7 @@ public final class CustomerLifetimeValue {
 
   /** Per-customer predictions on the executors: the fitted parameters ship inside the UDF. */
   public static Dataset<Row> predict(Dataset<Row> rfm, ClvModels models, Options o) {
-    ClvPredictor predictor = o.predictor(models);
+    ClvPredictor.Memo predictor = new ClvPredictor.Memo(o.predictor(models));
     StructType out = Schemas.struct(Schemas.field(P_ALIVE, DataTypes.DoubleType),
         Schemas.field(EXPECTED_PURCHASES, DataTypes.DoubleType),
         Schemas.field(EXPECTED_AVG_VALUE, DataTypes.DoubleType), Schemas.field(PREDICTED_CLV, DataTypes.DoubleType));
