@@ -79,11 +79,10 @@ public record ClvPredictor(BgNbd.Params bgNbd, GammaGamma.Params gammaGamma, int
   }
 
   /**
-   * The predictor with a memo of each (x, T)'s month-by-month numerators ({@link #ifAlive}: twelve 2F1
-   * evaluations for a one-year horizon). Customers share x (repeat purchases) and T (days since their first
-   * purchase) far more often than not, so most customers cost a lookup instead; predictions are exactly those of
-   * {@link ClvPredictor#predict}. Each deserialised copy (one per Spark task) starts its own memo, bounded to
-   * {@value #MAX_ENTRIES} entries.
+   * The predictor with a memo of each (x, T)'s month-by-month numerators (one 2F1 evaluation per month of the
+   * horizon). x (repeat purchases) takes few values and T is a whole number of days, so many customers share
+   * (x, T) and cost a lookup instead; predictions are exactly those of {@link ClvPredictor#predict}. Each
+   * deserialised copy (one per Spark task) starts its own memo, bounded to {@value #MAX_ENTRIES} entries.
    */
   public static final class Memo implements Serializable {
     private static final long serialVersionUID = 1L;
