@@ -54,11 +54,6 @@ public record ClvPredictor(BgNbd.Params bgNbd, GammaGamma.Params gammaGamma, int
         discounted(cumulative, value));
   }
 
-  /** Discounted CLV over the horizon for a customer with expected average value {@code value}. */
-  public double clv(double x, double tx, double t, double value) {
-    return Double.isNaN(value) ? Double.NaN : discounted(cumulativePurchases(ifAlive(x, t), x, tx, t), value);
-  }
-
   /** The numerators of E[X(i months) | x, t_x, T] for i = 1..horizonMonths: they depend on x and T alone. */
   private double[] ifAlive(double x, double t) {
     double[] out = new double[horizonMonths];
