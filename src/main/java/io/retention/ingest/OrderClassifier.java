@@ -172,9 +172,13 @@ public final class OrderClassifier {
         .drop("first_line");
   }
 
-  /** SHA-256 of everything that makes an order what it is (not where or when it was read). */
+  /**
+   * SHA-256 of everything that makes an order what it is (not where or when it was read). The attributes are
+   * sorted by key with {@code sort_array}, which Spark compiles, not {@code array_sort}, which it interprets (a
+   * map's keys are distinct, so both give the same order).
+   */
   static Dataset<Row> withContentHash(Dataset<Row> orders) {
-    Column attrs = to_json(map_from_entries(array_sort(map_entries(coalesce(col(ATTRIBUTES),
+    Column attrs = to_json(map_from_entries(sort_array(map_entries(coalesce(col(ATTRIBUTES),
         map().cast(Schemas.STRING_MAP))))));
     return orders.withColumn(CONTENT_HASH, sha2(concat_ws("\u0001", col(CUSTOMER_ID),
         unix_micros(col(ORDER_TS)).cast("string"), col(AMOUNT).cast("string"), col(CURRENCY),
