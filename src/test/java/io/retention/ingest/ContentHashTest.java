@@ -4,7 +4,9 @@ import static io.retention.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retention.schema.Schemas;
 import io.retention.testing.SharedSpark;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -34,14 +36,14 @@ class ContentHashTest {
     // order would put 😀 before ～)
     Dataset<Row> orders = spark.range(1).select(lit("c1").as(CUSTOMER_ID),
             to_timestamp(lit("2024-03-01 10:00:00")).as(ORDER_TS),
-            lit(new java.math.BigDecimal("12.50")).cast("decimal(18,2)").as(AMOUNT), lit("EUR").as(CURRENCY),
+            lit(new BigDecimal("12.50")).cast(Schemas.MONEY).as(AMOUNT), lit("EUR").as(CURRENCY),
             lit(2L).as(QUANTITY), lit("purchase").as(KIND),
             map(lit("z"), lit("1"), lit("\uFF5E"), lit("2"), lit("\uD83D\uDE00"), lit("3"), lit("a"), lit("4"))
                 .as(ATTRIBUTES))
         .union(spark.range(1).select(lit("c2").as(CUSTOMER_ID), to_timestamp(lit("2024-03-02 00:00:00.000001"))
-            .as(ORDER_TS), lit(new java.math.BigDecimal("-3")).cast("decimal(18,2)").as(AMOUNT),
+            .as(ORDER_TS), lit(new BigDecimal("-3")).cast(Schemas.MONEY).as(AMOUNT),
             lit(null).cast("string").as(CURRENCY), lit(1L).as(QUANTITY), lit("refund").as(KIND),
-            lit(null).cast("map<string,string>").as(ATTRIBUTES)));
+            lit(null).cast(Schemas.STRING_MAP).as(ATTRIBUTES)));
 
     List<Row> hashed = OrderClassifier.withContentHash(orders).orderBy(CUSTOMER_ID)
         .select(CUSTOMER_ID, CONTENT_HASH).collectAsList();
